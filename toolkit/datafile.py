@@ -1,0 +1,225 @@
+"""Reading YAML data files with line numbers, and checking them against their JSON Schema.
+
+Every problem is reported in Vietnamese with the file and line, so the person editing the YAML
+can go straight to it. Nothing here builds models: loaders call `read_yaml` and `check_schema`,
+then do their own semantic checks with the same `Problem` type.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from toolkit.text import is_nfc
+
+Path_ = tuple  # a path into the data: ("tasks", 3, "lead", 0)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class DataError(Exception):
+    """Data that cannot be used; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text: the schemas describe dates as ISO strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML plus the line of every node, keyed by its path."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Path_) -> int | None:
+        """Line of the node at path, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        return Problem(self.file, self.line(path), message)
+
+
+def display_name(path: Path) -> str:
+    """Path relative to the working directory when possible: shorter and clickable in editors."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_yaml(path: Path | str) -> YamlDoc:
+    """Parse a YAML file; raise DataError (with line) on unreadable files, syntax errors and duplicate keys."""
+    path = Path(path)
+    name = display_name(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(name, None, f"Không đọc được tệp: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError([Problem(name, line, "Tệp không phải UTF-8; hãy lưu lại với mã hóa UTF-8.")]) from None
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise DataError([Problem(name, line, f"Lỗi cú pháp YAML: {getattr(exc, 'problem', exc)}")]) from None
+    finally:
+        loader.dispose()
+    doc = YamlDoc(name, None)
+    problems: list[Problem] = []
+    doc.data = None if root is None else _build(loader, root, (), doc, problems)
+    if problems:
+        raise DataError(problems)
+    return doc
+
+
+def _build(loader, node, path, doc: YamlDoc, problems):
+    doc.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in out:
+                problems.append(Problem(doc.file, key_node.start_mark.line + 1, f"Khóa '{key}' bị lặp lại."))
+                continue
+            out[key] = _build(loader, value_node, path + (key,), doc, problems)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+_SCHEMA_CACHE: dict[Path, dict] = {}
+
+
+def load_schema(path: Path) -> dict:
+    path = Path(path)
+    if path not in _SCHEMA_CACHE:
+        _SCHEMA_CACHE[path] = json.loads(path.read_text(encoding="utf-8"))
+    return _SCHEMA_CACHE[path]
+
+
+def _import_jsonschema():
+    """Import jsonschema without rfc3987_syntax, which compiles a grammar at import (1.2-1.9 s measured).
+
+    It only backs the "iri"/"uri" format checkers, which these schemas do not use; jsonschema
+    skips them when the import fails. Every Voila page loads the plan, so this is per-page cost.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # makes `import rfc3987_syntax` raise ImportError
+        try:
+            import jsonschema
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import jsonschema
+
+    return jsonschema
+
+
+def check_schema(doc: YamlDoc, schema: dict) -> list[Problem]:
+    """Problems of doc against a JSON Schema, in Vietnamese, sorted by line."""
+    jsonschema = _import_jsonschema()
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for err in validator.iter_errors(doc.data):
+        # For a missing key or a wrong type inside a list of alternatives, the deepest cause reads best.
+        best = jsonschema.exceptions.best_match([err])
+        path = tuple(best.absolute_path)
+        problems.append(doc.problem(path, _describe(best, path)))
+    return sorted(set(problems), key=lambda p: (p.line or 0, p.message))
+
+
+def _where(path: Path_) -> str:
+    if not path:
+        return "Tệp"
+    parts = []
+    for p in path:
+        parts.append(f"[{p + 1}]" if isinstance(p, int) else f".{p}" if parts else str(p))
+    return "Trường '" + "".join(parts) + "'"
+
+
+_TYPES = {"string": "chuỗi văn bản", "integer": "số nguyên", "boolean": "true/false", "array": "danh sách",
+          "object": "bảng khóa-giá trị", "null": "rỗng", "number": "số"}
+
+
+def _describe(err, path: Path_) -> str:
+    v, where = err.validator, _where(path)
+    if v == "required":
+        missing = [k for k in err.validator_value if k not in (err.instance or {})]
+        return f"{where}: thiếu trường bắt buộc '{missing[0] if missing else err.validator_value}'."
+    if v == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return f"{where}: trường không được phép: {', '.join(repr(x) for x in extra)}."
+    if v == "type":
+        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        return f"{where}: sai kiểu, cần {' hoặc '.join(_TYPES.get(t, t) for t in wanted)}, gặp {err.instance!r}."
+    if v == "enum":
+        return f"{where}: giá trị {err.instance!r} không hợp lệ; cho phép: {', '.join(map(str, err.validator_value))}."
+    if v == "const":
+        return f"{where}: phải là {err.validator_value!r}, gặp {err.instance!r}."
+    if v == "pattern":
+        return f"{where}: giá trị {err.instance!r} sai định dạng (mẫu {err.validator_value})."
+    if v == "minItems":
+        return f"{where}: danh sách phải có ít nhất {err.validator_value} phần tử."
+    if v == "minLength":
+        return f"{where}: không được để trống."
+    if v == "uniqueItems":
+        return f"{where}: danh sách có phần tử lặp lại."
+    if v in ("minimum", "maximum"):
+        return f"{where}: giá trị {err.instance!r} nằm ngoài khoảng cho phép."
+    return f"{where}: dữ liệu không hợp lệ ({err.message})."
+
+
+def non_nfc_strings(doc: YamlDoc) -> list[Problem]:
+    """Text not in Unicode NFC looks identical but breaks search and comparison."""
+    found = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + (i,))
+        elif isinstance(value, str) and not is_nfc(value):
+            found.append(doc.problem(path, f"{_where(path)}: văn bản chưa chuẩn hóa Unicode NFC "
+                                           "(dấu tiếng Việt gõ dạng tổ hợp); hãy chuyển sang dạng dựng sẵn."))
+
+    walk(doc.data, ())
+    return found

@@ -1,0 +1,541 @@
+"""The plan as data: load and validate `data/plan-241/`, and answer questions about it.
+
+>>> plan = load_plan()
+>>> [t.id for t in plan.tasks_led_by("so_tu_phap", via_groups=False)][:3]
+['II.3.b', 'II.4.b.1', 'II.4.b.2']
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from toolkit.datafile import DataError, Problem, YamlDoc, check_schema, load_schema, non_nfc_strings, read_yaml
+from toolkit.text import fold, search, squash
+
+DEFAULT_PLAN_DIR = Path(__file__).resolve().parents[1] / "data" / "plan-241"
+SOURCE_TEXT = Path("van-ban") / "KH-241-UBND-2020.txt"
+FILES = ("plan", "agencies", "tasks", "units")
+
+DEADLINE_KINDS = {
+    "once_by": "Hoàn thành trong một quý/năm",
+    "annual": "Hằng năm",
+    "year": "Trong một năm cụ thể",
+    "after_central": "Sau khi Trung ương ban hành",
+    "ongoing": "Thường xuyên, định kỳ",
+    "none": "Không nêu thời hạn",
+}
+ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
+AGENCY_KINDS = {
+    "ubnd": "Ủy ban nhân dân",
+    "so": "Sở, ban, ngành",
+    "luc_luong_vu_trang": "Lực lượng vũ trang",
+    "co_quan_bao_chi": "Cơ quan báo chí",
+    "mat_tran": "Mặt trận Tổ quốc",
+    "to_chuc_xa_hoi_nghe_nghiep": "Tổ chức xã hội - nghề nghiệp",
+    "hoi_dong": "Hội đồng",
+    "co_quan_tu_phap": "Cơ quan tư pháp",
+    "ubnd_cap_huyen": "UBND cấp huyện",
+    "ubnd_cap_xa": "UBND cấp xã",
+    "group": "Nhóm cơ quan",
+    "generic": "Nhóm không xác định",
+}
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+# ---------------------------------------------------------------- models
+
+
+@dataclass(frozen=True)
+class Agency:
+    key: str
+    name: str
+    short: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    member_of: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind in ("group", "generic")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    text: str | None = None
+    year: int | None = None
+    quarter: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How the deadline reads in a card: the plan's own words, or that it gives none."""
+        return self.text[:1].upper() + self.text[1:] if self.text else "Không nêu thời hạn"
+
+    @property
+    def due(self) -> date | None:
+        """Last day a dated duty is on time; None for recurring or conditional ones."""
+        if self.kind == "once_by" and self.quarter:
+            return date(self.year, self.quarter * 3, 31 if self.quarter in (1, 4) else 30)
+        if self.kind in ("once_by", "year"):
+            return date(self.year, 12, 31)
+        return None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    part: str
+    number: int | None
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.id}. {self.title}"
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    section: str
+    summary: str
+    lead: tuple[str, ...]
+    coordinating: tuple[str, ...]
+    requested: bool
+    duties: tuple[str, ...]
+    deadline: Deadline
+    source: tuple[str, ...]
+    parent: str | None = None
+    heading: str | None = None
+    addressee: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def part(self) -> str:
+        return self.id.split(".")[0]
+
+    @property
+    def source_text(self) -> str:
+        """The plan's words; excerpts that are not adjacent in the plan are joined with […]."""
+        return " […] ".join(self.source)
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str
+    name: str
+    kind: str
+    valid_from: date
+    agency: str | None = None
+    level: str | None = None
+    groups: tuple[str, ...] = ()
+    valid_to: date | None = None
+    successor_of: tuple[str, ...] = ()
+    inherits: bool = False
+    note: str | None = None
+
+    def active_in(self, year: int) -> bool:
+        return self.valid_from.year <= year and (self.valid_to is None or self.valid_to.year >= year)
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    number: str
+    kind: str
+    title: str
+    date: date | None = None
+    issuer: str | None = None
+    note: str | None = None
+    cited_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    number: str
+    date: date
+    place: str
+    issuer: str
+    kind: str
+    title: str
+    signer_name: str
+    signer_title: str
+    signer_capacity: str | None
+    period_start: int
+    period_end: int
+    period_note: str | None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One duty of an agency or unit: the task, its role, and the body it reaches it through."""
+
+    task: Task
+    role: str  # "lead" | "coordinating"
+    via: str  # agency key named in the task (the body itself, or a group it belongs to)
+
+
+@dataclass(frozen=True)
+class Plan:
+    info: PlanInfo
+    implements: tuple[Document, ...]
+    cites: tuple[Document, ...]
+    purposes: tuple[str, ...]
+    requirements: tuple[str, ...]
+    sections: tuple[Section, ...]
+    tasks: tuple[Task, ...]
+    agencies: Mapping[str, Agency]
+    units: Mapping[str, Unit]
+
+    # -- look-ups
+    def task(self, task_id: str) -> Task:
+        return self._tasks_by_id[task_id]
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def agency(self, key: str) -> Agency:
+        return self.agencies[key]
+
+    def unit(self, key: str) -> Unit:
+        return self.units[key]
+
+    def agency_name(self, key: str) -> str:
+        return self.agencies[key].short
+
+    @functools.cached_property
+    def _tasks_by_id(self) -> dict[str, Task]:
+        return {t.id: t for t in self.tasks}
+
+    # -- groups
+    def memberships(self, agency_key: str) -> frozenset[str]:
+        """The agency and every group it belongs to, directly or through another group."""
+        seen, todo = set(), [agency_key]
+        while todo:
+            key = todo.pop()
+            if key in seen:
+                continue
+            seen.add(key)
+            todo.extend(self.agencies[key].member_of)
+        return frozenset(seen)
+
+    def members(self, group_key: str) -> tuple[str, ...]:
+        """Agencies that belong to a group, directly or through a sub-group (derived, never stored)."""
+        return tuple(k for k in self.agencies if k != group_key and group_key in self.memberships(k))
+
+    def unit_memberships(self, unit_key: str) -> frozenset[str]:
+        """Agency keys through which tasks reach a concrete unit: its body, its groups, and what it inherits."""
+        unit = self.units[unit_key]
+        keys: set[str] = set()
+        for key in ((unit.agency,) if unit.agency else ()) + unit.groups:
+            keys |= self.memberships(key)
+        if unit.inherits:
+            for old in unit.successor_of:
+                keys |= self.unit_memberships(old)
+        # Generic groups name no one in particular: a unit never inherits their duties.
+        return frozenset(k for k in keys if self.agencies[k].kind != "generic")
+
+    # -- queries
+    def assignments(self, agency_key: str | None = None, *, unit_key: str | None = None,
+                    via_groups: bool = True) -> list[Assignment]:
+        """Every duty of an agency (or of a concrete unit), in plan order, lead before coordinating."""
+        if unit_key is not None:
+            through = self.unit_memberships(unit_key)
+        elif via_groups:
+            through = self.memberships(agency_key)
+        else:
+            through = frozenset([agency_key])
+        out = []
+        for task in self.tasks:
+            for role in ("lead", "coordinating"):
+                hit = [k for k in getattr(task, role) if k in through]
+                if hit:
+                    # Prefer the body itself over a group when both are named.
+                    via = agency_key if agency_key in hit else hit[0]
+                    out.append(Assignment(task, role, via))
+                    break
+        return out
+
+    def tasks_led_by(self, agency_key: str, via_groups: bool = True) -> list[Task]:
+        return [a.task for a in self.assignments(agency_key, via_groups=via_groups) if a.role == "lead"]
+
+    def tasks_coordinated_by(self, agency_key: str, via_groups: bool = True) -> list[Task]:
+        return [a.task for a in self.assignments(agency_key, via_groups=via_groups) if a.role == "coordinating"]
+
+    def tasks_of_section(self, section_id: str) -> list[Task]:
+        return [t for t in self.tasks if t.section == section_id]
+
+    def tasks_by_deadline_kind(self, kind: str) -> list[Task]:
+        return [t for t in self.tasks if t.deadline.kind == kind]
+
+    def tasks_for_unit(self, unit_key: str) -> list[Task]:
+        return [a.task for a in self.assignments(unit_key=unit_key)]
+
+    def search(self, query: str, tasks: Iterable[Task] | None = None) -> list[Task]:
+        """Tasks whose text, agencies or deadline contain every word of query, ignoring case and diacritics.
+
+        >>> [t.id for t in load_plan().search("bo tu lenh thu do chu tri")]
+        ['II.6.c.2']
+        """
+        pool = list(self.tasks if tasks is None else tasks)
+        hits = set(search(query, {t.id: self._haystack[t.id] for t in pool}))
+        return [t for t in pool if t.id in hits]
+
+    @functools.cached_property
+    def _haystack(self) -> dict[str, str]:
+        out = {}
+        for t in self.tasks:
+            names = [n for k in t.lead + t.coordinating for n in (self.agencies[k].name, self.agencies[k].short,
+                                                                    *self.agencies[k].aliases)]
+            parts = [t.id, t.summary, t.heading or "", t.addressee or "", *t.duties, t.source_text,
+                     t.deadline.label, self.section(t.section).title, *names]
+            out[t.id] = fold(" ".join(parts))
+        return out
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def parse_deadline(text: str | None) -> Deadline:
+    """Read a deadline as the plan writes it.
+
+    >>> parse_deadline("Hoàn thành trong Quý IV năm 2020")
+    Deadline(kind='once_by', text='Hoàn thành trong Quý IV năm 2020', year=2020, quarter=4)
+    >>> parse_deadline("Năm 2022").kind
+    'year'
+    """
+    if not text:
+        return Deadline("none")
+    f = fold(text)
+    if m := re.search(r"quy ([iv]+) nam (\d{4})", f):
+        return Deadline("once_by", text, int(m[2]), _ROMAN[m[1].upper()])
+    if m := re.fullmatch(r"nam (\d{4})", f):
+        return Deadline("year", text, int(m[1]))
+    if "hang nam" in f:
+        return Deadline("annual", text)
+    if "trung uong ban hanh" in f:
+        return Deadline("after_central", text)
+    if "thuong xuyen" in f or "dinh ky" in f:
+        return Deadline("ongoing", text)
+    raise ValueError(f"Không hiểu thời hạn: {text!r}")
+
+
+# ---------------------------------------------------------------- loading
+
+
+def plan_dir() -> Path:
+    return Path(os.environ.get("TOOLKIT_PLAN_DIR") or DEFAULT_PLAN_DIR)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(directory: str) -> Plan:
+    return _load(Path(directory))
+
+
+def load_plan(directory: Path | str | None = None) -> Plan:
+    """Load and validate the plan data; raise DataError listing every problem with file and line."""
+    return _load_cached(str(Path(directory or plan_dir()).resolve()))
+
+
+def validate_plan_dir(directory: Path | str | None = None) -> list[Problem]:
+    """Every problem in a plan data folder (empty list when it is valid)."""
+    try:
+        _load(Path(directory or plan_dir()))
+    except DataError as exc:
+        return exc.problems
+    return []
+
+
+def _load(directory: Path) -> Plan:
+    docs, problems = {}, []
+    for name in FILES:
+        try:
+            doc = read_yaml(directory / f"{name}.yaml")
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(check_schema(doc, load_schema(directory / "schema" / f"{name}.schema.json")))
+        problems.extend(non_nfc_strings(doc))
+        docs[name] = doc
+    if problems:
+        raise DataError(problems)
+    problems.extend(_semantic_problems(docs, directory))
+    if problems:
+        raise DataError(problems)
+    return _build_plan(docs)
+
+
+def _semantic_problems(docs: dict[str, YamlDoc], directory: Path) -> list[Problem]:
+    pd, ad, td, ud = docs["plan"], docs["agencies"], docs["tasks"], docs["units"]
+    out: list[Problem] = []
+    agencies = ad.data["agencies"]
+    keys = {}
+    for i, a in enumerate(agencies):
+        if a["key"] in keys:
+            out.append(ad.problem(("agencies", i, "key"), f"Mã cơ quan '{a['key']}' bị trùng."))
+        keys[a["key"]] = a
+    for i, a in enumerate(agencies):
+        for j, g in enumerate(a.get("member_of", [])):
+            if g not in keys:
+                out.append(ad.problem(("agencies", i, "member_of", j), f"Nhóm '{g}' không có trong danh mục cơ quan."))
+            elif keys[g]["kind"] not in ("group", "generic"):
+                out.append(ad.problem(("agencies", i, "member_of", j), f"'{g}' không phải là nhóm (kind: group)."))
+    out.extend(_membership_cycles(agencies, keys, ad))
+    seen_alias: dict[str, str] = {}
+    for i, a in enumerate(agencies):
+        for j, alias in enumerate(a["aliases"]):
+            other = seen_alias.setdefault(fold(alias), a["key"])
+            if other != a["key"]:
+                out.append(ad.problem(("agencies", i, "aliases", j),
+                                      f"Tên gọi '{alias}' đã dùng cho cơ quan '{other}'."))
+
+    def check_key(doc, path, key, what="Mã cơ quan"):
+        if key not in keys:
+            out.append(doc.problem(path, f"{what} '{key}' không có trong danh mục cơ quan (agencies.yaml)."))
+
+    check_key(pd, ("plan", "issuer"), pd.data["plan"]["issuer"])
+    period = pd.data["plan"]["period"]
+    sections = {s["id"] for s in pd.data["sections"]}
+
+    source = _source_text(directory)
+    ids: dict[str, int] = {}
+    for i, t in enumerate(td.data["tasks"]):
+        tid = t["id"]
+        if tid in ids:
+            out.append(td.problem(("tasks", i, "id"), f"Mã nhiệm vụ '{tid}' bị trùng (đã có ở dòng {td.line(('tasks', ids[tid]))})."))
+        ids.setdefault(tid, i)
+        if not t["lead"]:
+            out.append(td.problem(("tasks", i, "lead"), f"Nhiệm vụ {tid} không có cơ quan chủ trì (lead)."))
+        for role in ("lead", "coordinating"):
+            for j, k in enumerate(t[role]):
+                check_key(td, ("tasks", i, role, j), k)
+        if t["section"] not in sections:
+            out.append(td.problem(("tasks", i, "section"), f"Mục '{t['section']}' không có trong plan.yaml."))
+        elif not (tid == t["section"] or tid.startswith(t["section"] + ".")):
+            out.append(td.problem(("tasks", i, "section"), f"Nhiệm vụ {tid} không thuộc mục {t['section']}."))
+        if t.get("parent") and not tid.startswith(t["parent"] + "."):
+            out.append(td.problem(("tasks", i, "parent"), f"Nhiệm vụ {tid} không phải nhiệm vụ con của {t['parent']}."))
+        out.extend(_deadline_problems(td, i, t, period))
+        if source is not None:
+            src_text = " ".join(squash(s) for s in t["source"])
+            for j, s in enumerate(t["source"]):
+                if squash(s) not in source:
+                    out.append(td.problem(("tasks", i, "source", j),
+                                          f"Trích dẫn của nhiệm vụ {tid} không khớp nguyên văn Kế hoạch."))
+            for j, d in enumerate(t["duties"]):
+                if squash(d) not in src_text:
+                    out.append(td.problem(("tasks", i, "duties", j),
+                                          f"Nhiệm vụ {tid}: nội dung không có trong trích dẫn nguồn (source) của chính nó."))
+    for kind in ("implements", "cites"):
+        for i, d in enumerate(pd.data["documents"][kind]):
+            for j, tid in enumerate(d.get("cited_in", [])):
+                if tid not in ids:
+                    out.append(pd.problem(("documents", kind, i, "cited_in", j), f"Không có nhiệm vụ '{tid}'."))
+
+    unit_keys: dict[str, int] = {}
+    units = ud.data["units"]
+    for i, u in enumerate(units):
+        if u["key"] in unit_keys:
+            out.append(ud.problem(("units", i, "key"), f"Mã đơn vị '{u['key']}' bị trùng."))
+        unit_keys.setdefault(u["key"], i)
+    for i, u in enumerate(units):
+        if "agency" in u:
+            check_key(ud, ("units", i, "agency"), u["agency"])
+        for j, g in enumerate(u.get("groups", [])):
+            check_key(ud, ("units", i, "groups", j), g, "Nhóm")
+        if not u.get("agency") and not u.get("groups") and not u.get("inherits"):
+            out.append(ud.problem(("units", i), f"Đơn vị '{u['key']}' cần 'agency', 'groups' hoặc kế thừa (inherits) để suy ra nhiệm vụ."))
+        for j, old in enumerate(u.get("successor_of", [])):
+            if old not in unit_keys:
+                out.append(ud.problem(("units", i, "successor_of", j), f"Đơn vị tiền thân '{old}' không có trong danh mục."))
+        if u.get("valid_to") and u["valid_to"] < u["valid_from"]:
+            out.append(ud.problem(("units", i, "valid_to"), "Ngày kết thúc trước ngày bắt đầu."))
+    return out
+
+
+def _membership_cycles(agencies, keys, doc) -> list[Problem]:
+    out = []
+    for i, a in enumerate(agencies):
+        seen, todo = set(), list(a.get("member_of", []))
+        while todo:
+            k = todo.pop()
+            if k == a["key"]:
+                out.append(doc.problem(("agencies", i, "member_of"), f"Nhóm của '{a['key']}' tạo thành vòng lặp."))
+                break
+            if k in seen or k not in keys:
+                continue
+            seen.add(k)
+            todo.extend(keys[k].get("member_of", []))
+    return out
+
+
+def _deadline_problems(doc, i, t, period) -> list[Problem]:
+    dl, tid, path = t["deadline"], t["id"], ("tasks", i, "deadline")
+    out = []
+    try:
+        parsed = parse_deadline(dl.get("text"))
+    except ValueError:
+        return [doc.problem(path + ("text",), f"Nhiệm vụ {tid}: không hiểu thời hạn {dl.get('text')!r}.")]
+    stated = (dl["kind"], dl.get("year"), dl.get("quarter"))
+    if stated != (parsed.kind, parsed.year, parsed.quarter):
+        out.append(doc.problem(path, f"Nhiệm vụ {tid}: thời hạn ghi {stated[0]}/{stated[1]}/{stated[2]} nhưng văn bản "
+                                     f"\"{dl.get('text')}\" đọc thành {parsed.kind}/{parsed.year}/{parsed.quarter}."))
+    year = dl.get("year")
+    if year is not None and not (period["start"] <= year <= period["end"]):
+        out.append(doc.problem(path + ("year",), f"Nhiệm vụ {tid}: năm {year} nằm ngoài thời kỳ của Kế hoạch "
+                                                 f"({period['start']}–{period['end']})."))
+    return out
+
+
+def _source_text(directory: Path) -> str | None:
+    path = directory / SOURCE_TEXT
+    return squash(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _date(value) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _build_plan(docs: dict[str, YamlDoc]) -> Plan:
+    p, pr = docs["plan"].data["plan"], docs["plan"].data["purposes_and_requirements"]
+    info = PlanInfo(
+        number=p["number"], date=_date(p["date"]), place=p["place"], issuer=p["issuer"], kind=p["kind"],
+        title=p["title"], signer_name=p["signer"]["name"], signer_title=p["signer"]["title"],
+        signer_capacity=p["signer"].get("capacity"), period_start=p["period"]["start"],
+        period_end=p["period"]["end"], period_note=p["period"].get("note"))
+
+    def document(d):
+        return Document(key=d["key"], number=d["number"], kind=d["kind"], title=d["title"], date=_date(d.get("date")),
+                        issuer=d.get("issuer"), note=d.get("note"), cited_in=tuple(d.get("cited_in", ())))
+
+    docs_ = docs["plan"].data["documents"]
+    agencies = {a["key"]: Agency(key=a["key"], name=a["name"], short=a["short"], kind=a["kind"],
+                                 aliases=tuple(a["aliases"]), member_of=tuple(a.get("member_of", ())),
+                                 note=a.get("note"))
+                for a in docs["agencies"].data["agencies"]}
+    tasks = tuple(
+        Task(id=t["id"], section=t["section"], summary=t["summary"], lead=tuple(t["lead"]),
+             coordinating=tuple(t["coordinating"]), requested=t["requested"],
+             duties=tuple(squash(d) for d in t["duties"]),
+             deadline=Deadline(t["deadline"]["kind"], t["deadline"].get("text"), t["deadline"].get("year"),
+                               t["deadline"].get("quarter")),
+             source=tuple(squash(s) for s in t["source"]), parent=t.get("parent"), heading=t.get("heading"),
+             addressee=t.get("addressee"), notes=tuple(squash(n) for n in t.get("notes", ())))
+        for t in docs["tasks"].data["tasks"])
+    units = {u["key"]: Unit(key=u["key"], name=u["name"], kind=u["kind"], valid_from=_date(u["valid_from"]),
+                            agency=u.get("agency"), level=u.get("level"), groups=tuple(u.get("groups", ())),
+                            valid_to=_date(u.get("valid_to")), successor_of=tuple(u.get("successor_of", ())),
+                            inherits=u.get("inherits", False), note=u.get("note"))
+             for u in docs["units"].data["units"]}
+    return Plan(
+        info=info, implements=tuple(map(document, docs_["implements"])), cites=tuple(map(document, docs_["cites"])),
+        purposes=tuple(map(squash, pr["purposes"])), requirements=tuple(map(squash, pr["requirements"])),
+        sections=tuple(Section(s["id"], s["part"], s["number"], squash(s["title"])) for s in docs["plan"].data["sections"]),
+        tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(units))

@@ -1,0 +1,198 @@
+"""Exports for people and machines: the plan as JSON, the assignment table as xlsx/CSV, and charts.
+
+pandas and matplotlib are imported inside the functions that need them: a Voila page that never
+exports or draws should not pay for them (about 70 MB and 0.6 s per kernel, see VOILA.md).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from toolkit.plan import DEADLINE_KINDS, Plan, Task
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+JSON_FORMAT_VERSION = 1
+
+TABLE_COLUMNS = {
+    "id": "Mã nhiệm vụ",
+    "section": "Mục",
+    "section_title": "Tên mục",
+    "summary": "Nhiệm vụ (tóm tắt)",
+    "lead": "Cơ quan chủ trì",
+    "coordinating": "Cơ quan phối hợp",
+    "requested": "Hình thức",
+    "deadline": "Thời hạn",
+    "deadline_kind": "Loại thời hạn",
+    "duties": "Nội dung nhiệm vụ",
+    "source": "Nguyên văn Kế hoạch",
+    "notes": "Ghi chú biên soạn",
+}
+
+
+def _agency_refs(plan: Plan, keys) -> list[dict]:
+    return [{"key": k, "name": plan.agency(k).name} for k in keys]
+
+
+def task_dict(plan: Plan, task: Task) -> dict:
+    section = plan.section(task.section)
+    return {
+        "id": task.id,
+        "parent": task.parent,
+        "section": {"id": section.id, "number": section.number, "title": section.title},
+        "heading": task.heading,
+        "summary": task.summary,
+        "lead": _agency_refs(plan, task.lead),
+        "coordinating": _agency_refs(plan, task.coordinating),
+        "requested": task.requested,
+        "deadline": {"kind": task.deadline.kind, "year": task.deadline.year, "quarter": task.deadline.quarter,
+                     "text": task.deadline.text},
+        "duties": list(task.duties),
+        "source": task.source_text,
+        "notes": list(task.notes),
+    }
+
+
+def plan_json(plan: Plan) -> dict:
+    """The stable JSON interface read by later tools: plan metadata, tasks and agencies."""
+    info = plan.info
+    doc = lambda d: {"number": d.number, "kind": d.kind, "title": d.title,  # noqa: E731
+                     "date": d.date.isoformat() if d.date else None, "issuer": d.issuer}
+    return {
+        "format_version": JSON_FORMAT_VERSION,
+        "plan": {
+            "number": info.number, "date": info.date.isoformat(), "place": info.place,
+            "issuer": {"key": info.issuer, "name": plan.agency(info.issuer).name},
+            "kind": info.kind, "title": info.title,
+            "signer": {"name": info.signer_name, "title": info.signer_title, "capacity": info.signer_capacity},
+            "implements": [doc(d) for d in plan.implements],
+            "cites": [doc(d) for d in plan.cites],
+            "purposes": list(plan.purposes),
+            "requirements": list(plan.requirements),
+            "sections": [{"id": s.id, "part": s.part, "number": s.number, "title": s.title} for s in plan.sections],
+        },
+        "tasks": [task_dict(plan, t) for t in plan.tasks],
+        "agencies": [{"key": a.key, "name": a.name, "short": a.short, "kind": a.kind, "aliases": list(a.aliases),
+                      "member_of": list(a.member_of), "members": list(plan.members(a.key)) if a.is_group else []}
+                     for a in plan.agencies.values()],
+    }
+
+
+def assignment_rows(plan: Plan, tasks=None) -> list[dict]:
+    """One row per task: the "Bảng phân công nhiệm vụ" as plain dicts, keyed like TABLE_COLUMNS."""
+    rows = []
+    for t in plan.tasks if tasks is None else tasks:
+        rows.append({
+            "id": t.id,
+            "section": t.section,
+            "section_title": plan.section(t.section).title,
+            "summary": t.summary,
+            "lead": "; ".join(plan.agency_name(k) for k in t.lead),
+            "coordinating": "; ".join(plan.agency_name(k) for k in t.coordinating),
+            "requested": "Đề nghị" if t.requested else "Giao thực hiện",
+            "deadline": t.deadline.label,
+            "deadline_kind": DEADLINE_KINDS[t.deadline.kind],
+            "duties": "\n".join(f"- {d}" for d in t.duties),
+            "source": t.source_text,
+            "notes": "\n".join(t.notes),
+        })
+    return rows
+
+
+def assignment_table(plan: Plan, tasks=None) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame(assignment_rows(plan, tasks), columns=list(TABLE_COLUMNS)).rename(columns=TABLE_COLUMNS)
+
+
+def table_bytes(df: "pd.DataFrame", fmt: str, sheet: str = "Phân công nhiệm vụ") -> bytes:
+    """xlsx or CSV bytes. CSV carries a UTF-8 BOM so Excel shows Vietnamese diacritics correctly."""
+    if fmt == "csv":
+        return df.to_csv(index=False).encode("utf-8-sig")
+    if fmt == "xlsx":
+        buf = io.BytesIO()
+        with _excel_writer(buf) as writer:
+            df.to_excel(writer, index=False, sheet_name=sheet[:31])
+            _fit_columns(writer.sheets[sheet[:31]], df)
+        return buf.getvalue()
+    raise ValueError(f"Định dạng không hỗ trợ: {fmt}")
+
+
+def _excel_writer(buf):
+    import pandas as pd
+
+    return pd.ExcelWriter(buf, engine="openpyxl")
+
+
+def _fit_columns(ws, df) -> None:
+    """Readable widths and wrapped text: the sheet is printed and read, not only parsed."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    for i, col in enumerate(df.columns, start=1):
+        longest = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
+        ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B2"
+
+
+def assignment_matrix(plan: Plan) -> tuple[list[str], list[str], dict[tuple[str, str], tuple[int, int]]]:
+    """Agencies × sections with (lead count, coordinating count), for bodies the plan names (no generic)."""
+    sections = [s.id for s in plan.sections]
+    counts: dict[tuple[str, str], list[int]] = {}
+    for t in plan.tasks:
+        for role, keys in ((0, t.lead), (1, t.coordinating)):
+            for k in keys:
+                counts.setdefault((k, t.section), [0, 0])[role] += 1
+    agencies = [k for k, a in plan.agencies.items() if a.kind != "generic" and any(key[0] == k for key in counts)]
+    return agencies, sections, {k: tuple(v) for k, v in counts.items()}
+
+
+def assignment_chart(plan: Plan, width: float = 11.0) -> "Figure":
+    """Dot matrix: a filled dot where an agency leads tasks in a section, a ring where it coordinates.
+
+    Built with the object API (no pyplot state), so it is safe in a long-running kernel.
+    DejaVu Sans ships with matplotlib and has every Vietnamese glyph.
+    """
+    from matplotlib.figure import Figure
+
+    agencies, sections, counts = assignment_matrix(plan)
+    fig = Figure(figsize=(width, 0.42 * len(agencies) + 1.8), layout="constrained")
+    ax = fig.add_subplot()
+    for y, key in enumerate(agencies):
+        for x, sec in enumerate(sections):
+            lead, coord = counts.get((key, sec), (0, 0))
+            for dx, n, style in ((-0.17, lead, {"color": "#1d4ed8"}),
+                                 (0.17, coord, {"facecolors": "none", "edgecolors": "#d97706", "linewidths": 2})):
+                if n:
+                    ax.scatter(x + dx, y, s=60 + 40 * n, **style)
+                    if n > 1:
+                        ax.annotate(str(n), (x + dx, y), xytext=(0, -9), textcoords="offset points",
+                                    ha="center", va="top", fontsize=7, color="#374151")
+    ax.set_xticks(range(len(sections)), sections)
+    ax.set_yticks(range(len(agencies)), [plan.agency_name(k) for k in agencies], fontsize=9)
+    ax.set_xlim(-0.6, len(sections) - 0.4)
+    ax.set_ylim(len(agencies) - 0.5, -0.7)
+    ax.xaxis.tick_top()
+    ax.grid(True, color="#e5e7eb", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    lead_h = ax.scatter([], [], s=90, color="#1d4ed8", label="Chủ trì")
+    coord_h = ax.scatter([], [], s=90, facecolors="none", edgecolors="#d97706", linewidths=2, label="Phối hợp (số dưới chấm: số nhiệm vụ khi nhiều hơn 1)")
+    ax.legend(handles=[lead_h, coord_h], loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, frameon=False)
+    ax.set_title("Cơ quan được nêu tên: chủ trì, phối hợp theo mục của Kế hoạch 241/KH-UBND", fontsize=11, pad=12)
+    return fig
+
+
+def figure_png(fig: "Figure", dpi: int = 110) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

@@ -83,8 +83,10 @@ def read_yaml(path: Path | str) -> YamlDoc:
     name = display_name(path)
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(name, None, "Không tìm thấy tệp.")]) from None
     except OSError as exc:
-        raise DataError([Problem(name, None, f"Không đọc được tệp: {exc.strerror or exc}")]) from None
+        raise DataError([Problem(name, None, f"Không đọc được tệp ({exc.strerror or exc}).")]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -96,7 +98,8 @@ def read_yaml(path: Path | str) -> YamlDoc:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise DataError([Problem(name, line, f"Lỗi cú pháp YAML: {getattr(exc, 'problem', exc)}")]) from None
+        raise DataError([Problem(name, line, "Lỗi cú pháp YAML — kiểm tra thụt lề, dấu ':' và dấu ngoặc kép "
+                                           f"(chi tiết: {getattr(exc, 'problem', None) or exc}).")]) from None
     finally:
         loader.dispose()
     doc = YamlDoc(name, None)
@@ -223,3 +226,21 @@ def non_nfc_strings(doc: YamlDoc) -> list[Problem]:
 
     walk(doc.data, ())
     return found
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never half of it."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

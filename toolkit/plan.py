@@ -361,15 +361,21 @@ def _load(directory: Path) -> Plan:
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(check_schema(doc, load_schema(directory / "schema" / f"{name}.schema.json")))
+        problems.extend(check_schema(doc, load_schema(_schema_path(directory, name))))
         problems.extend(non_nfc_strings(doc))
         docs[name] = doc
     if problems:
         raise DataError(problems)
     problems.extend(_semantic_problems(docs, directory))
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     return _build_plan(docs)
+
+
+def _schema_path(directory: Path, name: str) -> Path:
+    """A data folder may publish its own schema; otherwise the toolkit's is used."""
+    own = directory / "schema" / f"{name}.schema.json"
+    return own if own.exists() else DEFAULT_PLAN_DIR / "schema" / f"{name}.schema.json"
 
 
 def _semantic_problems(docs: dict[str, YamlDoc], directory: Path) -> list[Problem]:
@@ -483,15 +489,20 @@ def _deadline_problems(doc, i, t, period) -> list[Problem]:
         parsed = parse_deadline(dl.get("text"))
     except ValueError:
         return [doc.problem(path + ("text",), f"Nhiệm vụ {tid}: không hiểu thời hạn {dl.get('text')!r}.")]
-    stated = (dl["kind"], dl.get("year"), dl.get("quarter"))
-    if stated != (parsed.kind, parsed.year, parsed.quarter):
-        out.append(doc.problem(path, f"Nhiệm vụ {tid}: thời hạn ghi {stated[0]}/{stated[1]}/{stated[2]} nhưng văn bản "
-                                     f"\"{dl.get('text')}\" đọc thành {parsed.kind}/{parsed.year}/{parsed.quarter}."))
+    stated = Deadline(dl["kind"], dl.get("text"), dl.get("year"), dl.get("quarter"))
+    if stated != parsed:
+        out.append(doc.problem(path, f"Nhiệm vụ {tid}: thời hạn ghi là {_describe_deadline(stated)} nhưng "
+                                     f"\"{dl.get('text')}\" có nghĩa là {_describe_deadline(parsed)}."))
     year = dl.get("year")
     if year is not None and not (period["start"] <= year <= period["end"]):
         out.append(doc.problem(path + ("year",), f"Nhiệm vụ {tid}: năm {year} nằm ngoài thời kỳ của Kế hoạch "
                                                  f"({period['start']}–{period['end']})."))
     return out
+
+
+def _describe_deadline(d: Deadline) -> str:
+    when = "".join([f" quý {d.quarter}" if d.quarter else "", f" năm {d.year}" if d.year else ""])
+    return f"'{d.kind}'{when}"
 
 
 def _source_text(directory: Path) -> str | None:

@@ -1,0 +1,62 @@
+"""Does every `toolkit` command work as its help and the README say?"""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_export_plan_json_lists_every_task():
+    out = run("export", "plan", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert len(doc["tasks"]) == 42
+
+
+def test_export_to_file_is_atomic_and_reported(tmp_path, capsys):
+    target = tmp_path / "bang.xlsx"
+    assert main(["export", "plan", "--format", "xlsx", "--output", str(target)]) == 0
+    assert target.read_bytes()[:2] == b"PK"
+    assert "Đã ghi" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["bang.xlsx"]  # no temp file left behind
+
+
+def test_tasks_for_an_agency(capsys):
+    assert main(["tasks", "--agency", "so_tu_phap", "--section", "II.5"]) == 0
+    out = capsys.readouterr().out
+    assert "II.5.b" in out and "Năm 2022" in out and "II.5.a" in out and "(qua Các sở, ban, ngành)" in out
+
+
+def test_tasks_unknown_agency_is_a_clear_error(capsys):
+    assert main(["tasks", "--agency", "so_khong_co"]) == 2
+    assert "Không có cơ quan 'so_khong_co'" in capsys.readouterr().err
+
+
+def test_every_subcommand_has_an_example_in_its_help():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        assert "Ví dụ" in (p.epilog or ""), name
+
+
+def test_readme_commands_exist():
+    """Is every `toolkit ...` command in the README a real command, and the first block the two make targets?"""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = re.search(r"```(?:sh|bash)?\n(.*?)```", readme, re.S)[1].strip().splitlines()
+    assert first_block == ["make serve", "make test"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^serve:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    commands = set(re.findall(r"^\s*toolkit ([a-z]+)", readme, re.M))
+    known = set(next(a for a in build_parser()._actions if a.dest == "command").choices)
+    assert commands and commands <= known

@@ -1,0 +1,137 @@
+"""Do the plan queries answer what officers ask: who leads what, what reaches my unit, search without diacritics?"""
+
+import dataclasses
+import shutil
+
+import pytest
+
+from toolkit.plan import DEFAULT_PLAN_DIR, load_plan, parse_deadline
+from toolkit.text import fold, search
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan()
+
+
+def test_models_are_frozen(plan):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.tasks[0].lead = ("so_tu_phap",)
+    with pytest.raises(TypeError):
+        plan.agencies["x"] = None
+
+
+def test_tasks_led_by_sở_tư_pháp_directly(plan):
+    assert [t.id for t in plan.tasks_led_by("so_tu_phap", via_groups=False)] == \
+        ["II.3.b", "II.4.b.1", "II.4.b.2", "II.5.b", "II.6.b", "II.7.b", "III.3"]
+
+
+def test_group_duties_reach_members(plan):
+    """Does Sở Tư pháp also carry what the plan gives to 'các sở, ban, ngành'?"""
+    via = {a.task.id: a.via for a in plan.assignments("so_tu_phap")}
+    assert via["II.1.a"] == "so_ban_nganh" and via["II.5.b"] == "so_tu_phap"
+    group_tasks = {t.id for t in plan.tasks if "so_ban_nganh" in t.lead + t.coordinating}
+    assert group_tasks <= set(via)
+
+
+def test_a_body_named_both_directly_and_through_its_group_is_counted_once_as_itself(plan):
+    """III.1.a has 'các sở, ban, ngành' leading and Sở Tư pháp coordinating: lead through the group wins."""
+    found = [a for a in plan.assignments("so_tu_phap") if a.task.id == "III.1.a"]
+    assert len(found) == 1 and found[0].role == "lead" and found[0].via == "so_ban_nganh"
+
+
+def test_coordinated_by(plan):
+    assert [t.id for t in plan.tasks_coordinated_by("van_phong_ubnd_tp", via_groups=False)] == ["II.3.c"]
+
+
+def test_members_are_derived_from_member_of(plan):
+    members = plan.members("so_ban_nganh")
+    assert "so_tu_phap" in members and "cong_an_tp" not in members
+    assert set(plan.members("hdph_cac_cap")) == {"hdph_tp", "hdph_cap_huyen"}
+
+
+def test_tasks_for_a_district(plan):
+    ids = [t.id for t in plan.tasks_for_unit("quan_ba_dinh")]
+    expected = [t.id for t in plan.tasks if "ubnd_cap_huyen" in t.lead + t.coordinating]
+    assert ids == expected
+    assert "II.1.a" in ids and "III.2.b" in ids and "II.3.b" not in ids
+
+
+def test_generic_groups_never_reach_a_unit(plan):
+    """'Cơ quan, tổ chức liên quan' names nobody: no unit inherits tasks through it."""
+    for unit in plan.units:
+        assert not plan.unit_memberships(unit) & {"co_quan_lien_quan", "so_nganh_lien_quan"}
+
+
+def test_tasks_of_section_and_by_deadline_kind(plan):
+    assert [t.id for t in plan.tasks_of_section("II.5")] == ["II.5.a", "II.5.b", "II.5.c"]
+    assert [t.id for t in plan.tasks_by_deadline_kind("once_by")] == ["II.1.a", "II.1.b", "II.4.b.1"]
+    assert [t.id for t in plan.tasks_by_deadline_kind("year")] == ["II.5.b"]
+    assert {t.id for t in plan.tasks_by_deadline_kind("after_central")} == {"II.3.e.2", "II.4.b.2", "II.6.c.2", "II.6.c.3"}
+
+
+@pytest.mark.parametrize("query", ["so tu phap", "SỞ TƯ PHÁP", "Sở Tư pháp", "sở tư  pháp"])
+def test_search_ignores_case_and_diacritics(plan, query):
+    assert [t.id for t in plan.search(query)] == [t.id for t in plan.search("Sở Tư pháp")]
+    assert "II.5.b" in {t.id for t in plan.search(query)}
+
+
+def test_search_reads_a_phrase_before_loose_words(plan):
+    """'so tu phap' must not match every task with 'cơ sở', 'tư vấn' and 'pháp luật' in it."""
+    assert len(plan.search("so tu phap")) < len(plan.tasks) / 2
+    assert [t.id for t in plan.search("bo tu lenh thu do chu tri")] == ["II.6.c.2"]
+    assert plan.search("không có cụm từ này") == []
+
+
+def test_search_within_a_subset(plan):
+    subset = plan.tasks_of_section("II.4")
+    assert [t.id for t in plan.search("trung uong ban hanh", subset)] == ["II.4.b.1", "II.4.b.2"]
+
+
+def test_fold_handles_đ():
+    assert fold("Đoàn Luật sư, đoàn thể") == "doan luat su, doan the"
+    assert search("doan", {"a": fold("Đoàn")}) == ["a"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Hoàn thành trong Quý IV năm 2020", ("once_by", 2020, 4)),
+    ("Hoàn thành trong Quý IV năm 2021", ("once_by", 2021, 4)),
+    ("Năm 2022", ("year", 2022, None)),
+    ("Hàng năm", ("annual", None, None)),
+    ("Định kỳ hàng năm", ("annual", None, None)),
+    ("Sau khi Trung ương ban hành Đề án", ("after_central", None, None)),
+    ("khi được Trung ương ban hành", ("after_central", None, None)),
+    ("thường xuyên", ("ongoing", None, None)),
+    (None, ("none", None, None)),
+])
+def test_parse_deadline(text, expected):
+    d = parse_deadline(text)
+    assert (d.kind, d.year, d.quarter) == expected
+
+
+def test_parse_deadline_refuses_what_it_cannot_read():
+    with pytest.raises(ValueError):
+        parse_deadline("sớm nhất có thể")
+
+
+def test_due_dates():
+    assert parse_deadline("Hoàn thành trong Quý IV năm 2020").due.isoformat() == "2020-12-31"
+    assert parse_deadline("Hoàn thành trong Quý II năm 2021").due.isoformat() == "2021-06-30"
+    assert parse_deadline("Năm 2022").due.isoformat() == "2022-12-31"
+    assert parse_deadline("Hàng năm").due is None
+
+
+def test_a_successor_unit_is_added_by_data_alone(tmp_path):
+    """After the 2025 reform, can a new commune take over a district's duties with no code change?"""
+    folder = tmp_path / "plan-241"
+    shutil.copytree(DEFAULT_PLAN_DIR, folder)
+    with open(folder / "units.yaml", "a", encoding="utf-8") as fh:
+        fh.write('  - key: phuong_hoan_kiem\n    name: "UBND phường Hoàn Kiếm"\n    kind: ubnd_cap_xa\n'
+                 "    groups: [ubnd_cap_xa]\n    valid_from: 2025-07-01\n    successor_of: [quan_hoan_kiem]\n"
+                 "    inherits: true\n")
+    plan = load_plan(folder)
+    new = [t.id for t in plan.tasks_for_unit("phuong_hoan_kiem")]
+    old = [t.id for t in plan.tasks_for_unit("quan_hoan_kiem")]
+    assert new == old  # the commune group's only task, III.2.a, the district already had as lead
+    assert {"ubnd_cap_xa", "ubnd_cap_huyen"} <= plan.unit_memberships("phuong_hoan_kiem")
+    assert plan.unit("phuong_hoan_kiem").active_in(2026)

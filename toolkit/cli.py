@@ -1,0 +1,148 @@
+"""The `toolkit` command: a thin layer over toolkit.plan and toolkit.report.
+
+Ví dụ / examples:
+    toolkit validate
+    toolkit tasks --agency so_tu_phap
+    toolkit export plan --format xlsx --output bang-phan-cong.xlsx
+    toolkit serve
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from toolkit.datafile import DataError, write_atomic
+
+
+def _plan(args):
+    from toolkit.plan import load_plan
+
+    return load_plan(args.plan_dir)
+
+
+def cmd_validate(args) -> int:
+    from toolkit.plan import validate_plan_dir, load_plan
+
+    directory = args.path or None
+    problems = validate_plan_dir(directory)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"Có {len(problems)} lỗi; dữ liệu chưa dùng được.", file=sys.stderr)
+        return 1
+    plan = load_plan(directory)
+    groups = sum(1 for a in plan.agencies.values() if a.is_group)
+    print(f"Hợp lệ: {len(plan.tasks)} nhiệm vụ, {len(plan.agencies) - groups} cơ quan, {groups} nhóm, "
+          f"{len(plan.units)} đơn vị.")
+    return 0
+
+
+def cmd_tasks(args) -> int:
+    from toolkit.plan import ROLES
+
+    plan = _plan(args)
+    if args.agency or args.unit:
+        key = args.agency or args.unit
+        known = plan.agencies if args.agency else plan.units
+        if key not in known:
+            print(f"Không có {'cơ quan' if args.agency else 'đơn vị'} '{key}'. Có: {', '.join(known)}", file=sys.stderr)
+            return 2
+        found = plan.assignments(args.agency, unit_key=args.unit)
+        rows = [(a.task, ROLES[a.role] + ("" if a.via == key else f" (qua {plan.agency_name(a.via)})"))
+                for a in found]
+    else:
+        rows = [(t, "") for t in plan.tasks]
+    if args.section:
+        rows = [(t, r) for t, r in rows if t.section == args.section]
+    if args.search:
+        hits = {t.id for t in plan.search(args.search, [t for t, _ in rows])}
+        rows = [(t, r) for t, r in rows if t.id in hits]
+    for t, role in rows:
+        lead = ", ".join(plan.agency_name(k) for k in t.lead)
+        print(f"{t.id:<9} {t.deadline.label:<36} {role or lead}\n          {t.summary}")
+    print(f"{len(rows)} nhiệm vụ.")
+    return 0
+
+
+def cmd_export_plan(args) -> int:
+    from toolkit import report
+
+    plan = _plan(args)
+    if args.format == "json":
+        data = (json.dumps(report.plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        data = report.table_bytes(report.assignment_table(plan), args.format)
+    if args.output:
+        write_atomic(Path(args.output), data)
+        print(f"Đã ghi {args.output} ({len(data):,} byte).", file=sys.stderr)
+    elif args.format == "xlsx" and sys.stdout.isatty():
+        print("Tệp Excel là nhị phân: hãy dùng --output TỆP.xlsx.", file=sys.stderr)
+        return 2
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from toolkit.serve import serve
+
+    return serve(lan=args.lan, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="toolkit", formatter_class=fmt,
+        description="Bộ công cụ PBGDPL — Kế hoạch 241/KH-UBND (Hà Nội).\nPBGDPL toolkit for Hanoi Plan 241/KH-UBND.",
+        epilog=__doc__.split("\n", 2)[2])
+    parser.add_argument("--plan-dir", help="thư mục dữ liệu Kế hoạch (mặc định data/plan-241)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    p = sub.add_parser("validate", formatter_class=fmt, help="kiểm tra dữ liệu Kế hoạch / validate the data",
+                       epilog="Ví dụ:\n  toolkit validate\n  toolkit validate data/plan-241")
+    p.add_argument("path", nargs="?", help="thư mục dữ liệu (mặc định data/plan-241)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("tasks", formatter_class=fmt, help="liệt kê nhiệm vụ / list tasks",
+                       epilog="Ví dụ:\n  toolkit tasks --agency so_tu_phap\n  toolkit tasks --unit quan_ba_dinh --section II.4\n"
+                              "  toolkit tasks --search \"chuan tiep can phap luat\"")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--agency", help="mã cơ quan, ví dụ so_tu_phap (kể cả nhiệm vụ giao cho nhóm của cơ quan)")
+    who.add_argument("--unit", help="mã đơn vị, ví dụ quan_ba_dinh")
+    p.add_argument("--section", help="mục, ví dụ II.3 hoặc III")
+    p.add_argument("--search", help="từ khóa, có dấu hoặc không dấu")
+    p.set_defaults(func=cmd_tasks)
+
+    p = sub.add_parser("export", formatter_class=fmt, help="xuất dữ liệu / export",
+                       epilog="Ví dụ:\n  toolkit export plan --format json > ke-hoach-241.json\n"
+                              "  toolkit export plan --format xlsx --output bang-phan-cong.xlsx")
+    what = p.add_subparsers(dest="what", required=True, metavar="LOẠI")
+    q = what.add_parser("plan", formatter_class=fmt, help="Kế hoạch: nhiệm vụ, cơ quan, thời hạn",
+                        epilog="Ví dụ:\n  toolkit export plan --format csv --output bang-phan-cong.csv")
+    q.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    q.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình)")
+    q.set_defaults(func=cmd_export_plan)
+
+    p = sub.add_parser("serve", formatter_class=fmt, help="chạy ứng dụng Voila / serve the app",
+                       epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866")
+    p.add_argument("--lan", action="store_true", help="mở cho mạng nội bộ (mặc định chỉ 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8866)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -57,6 +57,17 @@ def test_readme_commands_exist():
     assert first_block == ["make serve", "make test"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^serve:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
-    commands = set(re.findall(r"^\s*toolkit ([a-z]+)", readme, re.M))
+    commands = set(re.findall(r"^(?:\$ |\.venv/bin/)toolkit ([a-z]+)", readme, re.M))
     known = set(next(a for a in build_parser()._actions if a.dest == "command").choices)
     assert commands and commands <= known
+
+
+def test_readme_example_output_is_real(capsys):
+    """Does each `$ toolkit ...` example in the README print exactly what the README shows?"""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^\$ toolkit (.+)\n((?:(?!\$ |```).*\n)*)", readme, re.M)
+    assert len(examples) >= 2
+    for command, shown in examples:
+        capsys.readouterr()
+        assert main(command.replace('"', "").split()) == 0
+        assert capsys.readouterr().out == shown, command

@@ -1,0 +1,411 @@
+"""The study app, driven like a user would (set `.value`, `.click()`), checked against the plan data."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import io
+import logging
+import re
+import subprocess
+import sys
+import unicodedata
+from types import MappingProxyType
+
+import ipywidgets as widgets
+import pytest
+
+from toolkit.plan import Agency
+from toolkit.ui.study import ROOT_CLASS, TAB_CHART, StudyApp
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+# ---------------------------------------------------------------- reading the app's HTML
+
+def duty_rows(html: str) -> dict[str, dict]:
+    """Tab 1 rows by task id: role class, the "qua nhóm" text and the deadline shown."""
+    rows = {}
+    for m in re.finditer(r'<details class="duty"><summary><span class="tid">(.*?)</span>(.*?)</summary>', html):
+        summary = m[2]
+        rows[m[1]] = {
+            "role": re.search(r'class="role role-(\w+)"', summary)[1],
+            "via": (re.search(r"qua nhóm «(.*?)»", summary) or [None, None])[1],
+            "deadline": re.search(r'<span class="deadline">(.*?)</span>', summary)[1],
+        }
+    return rows
+
+
+def row_html(html: str, task_id: str) -> str:
+    return next(row for row in html.split('<details class="duty">')
+                if row.startswith(f'<summary><span class="tid">{task_id}</span>'))
+
+
+def card_ids(app: StudyApp) -> list[str]:
+    return re.findall(r'<article class="card" data-task="([^"]+)"', app.results.value)
+
+
+def shown_count(app: StudyApp) -> int:
+    m = re.search(r"<b>(\d+)</b> nhiệm vụ phù hợp", app.count.value)
+    return int(m[1]) if m else 0
+
+
+def data_uri(html: str) -> tuple[str, str, bytes]:
+    """(file name, MIME type, bytes) of the download link in some HTML."""
+    m = re.search(r'download="([^"]+)" href="data:([^;]+)(?:;[^;,]+)*;base64,([^"]+)"', html)
+    assert m, f"no data-URI download link in {html[:300]!r}"
+    return m[1], m[2], base64.b64decode(m[3])
+
+
+def all_widgets(root):
+    yield root
+    for child in getattr(root, "children", ()):
+        yield from all_widgets(child)
+
+
+# ---------------------------------------------------------------- tab 1: by agency or unit
+
+def test_does_choosing_so_tu_phap_list_ii_3_b_as_lead(study):
+    study.who.value = "agency:so_tu_phap"
+    rows = duty_rows(study.duties.value)
+    assert rows["II.3.b"]["role"] == "lead"
+    assert rows["II.3.b"]["via"] is None  # named itself, not reached through a group
+
+
+def test_does_so_tu_phap_see_every_duty_the_plan_gives_it_with_its_role(study, plan):
+    study.who.value = "agency:so_tu_phap"
+    expected = {a.task.id: a.role for a in plan.assignments("so_tu_phap", via_groups=True)}
+    assert {k: v["role"] for k, v in duty_rows(study.duties.value).items()} == expected
+
+
+def test_is_the_count_line_computed_from_the_plan(study, plan):
+    study.who.value = "agency:so_tu_phap"
+    found = plan.assignments("so_tu_phap", via_groups=True)
+    lead = sum(a.role == "lead" for a in found)
+    assert (f"<b>Sở Tư pháp</b>: {len(found)} nhiệm vụ — chủ trì {lead}, phối hợp {len(found) - lead}"
+            in study.duties.value)
+
+
+def test_are_duties_grouped_under_their_section_headings_in_plan_order(study, plan):
+    study.who.value = "agency:so_tu_phap"
+    headings = re.findall(r"<h3>(.*?)</h3>", study.duties.value)
+    sections = list(dict.fromkeys(a.task.section for a in plan.assignments("so_tu_phap")))
+    assert headings == [plan.section(s).label for s in sections]
+
+
+def test_is_ii_5_b_led_by_so_tu_phap_in_2022(study):
+    # Checked by hand in the plan: "b) Sở Tư pháp chủ trì, … Thời gian thực hiện: Năm 2022."
+    study.who.value = "agency:so_tu_phap"
+    assert duty_rows(study.duties.value)["II.5.b"] == {"role": "lead", "via": None, "deadline": "Năm 2022"}
+
+
+def test_does_a_duty_reached_through_a_group_say_which_group(study):
+    # II.1.a is addressed to "Thủ trưởng các sở, ban, ngành", not to Sở Tư pháp by name.
+    study.who.value = "agency:so_tu_phap"
+    assert duty_rows(study.duties.value)["II.1.a"]["via"] == "Các sở, ban, ngành"
+
+
+def test_does_bo_tu_lenh_thu_do_lead_ii_6_c_2(study):
+    study.who.value = "agency:bo_tu_lenh_thu_do"
+    assert duty_rows(study.duties.value)["II.6.c.2"]["role"] == "lead"
+
+
+def test_does_quan_ba_dinh_get_ii_1_a_through_the_district_group(study, plan):
+    study.who.value = "unit:quan_ba_dinh"
+    rows = duty_rows(study.duties.value)
+    assert rows["II.1.a"] == {"role": "lead", "via": "UBND quận, huyện, thị xã",
+                              "deadline": "Hoàn thành trong Quý IV năm 2020"}
+    assert set(rows) == {t.id for t in plan.tasks_for_unit("quan_ba_dinh")}
+    assert "<b>UBND quận Ba Đình</b>:" in study.duties.value
+
+
+def test_does_an_expanded_row_hold_the_duties_and_the_plans_own_words(study, plan):
+    study.who.value = "agency:so_tu_phap"
+    html = row_html(study.duties.value, "II.5.b")
+    task = plan.task("II.5.b")
+    assert "<summary>Nguyên văn Kế hoạch</summary>" in html
+    assert "Thời gian thực hiện: Năm 2022." in html
+    for duty in task.duties:
+        assert duty[1:] in html
+
+
+def test_are_named_bodies_listed_before_groups_and_units_without_generic_ones(study, plan):
+    values = [v for _, v in study.who.options][1:]
+    kinds = [("unit" if v.startswith("unit:") else "group" if plan.agency(v[7:]).is_group else "named")
+             for v in values]
+    assert kinds == sorted(kinds, key=["named", "group", "unit"].index)
+    assert not any(v.startswith("agency:") and plan.agency(v[7:]).kind == "generic" for v in values)
+    labels = dict((v, label) for label, v in study.who.options)
+    assert labels["agency:so_tu_phap"] == "Cơ quan: Sở Tư pháp"
+    assert labels["agency:so_ban_nganh"] == "Nhóm: Các sở, ban, ngành"
+    assert labels["unit:quan_ba_dinh"] == "Đơn vị: UBND quận Ba Đình"
+
+
+def test_is_a_unit_that_is_just_a_named_body_listed_once(study):
+    # The unit "Sở Tư pháp" has exactly the duties of the agency: one entry, not two.
+    values = [v for _, v in study.who.options]
+    assert "agency:so_tu_phap" in values and "unit:so_tu_phap" not in values
+
+
+def test_does_a_group_show_its_members(study, plan):
+    study.who.value = "agency:so_ban_nganh"
+    assert "Sở Tư pháp" in study.duties.value and "Nhóm này gồm" in study.duties.value
+
+
+def test_does_a_body_without_duties_say_so(plan):
+    lonely = Agency(key="lonely", name="Cơ quan thử", short="Cơ quan thử", kind="so")
+    app = StudyApp(dataclasses.replace(plan, agencies=MappingProxyType({**plan.agencies, "lonely": lonely})))
+    app.who.value = "agency:lonely"
+    assert "Kế hoạch không giao nhiệm vụ nào cho <b>Cơ quan thử</b>" in app.duties.value
+
+
+def test_does_going_back_to_the_placeholder_show_the_hint_again(study):
+    study.who.value = "agency:so_tu_phap"
+    study.who.value = ""
+    assert "Chọn một cơ quan" in study.duties.value and "II.3.b" not in study.duties.value
+
+
+# ---------------------------------------------------------------- tab 2: search and filters
+
+def test_are_all_tasks_shown_before_any_filter(study, plan):
+    assert card_ids(study) == [t.id for t in plan.tasks]
+    assert shown_count(study) == len(plan.tasks)
+
+
+def test_does_searching_without_diacritics_find_the_same_as_with_them(study):
+    study.query.value = "Sở Tài chính"
+    with_marks = card_ids(study)
+    study.query.value = "so tai chinh"
+    assert card_ids(study) == with_marks
+    assert with_marks  # and it finds something
+
+
+def test_does_the_search_agree_with_the_plan_query(study, plan):
+    study.query.value = "bo tu lenh thu do chu tri"
+    assert card_ids(study) == [t.id for t in plan.search("bo tu lenh thu do chu tri")] == ["II.6.c.2"]
+
+
+def test_do_section_agency_and_role_filters_combine(study, plan):
+    study.section.value = "II.3"
+    study.agency.value = "so_tu_phap"
+    study.role.value = "lead"
+    expected = [a.task.id for a in plan.assignments("so_tu_phap")
+                if a.role == "lead" and a.task.section == "II.3"]
+    assert card_ids(study) == expected
+    assert "II.3.b" in expected
+
+
+def test_do_unit_deadline_kind_and_query_filters_combine(study, plan):
+    study.unit.value = "quan_ba_dinh"
+    study.deadline_kind.value = "annual"
+    study.query.value = "kiem tra"
+    pool = [t for t in plan.tasks_for_unit("quan_ba_dinh") if t.deadline.kind == "annual"]
+    assert card_ids(study) == [t.id for t in plan.search("kiem tra", pool)]
+    assert 0 < len(card_ids(study)) < len(pool)
+
+
+def test_does_leaving_out_group_duties_keep_only_tasks_naming_the_agency(study, plan):
+    study.agency.value = "so_tu_phap"
+    study.via_groups.value = False
+    assert card_ids(study) == [a.task.id for a in plan.assignments("so_tu_phap", via_groups=False)]
+
+
+def test_is_the_role_filter_ignored_until_a_body_is_chosen(study, plan):
+    assert study.role.disabled
+    study.role.value = "coordinating"
+    assert len(card_ids(study)) == len(plan.tasks)
+    study.agency.value = "so_tu_phap"
+    assert not study.role.disabled
+    assert card_ids(study) == [t.id for t in plan.tasks_coordinated_by("so_tu_phap")]
+
+
+@pytest.mark.parametrize("settings", [
+    {},
+    {"section": "II.6"},
+    {"deadline_kind": "after_central"},
+    {"agency": "so_gddt", "role": "coordinating"},
+    {"query": "khong co tu nay dau"},
+])
+def test_does_the_count_match_the_number_of_cards(study, settings):
+    for name, value in settings.items():
+        getattr(study, name).value = value
+    assert shown_count(study) == len(card_ids(study)) == study.results.value.count("<article")
+    if not card_ids(study):
+        assert "Không có nhiệm vụ nào phù hợp" in study.count.value
+
+
+def test_does_xoa_bo_loc_bring_back_every_task(study, plan):
+    study.section.value = "II.6"
+    study.agency.value = "so_tu_phap"
+    study.query.value = "de an"
+    study.clear.click()
+    assert (study.section.value, study.agency.value, study.query.value) == ("", "", "")
+    assert card_ids(study) == [t.id for t in plan.tasks]
+
+
+def test_does_each_card_show_what_the_plan_says_about_its_task(study, plan):
+    cards = study.results.value.split("<article")[1:]
+    for task, card in zip(plan.tasks, cards, strict=True):
+        assert f'<span class="tid">{task.id}</span>' in card
+        assert plan.section(task.section).label in card
+        assert ("Đề nghị</span>" in card) == task.requested
+        assert card.count("<summary>Nguyên văn Kế hoạch</summary>") == 1
+        assert ("Ghi chú biên soạn" in card) == bool(task.notes)
+        assert card.count("<li>") == len(task.duties) + len(task.notes)
+        assert task.deadline.label in card
+
+
+def test_are_leads_and_coordinators_named_on_the_card(study, plan):
+    study.query.value = "II.5.b"
+    card = study.results.value
+    task = plan.task("II.5.b")
+    assert "<dt>Chủ trì</dt><dd>Sở Tư pháp</dd>" in card
+    assert "<dt>Phối hợp</dt><dd>" + "; ".join(plan.agency_name(k) for k in task.coordinating) in card
+
+
+def test_is_text_from_the_data_escaped(plan):
+    bad_task = dataclasses.replace(plan.task("II.3.b"), summary=XSS, notes=(XSS,), duties=(XSS,))
+    bad_agency = dataclasses.replace(plan.agency("so_tu_phap"), short=XSS)
+    tasks = tuple(bad_task if t.id == "II.3.b" else t for t in plan.tasks)
+    app = StudyApp(dataclasses.replace(
+        plan, tasks=tasks, agencies=MappingProxyType({**plan.agencies, "so_tu_phap": bad_agency})))
+    app.who.value = "agency:so_tu_phap"
+    for html in (app.results.value, app.duties.value):
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "<img" not in html
+
+
+def test_is_what_the_user_types_never_put_into_the_page(study):
+    study.query.value = "<script>alert(1)</script>"
+    assert "<script" not in study.count.value + study.results.value
+
+
+# ---------------------------------------------------------------- errors
+
+def test_does_a_failing_callback_show_a_vietnamese_message_and_no_traceback(study, monkeypatch, caplog):
+    def boom():
+        raise RuntimeError("secret-detail /home/x.py")
+
+    monkeypatch.setattr(study, "filtered_tasks", boom)
+    with caplog.at_level(logging.ERROR, logger="toolkit.ui"):
+        study.query.value = "so tu phap"
+    assert "Không thể lọc danh sách nhiệm vụ" in study.error.value
+    for leak in ("Traceback", "RuntimeError", "secret-detail", ".py"):
+        assert leak not in study.error.value
+    assert any(r.exc_info and "secret-detail" in str(r.exc_info[1]) for r in caplog.records)
+
+    monkeypatch.undo()
+    study.query.value = "so tai chinh"  # the next callback that works clears the message
+    assert study.error.value == ""
+
+
+def test_does_a_failing_download_leave_the_app_usable(study, monkeypatch):
+    monkeypatch.setattr("toolkit.report.table_bytes", lambda *a, **k: 1 / 0)
+    study.download_xlsx.click()
+    assert "Không thể tạo tệp Excel" in study.error.value
+    assert study.download.value == ""
+
+
+# ---------------------------------------------------------------- tab 3: chart
+
+def test_is_the_chart_drawn_only_when_its_tab_is_opened(study):
+    assert bytes(study.chart.value) == b""
+    study.tabs.selected_index = TAB_CHART
+    assert bytes(study.chart.value).startswith(b"\x89PNG\r\n\x1a\n")
+    assert study.chart.layout.width == "100%"
+    assert study.chart_status.value == "" and study.error.value == ""
+
+
+def test_does_building_the_app_skip_matplotlib_and_pandas():
+    code = ("import sys; from toolkit.ui import StudyApp; StudyApp.from_environment(); "
+            "assert 'matplotlib' not in sys.modules and 'pandas' not in sys.modules, "
+            "sorted(m for m in ('matplotlib', 'pandas') if m in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------- tab 4: downloads
+
+def test_does_the_excel_button_produce_a_workbook_of_every_task(study, plan):
+    import openpyxl
+
+    study.download_xlsx.click()
+    name, mime, data = data_uri(study.download.value)
+    assert name == "bang-phan-cong-KH241.xlsx"
+    assert mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Mã nhiệm vụ"
+    assert [r[0] for r in rows[1:]] == [t.id for t in plan.tasks]
+
+
+def test_does_the_csv_button_produce_a_csv_with_a_bom(study, plan):
+    import csv
+
+    study.download_csv.click()
+    name, mime, data = data_uri(study.download.value)
+    assert name == "bang-phan-cong-KH241.csv" and mime == "text/csv"
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel needs it to read Vietnamese as UTF-8
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == [t.id for t in plan.tasks]
+
+
+def test_does_the_current_filter_export_only_the_filtered_tasks(study):
+    import openpyxl
+
+    study.agency.value = "so_tu_phap"
+    study.role.value = "lead"
+    study.filtered_only.value = True
+    study.download_xlsx.click()
+    name, _, data = data_uri(study.download.value)
+    assert name == "bang-phan-cong-KH241-theo-bo-loc.xlsx"
+    ids = [r[0] for r in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True)]
+    assert ids == card_ids(study)
+
+
+def test_does_the_about_panel_name_the_plans_signer_and_documents(study, plan):
+    html = "".join(w.value for w in all_widgets(study.widget) if isinstance(w, widgets.HTML))
+    assert "Lê Hồng Sơn" in html and "15/12/2020" in html
+    for doc in plan.implements:
+        assert doc.number in html
+
+
+# ---------------------------------------------------------------- the page as a whole
+
+def test_is_every_text_vietnamese_in_nfc(study):
+    study.who.value = "agency:so_tu_phap"
+    texts = []
+    for w in all_widgets(study.widget):
+        texts += [getattr(w, name, "") or "" for name in ("value", "description", "placeholder")
+                  if isinstance(getattr(w, name, ""), str)]
+        texts += [label for label in getattr(w, "_options_labels", ())]
+    texts += list(study.tabs.titles)
+    assert all(unicodedata.is_normalized("NFC", t) for t in texts)
+
+
+def test_does_no_widget_have_a_fixed_width_wider_than_a_phone(study):
+    for w in all_widgets(study.widget):
+        for name in ("width", "min_width"):
+            value = getattr(w.layout, name) or ""
+            if value.endswith("px"):
+                assert float(value[:-2]) <= 340, (w, name, value)
+
+
+def test_is_the_css_scoped_to_the_apps_root(study):
+    assert ROOT_CLASS in study.widget._dom_classes
+    css = study.widget.children[0].value
+    rules = re.sub(r"/\*.*?\*/", "", css.replace("<style>", "").replace("</style>", ""), flags=re.S)
+    selectors = [s.strip() for block in re.findall(r"([^{}]+)\{[^{}]*\}", rules)
+                 for s in block.split(",") if not s.strip().startswith("@")]
+    assert selectors and all(s.startswith(f".{ROOT_CLASS}") for s in selectors), selectors
+
+
+def test_do_the_tabs_put_agencies_first():
+    app = StudyApp.from_environment()
+    assert app.tabs.titles[0] == "Theo cơ quan, đơn vị" and app.tabs.selected_index == 0
+    assert isinstance(app.who, widgets.Dropdown)
+
+
+def test_does_no_domain_module_import_ipywidgets_or_ipython():
+    code = ("import sys, toolkit.plan, toolkit.report, toolkit.text, toolkit.datafile; "
+            "assert 'ipywidgets' not in sys.modules and 'IPython' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

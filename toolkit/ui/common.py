@@ -1,0 +1,93 @@
+"""Pieces every app shares: guarded callbacks, escaping, download links and page CSS.
+
+VOILA.md: an exception in a widget callback sends its full traceback, source lines included,
+to the browser. `guarded` keeps it in the log and shows a Vietnamese sentence instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import logging
+
+import ipywidgets as widgets
+
+log = logging.getLogger("toolkit.ui")
+
+MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv;charset=utf-8",
+    "png": "image/png",
+}
+
+
+def esc(text: object) -> str:
+    """Text from data or from the user, safe inside HTML (names could contain `<`)."""
+    return html.escape(str(text), quote=True)
+
+
+def error_box() -> widgets.HTML:
+    """Where a guarded callback reports a failure; empty (and invisible) while all is well."""
+    return widgets.HTML("", layout=widgets.Layout(width="100%")).add_class("pbgdpl-error")
+
+
+def error_html(action: str) -> str:
+    return (f'<div class="pbgdpl-alert" role="alert">Không thể {esc(action)} do có lỗi trong chương trình. '
+            "Vui lòng thử lại; nếu lỗi lặp lại, hãy báo cho người quản trị.</div>")
+
+
+def guarded(action: str):
+    """Decorate an app method used as a callback: log any exception, show a Vietnamese message.
+
+    `action` completes the sentence "Không thể …", e.g. "hiển thị danh sách nhiệm vụ".
+    The app must have an `error` HTML widget (see `error_box`). A successful call clears it.
+    The exception text is never shown: it may hold data or paths the page should not reveal.
+    """
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                result = method(self, *args, **kwargs)
+            except Exception:
+                log.exception("Callback %s failed", method.__qualname__)
+                self.error.value = error_html(action)
+                return None
+            self.error.value = ""
+            return result
+        return wrapper
+    return decorate
+
+
+def download_link(data: bytes, filename: str, fmt: str, label: str) -> str:
+    """An `<a download>` holding the file itself, so no server route is needed."""
+    payload = base64.b64encode(data).decode("ascii")
+    return (f'<a class="pbgdpl-download" download="{esc(filename)}" '
+            f'href="data:{MIME[fmt]};base64,{payload}">{esc(label)}</a>')
+
+
+def page_style(root_class: str) -> str:
+    """CSS for one app, scoped to the class on its root widget so apps do not restyle each other."""
+    r = f".{root_class}"
+    return f"""<style>
+{r} {{ font-size: 16px; line-height: 1.5; color: #111827; max-width: 1100px; box-sizing: border-box; }}
+{r} * {{ box-sizing: border-box; }}
+{r} .widget-html-content {{ font-size: 16px; line-height: 1.5; }}
+{r} h2 {{ font-size: 1.45em; margin: 0.3em 0; line-height: 1.25; }}
+{r} h3 {{ font-size: 1.15em; margin: 1em 0 0.4em; line-height: 1.3; color: #1e3a8a; }}
+{r} a {{ color: #1d4ed8; }}
+{r} .pbgdpl-alert {{ background: #fef2f2; border: 1px solid #fca5a5; color: #991b1b;
+  padding: 0.6em 0.8em; border-radius: 6px; margin: 0.4em 0; }}
+{r} .muted {{ color: #4b5563; font-size: 0.93em; }}
+{r} .widget-html, {r} .widget-html-content {{ width: 100%; overflow-wrap: anywhere; white-space: normal; }}
+/* Labels above inputs: side-by-side labels leave no room for the input on a phone. */
+{r} .stacked.widget-inline-hbox {{ flex-direction: column; align-items: stretch; width: 100%; }}
+{r} .stacked .widget-label {{ width: auto; max-width: none; text-align: left; font-weight: 600;
+  font-size: 15px; line-height: 1.4; height: auto; margin-bottom: 2px; white-space: normal; }}
+{r} .stacked select, {r} .stacked input[type=text] {{ width: 100%; min-width: 0; font-size: 16px;
+  height: 2.4em; }}
+{r} .widget-button, {r} .widget-toggle-button {{ font-size: 15px; height: auto; min-height: 2.4em;
+  white-space: normal; }}
+{r} .pbgdpl-download {{ display: inline-block; padding: 0.5em 0.9em; margin: 0.3em 0;
+  background: #1d4ed8; color: #fff; border-radius: 6px; text-decoration: none; }}
+</style>"""

@@ -1,0 +1,84 @@
+"""The toolkit's pages: one list feeds the home page's links and the notebooks Voila serves.
+
+Notebooks are generated from this list (`python -m toolkit.ui.pages`), never edited by hand,
+so a page's title on the home page and in its notebook cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    intro: str
+    notebook: str | None = None  # None: announced on the home page, not built yet
+    code: str | None = None
+
+
+HOME = Page(
+    title="Bộ công cụ PBGDPL — Kế hoạch 241/KH-UBND",
+    intro=("Học, tra cứu và tự đánh giá việc thực hiện Kế hoạch số 241/KH-UBND ngày 15/12/2020 "
+           "của UBND thành phố Hà Nội về phổ biến, giáo dục pháp luật."),
+    notebook="0-trang-chu.ipynb",
+    code="from toolkit.ui import HomeApp\nHomeApp().widget",
+)
+
+PAGES = (
+    Page(
+        title="Tra cứu Kế hoạch 241/KH-UBND",
+        intro=("Cơ quan, đơn vị của bạn chủ trì hay phối hợp những nhiệm vụ nào, thời hạn đến khi nào? "
+               "Tìm nhiệm vụ theo mục, cơ quan, thời hạn hoặc từ khóa, đọc nguyên văn Kế hoạch và tải "
+               "bảng phân công nhiệm vụ (Excel, CSV)."),
+        notebook="1-tra-cuu-ke-hoach.ipynb",
+        code="from toolkit.ui import StudyApp\nStudyApp.from_environment().widget",
+    ),
+    Page(
+        title="Kiểm tra hiểu biết",
+        intro="Câu hỏi trắc nghiệm về nhiệm vụ, cơ quan chủ trì và thời hạn trong Kế hoạch, có giải thích đáp án.",
+    ),
+    Page(
+        title="Tự đánh giá thực hiện Kế hoạch",
+        intro="Từng cơ quan, đơn vị tự chấm mức độ hoàn thành các nhiệm vụ được giao và so sánh qua các năm.",
+    ),
+    Page(
+        title="Hội nghị, tập huấn",
+        intro="Người hướng dẫn mở phiên, học viên tham gia bằng mã ngắn hoặc mã QR; xem kết quả chung của lớp.",
+    ),
+)
+
+
+def notebook_json(page: Page):
+    """The notebook for a page: a Markdown title and intro, then one code cell, no outputs."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {page.title}\n\n{page.intro}"),
+                nbformat.v4.new_code_cell(page.code)]
+    # Fixed ids: regenerating a notebook must not show up as a change in git.
+    nb.cells[0].id, nb.cells[1].id = "title", "app"
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def write_notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
+    import nbformat
+
+    written = []
+    for page in (HOME, *PAGES):
+        if page.notebook:
+            path = Path(folder) / page.notebook
+            nbformat.write(notebook_json(page), path)
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_notebooks(Path(sys.argv[1]) if len(sys.argv) > 1 else NOTEBOOK_DIR):
+        print(path)

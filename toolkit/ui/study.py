@@ -1,0 +1,407 @@
+"""Study page: who does what in Plan 241, searchable tasks, the assignment chart and downloads.
+
+Lists are rendered as one HTML widget each, not a widget per task: VOILA.md measured that
+hundreds of widgets make a page slow to load. Expanding a task is a plain `<details>`, so it
+costs no round-trip to the kernel.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import groupby
+
+import ipywidgets as widgets
+
+from toolkit import report
+from toolkit.plan import DEADLINE_KINDS, ROLES, Assignment, Plan, Task, load_plan
+from toolkit.ui.common import download_link, error_box, esc, guarded, page_style
+
+ROOT_CLASS = "pbgdpl-study"
+ALL = ""  # the value of every "Tất cả" option
+TAB_WHO, TAB_SEARCH, TAB_CHART, TAB_DOWNLOAD = range(4)
+TAB_TITLES = ("Theo cơ quan, đơn vị", "Tra cứu nhiệm vụ", "Biểu đồ", "Tải về")
+ROLE_OPTIONS = (("Cả hai", ALL), (ROLES["lead"], "lead"), (ROLES["coordinating"], "coordinating"))
+FILE_STEM = "bang-phan-cong-KH241"
+
+CSS = page_style(ROOT_CLASS) + f"""<style>
+.{ROOT_CLASS} .count {{ font-size: 1.05em; margin: 0.5em 0; }}
+.{ROOT_CLASS} .tid {{ font-weight: 700; color: #1e3a8a; margin-right: 0.35em; white-space: nowrap; }}
+.{ROOT_CLASS} .role {{ display: inline-block; padding: 0 0.45em; border-radius: 4px; font-size: 0.85em;
+  font-weight: 600; white-space: nowrap; }}
+.{ROOT_CLASS} .role-lead {{ background: #dbeafe; color: #1e3a8a; }}
+.{ROOT_CLASS} .role-coordinating {{ background: #fef3c7; color: #92400e; }}
+.{ROOT_CLASS} .badge-requested {{ display: inline-block; padding: 0 0.45em; border-radius: 4px;
+  font-size: 0.85em; background: #ede9fe; color: #5b21b6; font-weight: 600; }}
+.{ROOT_CLASS} .deadline {{ color: #065f46; font-weight: 600; }}
+.{ROOT_CLASS} details.duty {{ border-bottom: 1px solid #e5e7eb; padding: 0.45em 0; }}
+.{ROOT_CLASS} details.duty > summary {{ cursor: pointer; list-style-position: outside; margin-left: 1.1em; }}
+.{ROOT_CLASS} details.duty > summary .meta {{ display: block; font-size: 0.92em; color: #374151; }}
+.{ROOT_CLASS} .task-body {{ margin: 0.5em 0 0.3em 1.1em; }}
+.{ROOT_CLASS} .card {{ border: 1px solid #d1d5db; border-radius: 8px; padding: 0.7em 0.9em; margin: 0.7em 0;
+  background: #fff; }}
+.{ROOT_CLASS} .card .summary {{ font-weight: 600; margin: 0.3em 0; }}
+.{ROOT_CLASS} .card .section {{ color: #4b5563; font-size: 0.9em; }}
+.{ROOT_CLASS} dl.facts {{ display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.7em; margin: 0.3em 0; }}
+.{ROOT_CLASS} dl.facts dt {{ font-weight: 600; color: #374151; }}
+.{ROOT_CLASS} dl.facts dd {{ margin: 0; }}
+.{ROOT_CLASS} ul.duties {{ margin: 0.3em 0; padding-left: 1.3em; }}
+.{ROOT_CLASS} details.source, .{ROOT_CLASS} details.notes {{ margin: 0.35em 0; }}
+.{ROOT_CLASS} details.source > summary, .{ROOT_CLASS} details.notes > summary {{ cursor: pointer; color: #1d4ed8; }}
+.{ROOT_CLASS} blockquote {{ margin: 0.3em 0; padding: 0.3em 0.7em; border-left: 3px solid #93c5fd;
+  background: #f8fafc; font-family: Georgia, 'Times New Roman', serif; }}
+.{ROOT_CLASS} details.notes ul {{ background: #fffbeb; margin: 0.3em 0; padding: 0.4em 0.6em 0.4em 1.6em; }}
+.{ROOT_CLASS} .filters {{ gap: 0.4em 1em; }}
+.{ROOT_CLASS} .about dt {{ font-weight: 600; }}
+.{ROOT_CLASS} .about dd {{ margin: 0 0 0.4em 0; }}
+/* Four tab titles must stay readable on a 375 px phone: let them wrap instead of truncating. */
+.{ROOT_CLASS} .lm-TabBar-content {{ flex-wrap: wrap; }}
+.{ROOT_CLASS} .lm-TabBar-tab {{ flex: 1 1 auto; max-width: none; min-width: 0; font-size: 15px;
+  height: auto; line-height: 1.3; padding: 0.45em 0.6em; }}
+.{ROOT_CLASS} .lm-TabBar-tabLabel {{ white-space: normal; overflow: visible; text-overflow: clip; }}
+.{ROOT_CLASS} .lm-TabBar {{ min-height: 0; max-height: none; height: auto; overflow: visible; }}
+.{ROOT_CLASS} .widget-tab-contents {{ padding: 0.7em; }}
+@media (max-width: 600px) {{
+  .{ROOT_CLASS} .widget-tab-contents {{ padding: 0.5em 0.3em; }}
+  .{ROOT_CLASS} .card {{ padding: 0.6em 0.6em; }}
+}}
+</style>"""
+
+
+def _vn_date(d: date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _who_options(plan: Plan) -> list[tuple[str, str]]:
+    """Named bodies, then groups, then concrete units that are more than a named body.
+
+    Generic groups ("cơ quan, tổ chức liên quan") name no one, so nobody would pick them.
+    A unit that is exactly one named body (the unit "Sở Tư pháp") would duplicate that body's entry.
+    """
+    named = [(f"Cơ quan: {a.short}", f"agency:{k}") for k, a in plan.agencies.items() if not a.is_group]
+    groups = [(f"Nhóm: {a.short}", f"agency:{k}") for k, a in plan.agencies.items() if a.kind == "group"]
+    units = [(f"Đơn vị: {u.name}", f"unit:{u.key}") for u in _distinct_units(plan)]
+    return named + groups + units
+
+
+def _distinct_units(plan: Plan):
+    for u in plan.units.values():
+        same_as_body = u.agency and plan.unit_memberships(u.key) == frozenset(
+            k for k in plan.memberships(u.agency) if plan.agency(k).kind != "generic")
+        if not same_as_body:
+            yield u
+
+
+class StudyApp:
+    """Four tabs over one plan. Widgets are attributes so tests can drive them without a browser."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.error = error_box()
+        self._batch = False
+        self._shown_ids: tuple[str, ...] | None = None
+        self._chart_drawn = False
+
+        # -- tab 1: one body's duties
+        self.who = widgets.Dropdown(
+            options=[("— Chọn cơ quan, nhóm hoặc đơn vị —", ALL)] + _who_options(plan), value=ALL,
+            description="Cơ quan, đơn vị", layout=widgets.Layout(width="100%", max_width="640px"),
+        ).add_class("stacked").add_class("pbgdpl-who")
+        self.duties = widgets.HTML(self._who_hint(), layout=widgets.Layout(width="100%"))
+        self.who.observe(self.on_who, names="value")
+        who_tab = widgets.VBox([self.who, self.duties], layout=widgets.Layout(width="100%"))
+
+        # -- tab 2: search and filter
+        grow = dict(flex="1 1 250px", min_width="0", width="auto")
+        self.query = widgets.Text(
+            placeholder="Tìm kiếm (gõ có dấu hoặc không dấu)…", description="Từ khóa", continuous_update=True,
+            layout=widgets.Layout(width="100%", max_width="640px"),
+        ).add_class("stacked").add_class("pbgdpl-query")
+        self.section = widgets.Dropdown(
+            options=[("Tất cả", ALL)] + [(s.label, s.id) for s in plan.sections], value=ALL,
+            description="Mục", layout=widgets.Layout(**grow)).add_class("stacked")
+        self.agency = widgets.Dropdown(
+            options=[("Tất cả", ALL)] + [(label.split(": ", 1)[1], value.split(":", 1)[1])
+                                         for label, value in _who_options(plan) if value.startswith("agency:")],
+            value=ALL, description="Cơ quan, nhóm", layout=widgets.Layout(**grow)).add_class("stacked")
+        self.via_groups = widgets.Checkbox(
+            value=True, description="Kể cả nhiệm vụ giao cho nhóm có cơ quan này", indent=False, disabled=True,
+            layout=widgets.Layout(width="auto", max_width="100%"))
+        self.unit = widgets.Dropdown(
+            options=[("Tất cả", ALL)] + [(u.name, u.key) for u in _distinct_units(plan)], value=ALL,
+            description="Đơn vị", layout=widgets.Layout(**grow)).add_class("stacked")
+        self.role = widgets.ToggleButtons(
+            options=ROLE_OPTIONS, value=ALL, description="Vai trò (khi chọn cơ quan/đơn vị)", disabled=True,
+            style={"button_width": "auto"}, layout=widgets.Layout(**grow)).add_class("stacked")
+        self.deadline_kind = widgets.Dropdown(
+            options=[("Tất cả", ALL)] + [(label, kind) for kind, label in DEADLINE_KINDS.items()], value=ALL,
+            description="Loại thời hạn", layout=widgets.Layout(**grow)).add_class("stacked")
+        self.clear = widgets.Button(description="Xóa bộ lọc", icon="times", layout=widgets.Layout(width="auto"))
+        self.count = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.results = widgets.HTML(layout=widgets.Layout(width="100%"))
+        for w in self._filters():
+            w.observe(self.on_filter, names="value")
+        self.via_groups.observe(self.on_filter, names="value")
+        self.clear.on_click(self.on_clear)
+        filters = widgets.HBox(
+            [self.section, self.deadline_kind, self.agency, self.unit, self.role],
+            layout=widgets.Layout(flex_flow="row wrap", width="100%", align_items="flex-end"),
+        ).add_class("filters")
+        search_tab = widgets.VBox(
+            [self.query, filters, self.via_groups, self.clear, self.count, self.results],
+            layout=widgets.Layout(width="100%"))
+
+        # -- tab 3: chart, drawn the first time the tab is opened (matplotlib costs ~0.5 s and 40 MB)
+        self.chart_note = widgets.HTML(
+            "<p>Mỗi hàng là một cơ quan được Kế hoạch nêu tên, mỗi cột là một mục của Kế hoạch: chấm xanh đặc "
+            "là cơ quan <b>chủ trì</b>, vòng tròn cam là cơ quan <b>phối hợp</b> nhiệm vụ trong mục đó; "
+            "chấm càng to, càng nhiều nhiệm vụ (số dưới chấm khi nhiều hơn một).</p>",
+            layout=widgets.Layout(width="100%"))
+        self.chart_status = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
+        chart_tab = widgets.VBox([self.chart_note, self.chart_status, self.chart], layout=widgets.Layout(width="100%"))
+
+        # -- tab 4: downloads and what the plan is
+        self.filtered_only = widgets.Checkbox(
+            value=False, description="Chỉ các nhiệm vụ theo bộ lọc hiện tại (thẻ Tra cứu nhiệm vụ)",
+            indent=False, layout=widgets.Layout(width="auto", max_width="100%"))
+        self.download_xlsx = widgets.Button(description="Bảng phân công (Excel)", icon="file-excel-o",
+                                            layout=widgets.Layout(width="auto"))
+        self.download_csv = widgets.Button(description="Bảng phân công (CSV)", icon="file-text-o",
+                                           layout=widgets.Layout(width="auto"))
+        self.download_xlsx.on_click(self.on_download_xlsx)
+        self.download_csv.on_click(self.on_download_csv)
+        self.download = widgets.HTML(layout=widgets.Layout(width="100%"))
+        download_tab = widgets.VBox([
+            widgets.HTML("<p>Bảng phân công nhiệm vụ: mỗi dòng một nhiệm vụ, có cơ quan chủ trì, phối hợp, "
+                         "thời hạn, nội dung và nguyên văn Kế hoạch. Bấm nút để tạo tệp, rồi bấm liên kết để tải.</p>",
+                         layout=widgets.Layout(width="100%")),
+            self.filtered_only,
+            widgets.HBox([self.download_xlsx, self.download_csv],
+                         layout=widgets.Layout(flex_flow="row wrap", width="100%")),
+            self.download,
+            widgets.HTML(self._about_html(), layout=widgets.Layout(width="100%")),
+        ], layout=widgets.Layout(width="100%"))
+
+        self.tabs = widgets.Tab(children=[who_tab, search_tab, chart_tab, download_tab], titles=TAB_TITLES,
+                                selected_index=TAB_WHO, layout=widgets.Layout(width="100%"))
+        self.tabs.observe(self.on_tab, names="selected_index")
+
+        # The notebook's Markdown cell holds the page title; the app does not repeat it.
+        header = widgets.HTML(
+            f'<p class="muted">{esc(plan.info.kind)} số {esc(plan.info.number)}, {esc(plan.info.place)}, '
+            f"ngày {_vn_date(plan.info.date)}: {len(plan.tasks)} nhiệm vụ trong {len(plan.sections)} mục. "
+            "Thông tin về Kế hoạch ở thẻ «Tải về».</p>",
+            layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.error, self.tabs],
+                                   layout=widgets.Layout(width="100%")).add_class(ROOT_CLASS)
+        self.show_results()
+
+    @classmethod
+    def from_environment(cls) -> "StudyApp":
+        """The app over the plan in TOOLKIT_PLAN_DIR (default: the repository's data/plan-241)."""
+        return cls(load_plan())
+
+    def _filters(self):
+        return (self.query, self.section, self.agency, self.unit, self.role, self.deadline_kind)
+
+    # ------------------------------------------------------------ tab 1
+
+    def _who_hint(self) -> str:
+        return ('<p class="muted">Chọn một cơ quan, nhóm cơ quan hoặc đơn vị để xem mọi nhiệm vụ Kế hoạch giao, '
+                "kể cả nhiệm vụ giao chung cho nhóm mà cơ quan, đơn vị đó thuộc về.</p>")
+
+    def assignments_of(self, who: str) -> tuple[str, list[Assignment]]:
+        """The display name and the duties for a `who` value such as "agency:so_tu_phap"."""
+        kind, key = who.split(":", 1)
+        if kind == "unit":
+            return self.plan.unit(key).name, self.plan.assignments(unit_key=key)
+        return self.plan.agency(key).short, self.plan.assignments(key, via_groups=True)
+
+    @guarded("hiển thị nhiệm vụ của cơ quan, đơn vị đã chọn")
+    def on_who(self, change=None):
+        self.duties.value = self._who_hint() if not self.who.value else self.who_html(self.who.value)
+
+    def who_html(self, who: str) -> str:
+        name, found = self.assignments_of(who)
+        if not found:
+            return f'<p class="count">Kế hoạch không giao nhiệm vụ nào cho <b>{esc(name)}</b>.</p>'
+        lead = sum(a.role == "lead" for a in found)
+        parts = [f'<p class="count"><b>{esc(name)}</b>: {len(found)} nhiệm vụ — chủ trì {lead}, '
+                 f"phối hợp {len(found) - lead}</p>", self._group_html(who),
+                 '<p class="muted">Chạm vào một nhiệm vụ để xem nội dung và nguyên văn Kế hoạch.</p>']
+        self_keys = self._self_keys(who)
+        for section_id, rows in groupby(found, key=lambda a: a.task.section):
+            parts.append(f"<h3>{esc(self.plan.section(section_id).label)}</h3>")
+            parts.extend(self._duty_row(a, self_keys) for a in rows)
+        return "\n".join(parts)
+
+    def _self_keys(self, who: str) -> set[str]:
+        kind, key = who.split(":", 1)
+        if kind == "unit":
+            agency = self.plan.unit(key).agency
+            return {agency} if agency else set()
+        return {key}
+
+    def _group_html(self, who: str) -> str:
+        kind, key = who.split(":", 1)
+        if kind != "agency" or not self.plan.agency(key).is_group:
+            return ""
+        names = [self.plan.agency_name(k) for k in self.plan.members(key)]
+        names += [u.name for u in self.plan.units.values() if key in self.plan.unit_memberships(u.key)
+                  and not (u.agency and u.agency in self.plan.members(key))]
+        if not names:
+            return ""
+        return (f'<details class="notes"><summary>Nhóm này gồm {len(names)} cơ quan, đơn vị có trong danh mục'
+                f"</summary><p>{esc('; '.join(names))}.</p></details>")
+
+    def _duty_row(self, a: Assignment, self_keys: set[str]) -> str:
+        via = ""
+        if a.via not in self_keys:
+            body = self.plan.agency(a.via)
+            via = f" qua nhóm «{esc(body.short)}»" if body.is_group else f" qua «{esc(body.short)}»"
+        t = a.task
+        return (f'<details class="duty"><summary><span class="tid">{esc(t.id)}</span>{esc(t.summary)}'
+                f'<span class="meta"><span class="role role-{a.role}">{esc(ROLES[a.role])}</span>{via}'
+                f' · <span class="deadline">{esc(t.deadline.label)}</span>{self._requested(t)}</span></summary>'
+                f'<div class="task-body">{self.task_body(t)}</div></details>')
+
+    # ------------------------------------------------------------ shared task rendering
+
+    @staticmethod
+    def _requested(t: Task) -> str:
+        return ' <span class="badge-requested" title="Kế hoạch đề nghị, không giao">Đề nghị</span>' \
+            if t.requested else ""
+
+    def _names(self, keys) -> str:
+        return esc("; ".join(self.plan.agency_name(k) for k in keys)) if keys else "—"
+
+    def task_body(self, t: Task) -> str:
+        """Leads, coordinators, deadline, duties, the plan's words and the compiler's notes."""
+        facts = [("Chủ trì", self._names(t.lead)), ("Phối hợp", self._names(t.coordinating)),
+                 ("Thời hạn", f'<span class="deadline">{esc(t.deadline.label)}</span>')]
+        if t.heading:
+            facts.insert(0, ("Thuộc", esc(t.heading)))
+        out = ['<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"]
+        out.append('<ul class="duties">' + "".join(f"<li>{esc(_sentence_case(d))}</li>" for d in t.duties)
+                   + "</ul>")
+        quote = '<p class="muted">[…]</p>'.join(f"<p>{esc(s)}</p>" for s in t.source)
+        out.append(f'<details class="source"><summary>Nguyên văn Kế hoạch</summary><blockquote>{quote}'
+                   "</blockquote></details>")
+        if t.notes:
+            notes = "".join(f"<li>{esc(n)}</li>" for n in t.notes)
+            out.append(f'<details class="notes"><summary>Ghi chú biên soạn ({len(t.notes)})</summary>'
+                       f"<ul>{notes}</ul></details>")
+        return "".join(out)
+
+    # ------------------------------------------------------------ tab 2
+
+    def filtered_tasks(self) -> list[Task]:
+        """Tasks matching every filter at once (a filter left at "Tất cả" keeps everything)."""
+        plan = self.plan
+        tasks = list(plan.tasks)
+        if self.section.value:
+            tasks = [t for t in tasks if t.section == self.section.value]
+        if self.deadline_kind.value:
+            tasks = [t for t in tasks if t.deadline.kind == self.deadline_kind.value]
+        bodies = []
+        if self.agency.value:
+            bodies.append(plan.assignments(self.agency.value, via_groups=self.via_groups.value))
+        if self.unit.value:
+            bodies.append(plan.assignments(unit_key=self.unit.value))
+        for found in bodies:
+            ids = {a.task.id for a in found if self.role.value in (ALL, a.role)}
+            tasks = [t for t in tasks if t.id in ids]
+        if self.query.value.strip():
+            tasks = plan.search(self.query.value, tasks)
+        return tasks
+
+    @guarded("lọc danh sách nhiệm vụ")
+    def on_filter(self, change=None):
+        if not self._batch:
+            self.show_results()
+
+    def show_results(self):
+        # Role only means something once a body is chosen; the kernel ignores it otherwise
+        # (`disabled` is a browser hint, VOILA.md: the browser can still set the value).
+        self.role.disabled = not (self.agency.value or self.unit.value)
+        self.via_groups.disabled = not self.agency.value
+        tasks = self.filtered_tasks()
+        ids = tuple(t.id for t in tasks)
+        if ids == self._shown_ids:  # typing often leaves the results unchanged: send nothing
+            return
+        self._shown_ids = ids
+        self.count.value = (f'<p class="count"><b>{len(tasks)}</b> nhiệm vụ phù hợp</p>' if tasks else
+                            '<p class="count">Không có nhiệm vụ nào phù hợp. Hãy bỏ bớt bộ lọc hoặc '
+                            "đổi từ khóa.</p>")
+        self.results.value = "\n".join(self.card_html(t) for t in tasks)
+
+    def card_html(self, t: Task) -> str:
+        return (f'<article class="card" data-task="{esc(t.id)}"><div><span class="tid">{esc(t.id)}</span>'
+                f'{self._requested(t)} <span class="section">{esc(self.plan.section(t.section).label)}</span></div>'
+                f'<p class="summary">{esc(t.summary)}</p>{self.task_body(t)}</article>')
+
+    @guarded("xóa bộ lọc")
+    def on_clear(self, button=None):
+        self._batch = True
+        try:
+            self.query.value = ""
+            for w in (self.section, self.agency, self.unit, self.role, self.deadline_kind):
+                w.value = ALL
+            self.via_groups.value = True
+        finally:
+            self._batch = False
+        self.show_results()
+
+    # ------------------------------------------------------------ tab 3
+
+    @guarded("mở thẻ đã chọn")
+    def on_tab(self, change=None):
+        if self.tabs.selected_index == TAB_CHART and not self._chart_drawn:
+            self.show_chart()
+
+    def show_chart(self):
+        # Widget messages leave at once, so the reader sees this during the second of drawing.
+        self.chart_status.value = '<p class="muted">Đang vẽ biểu đồ…</p>'
+        try:
+            self.chart.value = report.figure_png(report.assignment_chart(self.plan))
+            self._chart_drawn = True
+        finally:
+            self.chart_status.value = ""
+
+    # ------------------------------------------------------------ tab 4
+
+    @guarded("tạo tệp Excel")
+    def on_download_xlsx(self, button=None):
+        self.make_download("xlsx", "Tải tệp Excel")
+
+    @guarded("tạo tệp CSV")
+    def on_download_csv(self, button=None):
+        self.make_download("csv", "Tải tệp CSV")
+
+    def make_download(self, fmt: str, label: str):
+        tasks = self.filtered_tasks() if self.filtered_only.value else None
+        data = report.table_bytes(report.assignment_table(self.plan, tasks), fmt)
+        n = len(self.plan.tasks) if tasks is None else len(tasks)
+        name = f"{FILE_STEM}-theo-bo-loc.{fmt}" if tasks is not None else f"{FILE_STEM}.{fmt}"
+        self.download.value = (download_link(data, name, fmt, f"{label} ({name})")
+                               + f'<p class="muted">{n} nhiệm vụ.</p>')
+
+    def _about_html(self) -> str:
+        info = self.plan.info
+        docs = "".join(
+            f"<li>{esc(d.kind)} số {esc(d.number)}"
+            + (f" ngày {_vn_date(d.date)}" if d.date else "")
+            + (f" của {esc(d.issuer)}" if d.issuer else "") + f" {esc(d.title)}</li>"
+            for d in self.plan.implements)
+        signer = f"{info.signer_name}, {info.signer_title}" + (f" ({info.signer_capacity})" if info.signer_capacity else "")
+        return (f'<h3>Về Kế hoạch</h3><dl class="about">'
+                f"<dt>Số, ngày</dt><dd>{esc(info.kind)} số {esc(info.number)}, {esc(info.place)}, "
+                f"ngày {_vn_date(info.date)}</dd>"
+                f"<dt>Cơ quan ban hành</dt><dd>{esc(self.plan.agency(info.issuer).name)}</dd>"
+                f"<dt>Người ký</dt><dd>{esc(signer)}</dd>"
+                f"<dt>Trích yếu</dt><dd>{esc(info.title)}</dd>"
+                f"<dt>Văn bản được thực hiện</dt><dd><ul>{docs}</ul></dd></dl>")

@@ -1,0 +1,36 @@
+# Developer and CI entry points. `python3` is whatever is first on PATH (pyenv here);
+# everything else runs from .venv so a fresh clone needs nothing but python3 + venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Stamp file: reinstall only when the dependency declaration or the pins change.
+INSTALLED := $(VENV)/.installed
+
+.PHONY: setup serve test constraints clean
+
+setup: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -c constraints.txt -e '.[test]'
+	touch $@
+
+serve: $(INSTALLED)
+	$(BIN)/python -m toolkit.serve
+
+# --nbval-lax runs notebooks/*.ipynb (cells must not raise; outputs are not compared).
+test: $(INSTALLED)
+	$(BIN)/python -m pytest --nbval-lax tests notebooks
+
+# Pin what was just installed and tested; run after changing dependencies in pyproject.toml.
+constraints: $(INSTALLED)
+	{ echo '# Versions the test suite passed with; `make setup` installs with -c constraints.txt.'; \
+	  echo '# Voila, ipywidgets and jupyterlab_widgets must move together (see pyproject.toml).'; \
+	  echo '# Regenerate with `make constraints` after changing dependencies.'; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.tmp
+	mv constraints.txt.tmp constraints.txt
+	touch $(INSTALLED)
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,113 @@
+"""The real server, as participants reach it: sources hidden, no tracebacks,
+no kernel left behind, no URL overrides, loopback only."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+
+import nbformat
+import psutil
+import pytest
+
+HOME = "0-trang-chu.ipynb"
+SECRET = "toolkit-secret-4242"
+
+
+def text_of(markup: str) -> str:
+    """Markup without tags and entities: highlighted source splits code into <span>s."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def wait_for_kernel_count(server, expected: int, timeout: float = 15.0) -> int:
+    deadline = time.monotonic() + timeout
+    count = server.kernel_count()
+    while count != expected and time.monotonic() < deadline:
+        time.sleep(0.25)
+        count = server.kernel_count()
+    return count
+
+
+def test_home_page_renders_widgets_without_notebook_source(voila_server, page, wait_for_widgets):
+    response = page.goto(voila_server.url(HOME))
+    assert response.status == 200
+    wait_for_widgets(page)
+    # strip_sources: neither the HTML Voila sent nor the live DOM holds the code cell.
+    assert page.locator(".jp-CodeCell .jp-InputArea").count() == 0
+    for markup in (response.text(), page.content()):
+        assert "toolkit.ui import" not in text_of(markup)
+
+
+def test_home_page_fits_a_phone_screen(voila_server, phone_page, wait_for_widgets):
+    phone_page.goto(voila_server.url(HOME))
+    wait_for_widgets(phone_page)
+    overflow = phone_page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"page is {overflow}px wider than a 375px phone screen"
+
+
+def test_closing_the_page_shuts_its_kernel_down(voila_server, browser, wait_for_widgets):
+    # Earlier tests' pages were closed like a user closes them: their kernels must be gone too.
+    assert wait_for_kernel_count(voila_server, 0) == 0, "kernels left by earlier pages"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(voila_server.url(HOME))
+        wait_for_widgets(page)
+        assert voila_server.kernel_count() == 1
+        # Closing the tab fires Voila's beforeunload beacon to /voila/api/shutdown/<id>,
+        # which gets 403 without Voila.tornado_settings.disable_check_xsrf (voila#1458).
+        page.close(run_before_unload=True)
+        left = wait_for_kernel_count(voila_server, 0)
+        assert left == 0, f"{left} kernel(s) still running after the page closed"
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def raising_server(voila_factory, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("raising-notebooks")
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Trang lỗi"),
+            nbformat.v4.new_code_cell(f'raise RuntimeError("{SECRET}")'),
+        ]
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, folder / "raises.ipynb")
+    return voila_factory(folder)
+
+
+def test_notebook_error_shows_no_traceback_or_source(raising_server, page, wait_for_rendered):
+    response = page.goto(raising_server.url("raises.ipynb"))
+    wait_for_rendered(page)
+    for markup in (response.text(), page.content()):
+        text = text_of(markup)
+        assert SECRET not in text  # neither the source line nor the exception message
+        assert "RuntimeError" not in text
+        assert "Traceback" not in text
+    assert "Trang lỗi" in page.inner_text("body")  # the page did render, minus the error
+
+
+def test_template_and_theme_overrides_in_url_are_ignored(voila_server, page, wait_for_widgets):
+    # Voila 0.5 reads ?template= / ?theme=; older releases used the voila- prefix.
+    query = "?template=reveal&theme=dark&voila-template=reveal&voila-theme=dark"
+    response = page.goto(voila_server.url(HOME) + query)
+    wait_for_widgets(page)
+    html = response.text()
+    assert "/voila/templates/lab/static/" in html
+    assert "/voila/templates/reveal/" not in html
+    assert "theme-dark" not in html
+    body_classes = page.get_attribute("body", "class").split()
+    assert "theme-light" in body_classes and "theme-dark" not in body_classes
+
+
+def test_server_listens_on_loopback_only(voila_server):
+    listening = {
+        conn.laddr.ip
+        for conn in psutil.Process(voila_server.pid).net_connections(kind="inet")
+        if conn.status == psutil.CONN_LISTEN
+    }
+    assert listening == {"127.0.0.1"}

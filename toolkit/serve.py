@@ -1,0 +1,175 @@
+"""Start Voila on the ``notebooks/`` folder with the committed ``voila.json``.
+
+Plain Python on purpose (no ipywidgets): the CLI and the browser tests import it,
+and the browser tests start Voila with :func:`voila_command` so they test exactly
+what ``toolkit serve`` runs.
+
+Why ``voila.json`` (repo root, read because Voila is started there and pointed at it
+with ``Voila.config_file_paths``) holds these values, checked against Voila 0.5.13:
+
+- ``VoilaConfiguration.strip_sources`` / ``show_tracebacks=false``: participants see
+  neither notebook code nor tracebacks from the first run of a notebook.
+- ``VoilaConfiguration.allow_template_override`` / ``allow_theme_override="NO"``:
+  ``?template=…`` / ``?theme=…`` in the URL are ignored.
+- ``Voila.tornado_settings.disable_check_xsrf=true``: closing a page POSTs
+  ``/voila/api/shutdown/<kernel>`` without the ``_xsrf`` cookie Voila never sets
+  (voila#1458); with the check on, that request gets 403 and every page load
+  leaves a kernel running. What the check would guard here is a cross-site page
+  shutting down a kernel, and it would need the kernel's random id to do so.
+- ``MappingKernelManager`` culling (the class Voila's kernel manager derives from):
+  ``cull_idle_timeout=900`` s, ``cull_interval=60`` s, ``cull_connected=false``,
+  ``cull_busy=false``. Culling is the safety net for pages that vanish without
+  the shutdown request: phones rarely fire ``beforeunload``, a closed laptop lid
+  or a lost Wi-Fi never does. A participant whose page is open (websocket
+  connected) keeps their kernel however long they read; one whose phone slept
+  through a 10-minute break still finds their kernel when the page reconnects,
+  because only kernels with no connection for 15 minutes are culled. Answers are
+  stored as they are given, so a culled kernel costs a reload, not work; and an
+  abandoned kernel (~125 MB) is freed within 16 minutes.
+- ``Voila.port_retries=0``: if the port is taken, fail instead of silently
+  moving to another port than the one we print.
+- ``Voila.open_browser=false``: the server may be headless; we print the URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+HOME_NOTEBOOK = "0-trang-chu.ipynb"
+DEFAULT_PORT = 8866
+LOCAL_IP = "127.0.0.1"
+LAN_IP = "0.0.0.0"
+
+
+def voila_command(notebook_dir: Path | str, port: int, ip: str = LOCAL_IP) -> list[str]:
+    """The command that serves ``notebook_dir``; run it with ``cwd=REPO_ROOT``.
+
+    ``config_file_paths`` names the repo root explicitly so the committed voila.json
+    is the only Voila config read, whatever the cwd or a user's ~/.jupyter holds.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook_dir),
+        f"--Voila.config_file_paths={REPO_ROOT}",
+        f"--Voila.ip={ip}",
+        f"--Voila.port={int(port)}",
+        "--no-browser",
+    ]
+
+
+def render_url(base_url: str, notebook: str = HOME_NOTEBOOK) -> str:
+    return f"{base_url.rstrip('/')}/voila/render/{notebook}"
+
+
+def wait_until_ready(base_url: str, proc: subprocess.Popen, timeout: float = 60.0) -> bool:
+    """Poll ``base_url`` until Voila answers; False if it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(base_url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def port_is_free(ip: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((ip, port))
+        except OSError:
+            return False
+    return True
+
+
+def lan_addresses() -> list[str]:
+    """Best guess at this machine's LAN IPv4 addresses, without sending any packet."""
+    found: list[str] = []
+    try:
+        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5).stdout
+        found = [a for a in out.split() if "." in a]
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if not found:
+        try:
+            infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+            found = sorted({info[4][0] for info in infos})
+        except OSError:
+            pass
+    return [a for a in found if not a.startswith("127.")]
+
+
+def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = False) -> int:
+    """Run Voila on ``notebooks/`` until stopped; return its exit code."""
+    ip = LAN_IP if lan else LOCAL_IP
+    if not port_is_free(ip, port):
+        print(
+            f"Cổng {port} đang được dùng. Chọn cổng khác: --port N\n"
+            f"Port {port} is already in use. Choose another one: --port N",
+            file=sys.stderr,
+        )
+        return 1
+    cmd = voila_command(NOTEBOOK_DIR, port, ip)
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT)
+    # `kill <pid>` / systemd stop: let Voila shut its kernels down before we exit.
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    try:
+        local_base = f"http://{LOCAL_IP}:{port}"
+        if wait_until_ready(local_base + "/", proc):
+            home = render_url(local_base)
+            lines = [
+                "",
+                f"Trang chủ / Home page: {home}",
+            ]
+            if lan:
+                addresses = lan_addresses()
+                for address in addresses:
+                    lines.append(f"Trong mạng LAN / On the LAN: {render_url(f'http://{address}:{port}')}")
+                if not addresses:
+                    lines.append(
+                        "Không đoán được địa chỉ LAN; dùng địa chỉ IP của máy này.\n"
+                        "Could not guess the LAN address; use this machine's IP address."
+                    )
+            lines.append("Nhấn Ctrl+C để dừng. / Press Ctrl+C to stop.")
+            print("\n".join(lines), flush=True)
+            if open_browser:
+                import webbrowser
+
+                webbrowser.open(home)
+        return proc.wait()
+    except KeyboardInterrupt:
+        # Ctrl+C reached Voila too (same process group): wait while it stops its kernels.
+        return proc.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="toolkit serve", description="Chạy Voila phục vụ các trang của bộ công cụ."
+    )
+    parser.add_argument(
+        "--lan", action="store_true", help="mở cho mạng LAN (0.0.0.0) thay vì chỉ máy này"
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="cổng (mặc định 8866)")
+    parser.add_argument("--open", action="store_true", help="mở trình duyệt")
+    args = parser.parse_args(argv)
+    return serve(lan=args.lan, port=args.port, open_browser=args.open)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -182,7 +182,7 @@ class Assignment:
     via: str  # agency key named in the task (the body itself, or a group it belongs to)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality: a loaded plan is one object, cached and shared
 class Plan:
     info: PlanInfo
     implements: tuple[Document, ...]

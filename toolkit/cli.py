@@ -24,20 +24,49 @@ def _plan(args):
 
 
 def cmd_validate(args) -> int:
-    from toolkit.plan import validate_plan_dir, load_plan
+    """Validate the plan data, a folder of question banks, or single bank files."""
+    from toolkit.plan import load_plan, validate_plan_dir
 
-    directory = args.path or None
-    problems = validate_plan_dir(directory)
-    for p in problems:
-        print(p, file=sys.stderr)
-    if problems:
-        print(f"Có {len(problems)} lỗi; dữ liệu chưa dùng được.", file=sys.stderr)
+    paths = [Path(p) for p in args.paths] or [None]
+    status = 0
+    for path in paths:
+        # A plan data folder has plan.yaml; anything else given is a bank file or a folder of banks.
+        if path is not None and not (path / "plan.yaml").exists():
+            status |= _validate_banks(path, load_plan(args.plan_dir))
+            continue
+        problems = validate_plan_dir(path)
+        for p in problems:
+            print(p, file=sys.stderr)
+        if problems:
+            print(f"Có {len(problems)} lỗi; dữ liệu chưa dùng được.", file=sys.stderr)
+            status = 1
+            continue
+        plan = load_plan(path)
+        groups = sum(1 for a in plan.agencies.values() if a.is_group)
+        print(f"Hợp lệ: {len(plan.tasks)} nhiệm vụ, {len(plan.agencies) - groups} cơ quan, {groups} nhóm, "
+              f"{len(plan.units)} đơn vị.")
+    return status
+
+
+def _validate_banks(path: Path, plan) -> int:
+    from toolkit.quiz import load_bank
+
+    files = [path] if path.is_file() or path.suffix in (".yaml", ".yml") else sorted(path.glob("*.yaml"))
+    if not files:
+        print(f"{path}: không có ngân hàng câu hỏi nào (*.yaml).", file=sys.stderr)
         return 1
-    plan = load_plan(directory)
-    groups = sum(1 for a in plan.agencies.values() if a.is_group)
-    print(f"Hợp lệ: {len(plan.tasks)} nhiệm vụ, {len(plan.agencies) - groups} cơ quan, {groups} nhóm, "
-          f"{len(plan.units)} đơn vị.")
-    return 0
+    status = 0
+    for f in files:
+        try:
+            bank = load_bank(f, plan)
+        except DataError as exc:
+            for p in exc.problems:
+                print(p, file=sys.stderr)
+            print(f"{f}: có {len(exc.problems)} lỗi; ngân hàng câu hỏi này bị từ chối toàn bộ.", file=sys.stderr)
+            status = 1
+            continue
+        print(f"Hợp lệ: {f} — {len(bank.questions)} câu hỏi.")
+    return status
 
 
 def cmd_tasks(args) -> int:
@@ -101,9 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plan-dir", help="thư mục dữ liệu Kế hoạch (mặc định data/plan-241)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
-    p = sub.add_parser("validate", formatter_class=fmt, help="kiểm tra dữ liệu Kế hoạch / validate the data",
-                       epilog="Ví dụ:\n  toolkit validate\n  toolkit validate data/plan-241")
-    p.add_argument("path", nargs="?", help="thư mục dữ liệu (mặc định data/plan-241)")
+    p = sub.add_parser("validate", formatter_class=fmt,
+                       help="kiểm tra dữ liệu Kế hoạch, ngân hàng câu hỏi / validate the data and question banks",
+                       epilog="Ví dụ:\n  toolkit validate\n  toolkit validate data/plan-241\n  toolkit validate quizzes/\n"
+                              "  toolkit validate quizzes/phan-i.yaml")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="thư mục dữ liệu Kế hoạch, thư mục hoặc tệp ngân hàng câu hỏi (mặc định data/plan-241)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("tasks", formatter_class=fmt, help="liệt kê nhiệm vụ / list tasks",

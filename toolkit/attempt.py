@@ -1,0 +1,266 @@
+"""Taking a quiz: one participant's attempt, with the rules enforced here in the kernel.
+
+The browser can set any widget value and click disabled buttons, so every rule lives in this class:
+one answer per question, no answer after the time limit or after submitting, answers only in range.
+What the UI shows comes from `shown()`, which carries no answer key; the key is revealed by
+`answer()` (as feedback) only once the participant has answered.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Mapping, Sequence
+
+from toolkit.plan import Plan
+from toolkit.quiz import Question, QuizItem, Score, build_quiz, score
+from toolkit.store import AttemptRecord, Participant, ResponseRecord, Store, now
+
+MODES = {"practice": "Luyện tập (xem đáp án ngay)", "test": "Kiểm tra (xem đáp án khi nộp bài)"}
+EXTRA_SECTIONS = {"I": "Phần I. Mục đích, yêu cầu", "docs": "Văn bản căn cứ, dẫn chiếu"}
+
+
+class QuizRuleError(Exception):
+    """An action the rules do not allow; the message is Vietnamese and shown to the participant."""
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """Everything the page may display for one question, and nothing that reveals the key."""
+
+    position: int
+    number: int
+    total: int
+    type: str
+    stem: str
+    options: tuple[str, ...]
+    rows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    position: int
+    question_id: str
+    is_correct: bool
+    points: float
+    max_points: float
+    given: str
+    correct: str
+    explanation: str
+    source: str
+    section: str | None
+    stem: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    points: float
+    max_points: float
+    answered: int
+    total: int
+    by_section: tuple[tuple[str, float, float], ...]  # (label, points, max_points)
+    duration: timedelta
+    mistakes: tuple[Feedback, ...]
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+def section_label(plan: Plan, section: str | None) -> str:
+    if section in EXTRA_SECTIONS:
+        return EXTRA_SECTIONS[section]
+    try:
+        return plan.section(section).label
+    except StopIteration:
+        return section or "Khác"
+
+
+class QuizRun:
+    def __init__(self, store: Store, attempt: AttemptRecord, questions: Mapping[str, Question], plan: Plan,
+                 clock: Callable[[], datetime] = now):
+        self.store, self.attempt, self.plan, self.clock = store, attempt, plan, clock
+        self.items = [QuizItem(i["q"], tuple(i["o"]), tuple(i.get("r", ()))) for i in attempt.items]
+        missing = [i.question_id for i in self.items if i.question_id not in questions]
+        if missing:
+            raise QuizRuleError(f"Bài làm có câu hỏi không còn trong ngân hàng: {', '.join(missing)}.")
+        self.questions = [questions[i.question_id] for i in self.items]
+        self.responses: dict[int, ResponseRecord] = {r.position: r for r in store.responses(attempt.id)}
+
+    # -- starting and resuming
+    @classmethod
+    def start(cls, store: Store, participant: Participant, pool: Sequence[Question], plan: Plan, *, topic: str,
+              n: int, mode: str = "practice", time_limit_s: int | None = None, seed: int | None = None,
+              session_code: str | None = None, clock: Callable[[], datetime] = now) -> "QuizRun":
+        if mode not in MODES:
+            raise QuizRuleError(f"Chế độ không hợp lệ: {mode}")
+        if not pool:
+            raise QuizRuleError("Chủ đề này chưa có câu hỏi nào.")
+        if time_limit_s is not None and time_limit_s <= 0:
+            raise QuizRuleError("Thời gian làm bài phải lớn hơn 0.")
+        seed = secrets.randbits(48) if seed is None else seed
+        items = build_quiz(pool, max(1, n), seed)
+        record = store.create_attempt(
+            participant.id, topic, mode, [{"q": i.question_id, "o": list(i.option_order), "r": list(i.row_order)}
+                                          for i in items], seed, time_limit_s, session_code)
+        return cls(store, record, {q.id: q for q in pool}, plan, clock)
+
+    @classmethod
+    def resume(cls, store: Store, attempt_id: int, questions: Mapping[str, Question], plan: Plan,
+               clock: Callable[[], datetime] = now) -> "QuizRun":
+        return cls(store, store.attempt(attempt_id), questions, plan, clock)
+
+    # -- state
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def mode(self) -> str:
+        return self.attempt.mode
+
+    @property
+    def finished(self) -> bool:
+        return self.attempt.finished_at is not None
+
+    @property
+    def deadline(self) -> datetime | None:
+        if self.attempt.time_limit_s is None:
+            return None
+        return self.attempt.started_at + timedelta(seconds=self.attempt.time_limit_s)
+
+    def remaining_seconds(self) -> float | None:
+        if self.deadline is None:
+            return None
+        return max(0.0, (self.deadline - self.clock()).total_seconds())
+
+    @property
+    def expired(self) -> bool:
+        return self.deadline is not None and self.clock() >= self.deadline
+
+    def is_answered(self, position: int) -> bool:
+        return position in self.responses
+
+    @property
+    def answered_count(self) -> int:
+        return len(self.responses)
+
+    def next_unanswered(self, after: int = -1) -> int | None:
+        order = list(range(after + 1, self.total)) + list(range(0, after + 1))
+        return next((p for p in order if p not in self.responses), None)
+
+    # -- showing
+    def shown(self, position: int) -> ShownQuestion:
+        self._check_position(position)
+        q, item = self.questions[position], self.items[position]
+        return ShownQuestion(position, position + 1, self.total, q.type, q.stem,
+                             tuple(q.options[i] for i in item.option_order),
+                             tuple(q.rows[i] for i in item.row_order))
+
+    # -- answering
+    def answer(self, position: int, shown_answer) -> Feedback:
+        """Score and store an answer given in the displayed order; raise QuizRuleError if not allowed."""
+        self._check_position(position)
+        if self.finished:
+            raise QuizRuleError("Bài đã nộp; không thể trả lời thêm.")
+        if self.expired:
+            self.finish()
+            raise QuizRuleError("Đã hết thời gian làm bài; câu trả lời này không được tính.")
+        if position in self.responses:
+            raise QuizRuleError(f"Câu {position + 1} đã được trả lời; mỗi câu chỉ trả lời một lần.")
+        q = self.questions[position]
+        answer = self._to_original(position, shown_answer)
+        result: Score = score(q, answer)
+        if not self.store.save_response(self.attempt.id, position, q.id, answer, result.points, result.max_points):
+            # Another page of the same attempt answered first: keep what is stored.
+            self.responses = {r.position: r for r in self.store.responses(self.attempt.id)}
+            raise QuizRuleError(f"Câu {position + 1} đã được trả lời ở một trang khác.")
+        self.responses = {r.position: r for r in self.store.responses(self.attempt.id)}
+        return self.feedback(position)
+
+    def feedback(self, position: int) -> Feedback:
+        """What was answered and the key; only for a question already answered."""
+        if position not in self.responses:
+            raise QuizRuleError("Chưa trả lời câu này.")
+        r, q = self.responses[position], self.questions[position]
+        return Feedback(position, q.id, r.points >= r.max_points, r.points, r.max_points,
+                        self._describe(q, r.answer), q.correct_text, q.explanation, q.source, q.section, q.stem)
+
+    def finish(self) -> "Summary":
+        if not self.finished:
+            self.store.finish_attempt(self.attempt.id)
+            self.attempt = self.store.attempt(self.attempt.id)
+        return self.summary()
+
+    def summary(self) -> Summary:
+        sections: dict[str, list[float]] = {}
+        mistakes, points, maximum = [], 0.0, 0.0
+        for pos, q in enumerate(self.questions):
+            label = section_label(self.plan, q.section)
+            got = self.responses[pos].points if pos in self.responses else 0.0
+            top = self.responses[pos].max_points if pos in self.responses else 1.0
+            entry = sections.setdefault(label, [0.0, 0.0])
+            entry[0] += got
+            entry[1] += top
+            points += got
+            maximum += top
+            if pos in self.responses and got < top:
+                mistakes.append(self.feedback(pos))
+        end = self.attempt.finished_at or self.clock()
+        order = {section_label(self.plan, s.id): i for i, s in enumerate(self.plan.sections)}
+        by_section = tuple(sorted(((k, v[0], v[1]) for k, v in sections.items()), key=lambda x: order.get(x[0], -1)))
+        return Summary(round(points, 4), maximum, len(self.responses), self.total, by_section,
+                       end - self.attempt.started_at, tuple(mistakes))
+
+    def mistake_questions(self) -> list[Question]:
+        """Questions answered wrong or left unanswered, for "practise my mistakes again"."""
+        return [q for pos, q in enumerate(self.questions)
+                if pos not in self.responses or self.responses[pos].points < self.responses[pos].max_points]
+
+    # -- helpers
+    def _check_position(self, position) -> None:
+        if not isinstance(position, int) or not 0 <= position < self.total:
+            raise QuizRuleError("Câu hỏi không tồn tại.")
+
+    def _to_original(self, position: int, shown):
+        q, item = self.questions[position], self.items[position]
+        bad = QuizRuleError("Câu trả lời không hợp lệ; hãy chọn lại.")
+        n = len(item.option_order)
+
+        def option(i):
+            if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < n:
+                raise bad
+            return item.option_order[i]
+
+        if q.type in ("single", "true_false"):
+            return option(shown)
+        if q.type == "multiple":
+            if not isinstance(shown, (list, tuple)) or not shown:
+                raise QuizRuleError("Hãy chọn ít nhất một phương án.")
+            return sorted({option(i) for i in shown})
+        if q.type == "matching":
+            if not isinstance(shown, (list, tuple)) or len(shown) != len(item.row_order):
+                raise bad
+            original = [None] * len(item.row_order)
+            for shown_row, choice in enumerate(shown):
+                original[item.row_order[shown_row]] = None if choice is None else option(choice)
+            if any(c is None for c in original):
+                raise QuizRuleError("Hãy ghép đủ tất cả các dòng.")
+            return original
+        if q.type == "text":
+            text = str(shown or "").strip()
+            if not text:
+                raise QuizRuleError("Hãy nhập câu trả lời.")
+            return text[:200]
+        raise bad
+
+    @staticmethod
+    def _describe(q: Question, answer) -> str:
+        if q.type in ("single", "true_false"):
+            return q.options[answer]
+        if q.type == "multiple":
+            return "; ".join(q.options[i] for i in answer)
+        if q.type == "matching":
+            return "; ".join(f"{row} → {q.options[c]}" for row, c in zip(q.rows, answer))
+        return str(answer)

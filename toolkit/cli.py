@@ -104,15 +104,53 @@ def cmd_export_plan(args) -> int:
         data = (json.dumps(report.plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
         data = report.table_bytes(report.assignment_table(plan), args.format)
+    return _write(args, data, args.format == "xlsx")
+
+
+def _write(args, data: bytes, binary: bool) -> int:
     if args.output:
         write_atomic(Path(args.output), data)
         print(f"Đã ghi {args.output} ({len(data):,} byte).", file=sys.stderr)
-    elif args.format == "xlsx" and sys.stdout.isatty():
+    elif binary and sys.stdout.isatty():
         print("Tệp Excel là nhị phân: hãy dùng --output TỆP.xlsx.", file=sys.stderr)
         return 2
     else:
         sys.stdout.buffer.write(data)
     return 0
+
+
+def cmd_export_questions(args) -> int:
+    from toolkit import quiz_formats as fmt
+    from toolkit.quiz import question_bank
+    from toolkit.report import table_bytes
+
+    questions, problems = question_bank(_plan(args), args.quizzes)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print("Có ngân hàng câu hỏi bị từ chối; chưa xuất.", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        data = fmt.questions_json(questions).encode("utf-8")
+    elif args.format == "moodle-xml":
+        data = fmt.moodle_xml(questions).encode("utf-8")
+    elif args.format == "gift":
+        data = fmt.gift(questions).encode("utf-8")
+    else:
+        data = table_bytes(fmt.questions_table(questions), "xlsx", sheet="Câu hỏi")
+    return _write(args, data, args.format == "xlsx")
+
+
+def cmd_export_results(args) -> int:
+    from toolkit import quiz_formats as fmt
+    from toolkit.quiz import question_bank
+    from toolkit.report import table_bytes
+    from toolkit.store import Store
+
+    plan = _plan(args)
+    questions, _ = question_bank(plan, args.quizzes)
+    df = fmt.results_table(plan, Store(args.database).results(), {q.id: q for q in questions})
+    return _write(args, table_bytes(df, args.format, sheet="Kết quả"), args.format == "xlsx")
 
 
 def cmd_serve(args) -> int:
@@ -157,6 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
     q.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình)")
     q.set_defaults(func=cmd_export_plan)
+    q = what.add_parser("questions", formatter_class=fmt, help="ngân hàng câu hỏi (sinh từ Kế hoạch và soạn tay)",
+                        epilog="Ví dụ:\n  toolkit export questions --format moodle-xml --output cau-hoi.xml\n"
+                               "  toolkit export questions --format gift > cau-hoi.gift.txt")
+    q.add_argument("--format", choices=["json", "moodle-xml", "gift", "xlsx"], default="json")
+    q.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình)")
+    q.add_argument("--quizzes", help="thư mục ngân hàng câu hỏi soạn tay (mặc định quizzes/)")
+    q.set_defaults(func=cmd_export_questions)
+    q = what.add_parser("results", formatter_class=fmt, help="kết quả làm bài đã lưu",
+                        epilog="Ví dụ:\n  toolkit export results --format xlsx --output ket-qua.xlsx")
+    q.add_argument("--format", choices=["xlsx", "csv"], default="csv")
+    q.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình)")
+    q.add_argument("--quizzes", help="thư mục ngân hàng câu hỏi soạn tay (mặc định quizzes/)")
+    q.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
+    q.set_defaults(func=cmd_export_results)
 
     p = sub.add_parser("serve", formatter_class=fmt, help="chạy ứng dụng Voila / serve the app",
                        epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866")

@@ -26,7 +26,8 @@ XSS = "<img src=x onerror=alert(1)>"
 def duty_rows(html: str) -> dict[str, dict]:
     """Tab 1 rows by task id: role class, the "qua nhóm" text and the deadline shown."""
     rows = {}
-    for m in re.finditer(r'<details class="duty"><summary><span class="tid">(.*?)</span>(.*?)</summary>', html):
+    for m in re.finditer(r'<details class="duty" data-task="[^"]+"><summary><span class="tid">(.*?)</span>(.*?)</summary>',
+                         html):
         summary = m[2]
         rows[m[1]] = {
             "role": re.search(r'class="role role-(\w+)"', summary)[1],
@@ -37,8 +38,8 @@ def duty_rows(html: str) -> dict[str, dict]:
 
 
 def row_html(html: str, task_id: str) -> str:
-    return next(row for row in html.split('<details class="duty">')
-                if row.startswith(f'<summary><span class="tid">{task_id}</span>'))
+    return next(row for row in html.split('<details class="duty"')
+                if row.startswith(f' data-task="{task_id}">'))
 
 
 def card_ids(app: StudyApp) -> list[str]:
@@ -259,8 +260,8 @@ def test_are_leads_and_coordinators_named_on_the_card(study, plan):
     study.query.value = "II.5.b"
     card = study.results.value
     task = plan.task("II.5.b")
-    assert "<dt>Chủ trì</dt><dd>Sở Tư pháp</dd>" in card
-    assert "<dt>Phối hợp</dt><dd>" + "; ".join(plan.agency_name(k) for k in task.coordinating) in card
+    assert "<p><b>Chủ trì:</b> Sở Tư pháp</p>" in card
+    assert "<p><b>Phối hợp:</b> " + "; ".join(plan.agency_name(k) for k in task.coordinating) in card
 
 
 def test_is_text_from_the_data_escaped(plan):

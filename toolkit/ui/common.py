@@ -29,7 +29,7 @@ def esc(text: object) -> str:
 
 def error_box() -> widgets.HTML:
     """Where a guarded callback reports a failure; empty (and invisible) while all is well."""
-    return widgets.HTML("", layout=widgets.Layout(width="100%")).add_class("pbgdpl-error")
+    return widgets.HTML("", layout=widgets.Layout(width="auto")).add_class("pbgdpl-error")
 
 
 def error_html(action: str) -> str:
@@ -67,27 +67,47 @@ def download_link(data: bytes, filename: str, fmt: str, label: str) -> str:
 
 
 def page_style(root_class: str) -> str:
-    """CSS for one app, scoped to the class on its root widget so apps do not restyle each other."""
+    """CSS for one app, scoped to the class on its root widget so apps do not restyle each other.
+
+    Selectors that override ipywidgets' own rules repeat enough of ipywidgets' selector to win
+    (e.g. `.jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab`).
+    """
     r = f".{root_class}"
+    tab = f"{r} .jupyter-widgets.jupyter-widget-tab"
     return f"""<style>
-{r} {{ font-size: 16px; line-height: 1.5; color: #111827; max-width: 1100px; box-sizing: border-box; }}
-{r} * {{ box-sizing: border-box; }}
-{r} .widget-html-content {{ font-size: 16px; line-height: 1.5; }}
+{r} {{ font-size: 16px; line-height: 1.5; color: #111827; max-width: 1100px; }}
+{r} .widget-html-content {{ font-size: 16px; line-height: 1.5; overflow-wrap: break-word; white-space: normal; }}
 {r} h2 {{ font-size: 1.45em; margin: 0.3em 0; line-height: 1.25; }}
 {r} h3 {{ font-size: 1.15em; margin: 1em 0 0.4em; line-height: 1.3; color: #1e3a8a; }}
 {r} a {{ color: #1d4ed8; }}
 {r} .pbgdpl-alert {{ background: #fef2f2; border: 1px solid #fca5a5; color: #991b1b;
   padding: 0.6em 0.8em; border-radius: 6px; margin: 0.4em 0; }}
 {r} .muted {{ color: #4b5563; font-size: 0.93em; }}
-{r} .widget-html, {r} .widget-html-content {{ width: 100%; overflow-wrap: anywhere; white-space: normal; }}
 /* Labels above inputs: side-by-side labels leave no room for the input on a phone. */
-{r} .stacked.widget-inline-hbox {{ flex-direction: column; align-items: stretch; width: 100%; }}
-{r} .stacked .widget-label {{ width: auto; max-width: none; text-align: left; font-weight: 600;
-  font-size: 15px; line-height: 1.4; height: auto; margin-bottom: 2px; white-space: normal; }}
-{r} .stacked select, {r} .stacked input[type=text] {{ width: 100%; min-width: 0; font-size: 16px;
-  height: 2.4em; }}
-{r} .widget-button, {r} .widget-toggle-button {{ font-size: 15px; height: auto; min-height: 2.4em;
+{r} .stacked.widget-inline-hbox {{ flex-direction: column; align-items: stretch; height: auto;
+  margin-bottom: 0.6em; }}
+{r} .stacked > .widget-label {{ display: block; width: auto; color: var(--jp-widgets-label-color); max-width: none; text-align: left;
+  font-weight: 600; font-size: 15px; line-height: 1.4; height: auto; margin: 0 0 3px 0; white-space: normal; }}
+/* 16 px text stops phones zooming in on focus; 2.6em is a comfortable touch target. */
+{r} .stacked.widget-inline-hbox > select, {r} .stacked.widget-inline-hbox > input {{ flex: 0 0 auto;
+  width: 100%; height: 2.6em; font-size: 16px; }}
+{r} .widget-checkbox {{ width: auto; height: auto; line-height: 1.4; }}
+{r} .widget-checkbox .widget-label-basic {{ white-space: normal; overflow: visible; line-height: 1.4;
+  font-size: 15px; display: flex; align-items: flex-start; padding: 0.3em 0; }}
+{r} .widget-checkbox .widget-label-basic input {{ margin-top: 0.2em; }}
+{r} .widget-button, {r} .widget-toggle-button {{ font-size: 15px; height: auto; min-height: 2.6em;
   white-space: normal; }}
+{r} .widget-image {{ margin: 0; max-width: 100%; }}
 {r} .pbgdpl-download {{ display: inline-block; padding: 0.5em 0.9em; margin: 0.3em 0;
   background: #1d4ed8; color: #fff; border-radius: 6px; text-decoration: none; }}
+/* Tab titles wrap onto a second row instead of being cut off on a 375 px phone. */
+{tab} > .lm-TabBar {{ min-height: 0; }}
+{tab} > .lm-TabBar > .lm-TabBar-content {{ flex-wrap: wrap; }}
+{tab} > .lm-TabBar .lm-TabBar-tab {{ flex: 1 1 auto; min-width: 0; line-height: 1.3; font-size: 15px;
+  padding: 0.55em 0.7em; }}
+{tab} > .lm-TabBar .lm-TabBar-tabLabel {{ white-space: normal; overflow: visible; }}
+{tab} > .widget-tab-contents {{ padding: 0.9em; }}
+@media (max-width: 600px) {{
+  {tab} > .widget-tab-contents {{ padding: 0.6em 0.4em; }}
+}}
 </style>"""

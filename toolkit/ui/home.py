@@ -24,8 +24,8 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 INTRO = (
     "Bộ công cụ giúp cán bộ làm công tác phổ biến, giáo dục pháp luật (PBGDPL) ở Hà Nội nắm chắc Kế hoạch "
     "số 241/KH-UBND ngày 15/12/2020 của UBND Thành phố: cơ quan, đơn vị nào chủ trì, phối hợp nhiệm vụ gì, "
-    "thời hạn đến khi nào, và Kế hoạch viết nguyên văn ra sao. Mọi thông tin được chép từ văn bản và dẫn "
-    "kèm nguyên văn để đối chiếu; phần tóm tắt và ghi chú của người biên soạn được ghi rõ."
+    "thời hạn đến khi nào, và Kế hoạch viết nguyên văn ra sao. Mỗi nhiệm vụ đều kèm nguyên văn Kế hoạch để "
+    "đối chiếu; câu tóm tắt và ghi chú biên soạn là của người biên soạn, không phải lời văn bản."
 )
 
 
@@ -44,8 +44,8 @@ class HomeApp:
             widgets.HTML(CSS),
             # The notebook's Markdown cell shows HOME.title; repeating it here would print it twice.
             widgets.HTML(f"<p>{esc(INTRO)}</p><h3>Các trang</h3>"
-                         f'<ul class="pages">{"".join(items)}</ul>', layout=widgets.Layout(width="100%")),
-        ], layout=widgets.Layout(width="100%")).add_class(ROOT_CLASS)
+                         f'<ul class="pages">{"".join(items)}</ul>', layout=widgets.Layout(width="auto")),
+        ], layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
 
     @classmethod
     def from_environment(cls) -> "HomeApp":

@@ -22,6 +22,9 @@ TAB_WHO, TAB_SEARCH, TAB_CHART, TAB_DOWNLOAD = range(4)
 TAB_TITLES = ("Theo cơ quan, đơn vị", "Tra cứu nhiệm vụ", "Biểu đồ", "Tải về")
 ROLE_OPTIONS = (("Cả hai", ALL), (ROLES["lead"], "lead"), (ROLES["coordinating"], "coordinating"))
 FILE_STEM = "bang-phan-cong-KH241"
+# Summaries are the compiler's words; readers must not quote them as the plan's.
+SUMMARY_NOTE = ("Câu tóm tắt ở đầu mỗi nhiệm vụ là của người biên soạn; lời văn bản ở mục "
+                "«Nguyên văn Kế hoạch».")
 
 CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} .count {{ font-size: 1.05em; margin: 0.5em 0; }}
@@ -41,28 +44,25 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
   background: #fff; }}
 .{ROOT_CLASS} .card .summary {{ font-weight: 600; margin: 0.3em 0; }}
 .{ROOT_CLASS} .card .section {{ color: #4b5563; font-size: 0.9em; }}
-.{ROOT_CLASS} dl.facts {{ display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.7em; margin: 0.3em 0; }}
-.{ROOT_CLASS} dl.facts dt {{ font-weight: 600; color: #374151; }}
-.{ROOT_CLASS} dl.facts dd {{ margin: 0; }}
+.{ROOT_CLASS} .facts p {{ margin: 0.15em 0; }}
+.{ROOT_CLASS} .facts b {{ color: #374151; }}
 .{ROOT_CLASS} ul.duties {{ margin: 0.3em 0; padding-left: 1.3em; }}
 .{ROOT_CLASS} details.source, .{ROOT_CLASS} details.notes {{ margin: 0.35em 0; }}
 .{ROOT_CLASS} details.source > summary, .{ROOT_CLASS} details.notes > summary {{ cursor: pointer; color: #1d4ed8; }}
 .{ROOT_CLASS} blockquote {{ margin: 0.3em 0; padding: 0.3em 0.7em; border-left: 3px solid #93c5fd;
-  background: #f8fafc; font-family: Georgia, 'Times New Roman', serif; }}
+  background: #f8fafc; }}
 .{ROOT_CLASS} details.notes ul {{ background: #fffbeb; margin: 0.3em 0; padding: 0.4em 0.6em 0.4em 1.6em; }}
 .{ROOT_CLASS} .filters {{ gap: 0.4em 1em; }}
-.{ROOT_CLASS} .about dt {{ font-weight: 600; }}
-.{ROOT_CLASS} .about dd {{ margin: 0 0 0.4em 0; }}
-/* Four tab titles must stay readable on a 375 px phone: let them wrap instead of truncating. */
-.{ROOT_CLASS} .lm-TabBar-content {{ flex-wrap: wrap; }}
-.{ROOT_CLASS} .lm-TabBar-tab {{ flex: 1 1 auto; max-width: none; min-width: 0; font-size: 15px;
-  height: auto; line-height: 1.3; padding: 0.45em 0.6em; }}
-.{ROOT_CLASS} .lm-TabBar-tabLabel {{ white-space: normal; overflow: visible; text-overflow: clip; }}
-.{ROOT_CLASS} .lm-TabBar {{ min-height: 0; max-height: none; height: auto; overflow: visible; }}
-.{ROOT_CLASS} .widget-tab-contents {{ padding: 0.7em; }}
+.{ROOT_CLASS} .about p {{ margin: 0.3em 0; }}
+.{ROOT_CLASS} .about ul {{ padding-left: 1.3em; }}
+.{ROOT_CLASS} .chart-box {{ width: 100%; overflow-x: auto; }}
+.{ROOT_CLASS} .phone-only {{ display: none; }}
 @media (max-width: 600px) {{
-  .{ROOT_CLASS} .widget-tab-contents {{ padding: 0.5em 0.3em; }}
   .{ROOT_CLASS} .card {{ padding: 0.6em 0.6em; }}
+  /* Scaled to a phone's width the chart's labels would be 4 px high: keep it legible and let it
+     scroll sideways inside its own box (the page itself never scrolls sideways). */
+  .{ROOT_CLASS} .chart-box .widget-image {{ width: 900px !important; max-width: none; }}
+  .{ROOT_CLASS} .phone-only {{ display: block; }}
 }}
 </style>"""
 
@@ -108,17 +108,17 @@ class StudyApp:
         # -- tab 1: one body's duties
         self.who = widgets.Dropdown(
             options=[("— Chọn cơ quan, nhóm hoặc đơn vị —", ALL)] + _who_options(plan), value=ALL,
-            description="Cơ quan, đơn vị", layout=widgets.Layout(width="100%", max_width="640px"),
+            description="Cơ quan, đơn vị", layout=widgets.Layout(width="auto", max_width="640px"),
         ).add_class("stacked").add_class("pbgdpl-who")
-        self.duties = widgets.HTML(self._who_hint(), layout=widgets.Layout(width="100%"))
+        self.duties = widgets.HTML(self._who_hint(), layout=widgets.Layout(width="auto"))
         self.who.observe(self.on_who, names="value")
-        who_tab = widgets.VBox([self.who, self.duties], layout=widgets.Layout(width="100%"))
+        who_tab = widgets.VBox([self.who, self.duties], layout=widgets.Layout(width="auto"))
 
         # -- tab 2: search and filter
         grow = dict(flex="1 1 250px", min_width="0", width="auto")
         self.query = widgets.Text(
             placeholder="Tìm kiếm (gõ có dấu hoặc không dấu)…", description="Từ khóa", continuous_update=True,
-            layout=widgets.Layout(width="100%", max_width="640px"),
+            layout=widgets.Layout(width="auto", max_width="640px"),
         ).add_class("stacked").add_class("pbgdpl-query")
         self.section = widgets.Dropdown(
             options=[("Tất cả", ALL)] + [(s.label, s.id) for s in plan.sections], value=ALL,
@@ -139,34 +139,38 @@ class StudyApp:
         self.deadline_kind = widgets.Dropdown(
             options=[("Tất cả", ALL)] + [(label, kind) for kind, label in DEADLINE_KINDS.items()], value=ALL,
             description="Loại thời hạn", layout=widgets.Layout(**grow)).add_class("stacked")
-        self.clear = widgets.Button(description="Xóa bộ lọc", icon="times", layout=widgets.Layout(width="auto"))
-        self.count = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self.results = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.clear = widgets.Button(description="Xóa bộ lọc", icon="times",
+                                    layout=widgets.Layout(width="auto", align_self="flex-start"))
+        self.count = widgets.HTML(layout=widgets.Layout(width="auto"))
+        self.results = widgets.HTML(layout=widgets.Layout(width="auto"))
         for w in self._filters():
             w.observe(self.on_filter, names="value")
         self.via_groups.observe(self.on_filter, names="value")
         self.clear.on_click(self.on_clear)
         filters = widgets.HBox(
             [self.section, self.deadline_kind, self.agency, self.unit, self.role],
-            layout=widgets.Layout(flex_flow="row wrap", width="100%", align_items="flex-end"),
+            layout=widgets.Layout(flex_flow="row wrap", width="auto", align_items="flex-end"),
         ).add_class("filters")
         search_tab = widgets.VBox(
             [self.query, filters, self.via_groups, self.clear, self.count, self.results],
-            layout=widgets.Layout(width="100%"))
+            layout=widgets.Layout(width="auto"))
 
         # -- tab 3: chart, drawn the first time the tab is opened (matplotlib costs ~0.5 s and 40 MB)
         self.chart_note = widgets.HTML(
             "<p>Mỗi hàng là một cơ quan được Kế hoạch nêu tên, mỗi cột là một mục của Kế hoạch: chấm xanh đặc "
             "là cơ quan <b>chủ trì</b>, vòng tròn cam là cơ quan <b>phối hợp</b> nhiệm vụ trong mục đó; "
-            "chấm càng to, càng nhiều nhiệm vụ (số dưới chấm khi nhiều hơn một).</p>",
-            layout=widgets.Layout(width="100%"))
-        self.chart_status = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
-        chart_tab = widgets.VBox([self.chart_note, self.chart_status, self.chart], layout=widgets.Layout(width="100%"))
+            "chấm càng to, càng nhiều nhiệm vụ (số dưới chấm khi nhiều hơn một).</p>"
+            '<p class="muted phone-only">Trên điện thoại, vuốt ngang trên biểu đồ để xem hết các mục.</p>',
+            layout=widgets.Layout(width="auto"))
+        self.chart_status = widgets.HTML(layout=widgets.Layout(width="auto"))
+        # Hidden until drawn: an empty Image shows as a broken-image icon.
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto", display="none"))
+        chart_box = widgets.Box([self.chart]).add_class("chart-box")
+        chart_tab = widgets.VBox([self.chart_note, self.chart_status, chart_box], layout=widgets.Layout(width="auto"))
 
         # -- tab 4: downloads and what the plan is
         self.filtered_only = widgets.Checkbox(
-            value=False, description="Chỉ các nhiệm vụ theo bộ lọc hiện tại (thẻ Tra cứu nhiệm vụ)",
+            value=False, description="Chỉ các nhiệm vụ đang lọc ở thẻ «Tra cứu nhiệm vụ»",
             indent=False, layout=widgets.Layout(width="auto", max_width="100%"))
         self.download_xlsx = widgets.Button(description="Bảng phân công (Excel)", icon="file-excel-o",
                                             layout=widgets.Layout(width="auto"))
@@ -174,20 +178,20 @@ class StudyApp:
                                            layout=widgets.Layout(width="auto"))
         self.download_xlsx.on_click(self.on_download_xlsx)
         self.download_csv.on_click(self.on_download_csv)
-        self.download = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.download = widgets.HTML(layout=widgets.Layout(width="auto"))
         download_tab = widgets.VBox([
             widgets.HTML("<p>Bảng phân công nhiệm vụ: mỗi dòng một nhiệm vụ, có cơ quan chủ trì, phối hợp, "
                          "thời hạn, nội dung và nguyên văn Kế hoạch. Bấm nút để tạo tệp, rồi bấm liên kết để tải.</p>",
-                         layout=widgets.Layout(width="100%")),
+                         layout=widgets.Layout(width="auto")),
             self.filtered_only,
             widgets.HBox([self.download_xlsx, self.download_csv],
-                         layout=widgets.Layout(flex_flow="row wrap", width="100%")),
+                         layout=widgets.Layout(flex_flow="row wrap", width="auto")),
             self.download,
-            widgets.HTML(self._about_html(), layout=widgets.Layout(width="100%")),
-        ], layout=widgets.Layout(width="100%"))
+            widgets.HTML(self._about_html(), layout=widgets.Layout(width="auto")),
+        ], layout=widgets.Layout(width="auto"))
 
         self.tabs = widgets.Tab(children=[who_tab, search_tab, chart_tab, download_tab], titles=TAB_TITLES,
-                                selected_index=TAB_WHO, layout=widgets.Layout(width="100%"))
+                                selected_index=TAB_WHO, layout=widgets.Layout(width="auto"))
         self.tabs.observe(self.on_tab, names="selected_index")
 
         # The notebook's Markdown cell holds the page title; the app does not repeat it.
@@ -195,9 +199,9 @@ class StudyApp:
             f'<p class="muted">{esc(plan.info.kind)} số {esc(plan.info.number)}, {esc(plan.info.place)}, '
             f"ngày {_vn_date(plan.info.date)}: {len(plan.tasks)} nhiệm vụ trong {len(plan.sections)} mục. "
             "Thông tin về Kế hoạch ở thẻ «Tải về».</p>",
-            layout=widgets.Layout(width="100%"))
+            layout=widgets.Layout(width="auto"))
         self.widget = widgets.VBox([widgets.HTML(CSS), header, self.error, self.tabs],
-                                   layout=widgets.Layout(width="100%")).add_class(ROOT_CLASS)
+                                   layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
         self.show_results()
 
     @classmethod
@@ -232,7 +236,8 @@ class StudyApp:
         lead = sum(a.role == "lead" for a in found)
         parts = [f'<p class="count"><b>{esc(name)}</b>: {len(found)} nhiệm vụ — chủ trì {lead}, '
                  f"phối hợp {len(found) - lead}</p>", self._group_html(who),
-                 '<p class="muted">Chạm vào một nhiệm vụ để xem nội dung và nguyên văn Kế hoạch.</p>']
+                 '<p class="muted">Chạm vào một nhiệm vụ để xem nội dung và nguyên văn Kế hoạch. '
+                 f"{SUMMARY_NOTE}</p>"]
         self_keys = self._self_keys(who)
         for section_id, rows in groupby(found, key=lambda a: a.task.section):
             parts.append(f"<h3>{esc(self.plan.section(section_id).label)}</h3>")
@@ -264,7 +269,7 @@ class StudyApp:
             body = self.plan.agency(a.via)
             via = f" qua nhóm «{esc(body.short)}»" if body.is_group else f" qua «{esc(body.short)}»"
         t = a.task
-        return (f'<details class="duty"><summary><span class="tid">{esc(t.id)}</span>{esc(t.summary)}'
+        return (f'<details class="duty" data-task="{esc(t.id)}"><summary><span class="tid">{esc(t.id)}</span>{esc(t.summary)}'
                 f'<span class="meta"><span class="role role-{a.role}">{esc(ROLES[a.role])}</span>{via}'
                 f' · <span class="deadline">{esc(t.deadline.label)}</span>{self._requested(t)}</span></summary>'
                 f'<div class="task-body">{self.task_body(t)}</div></details>')
@@ -285,7 +290,7 @@ class StudyApp:
                  ("Thời hạn", f'<span class="deadline">{esc(t.deadline.label)}</span>')]
         if t.heading:
             facts.insert(0, ("Thuộc", esc(t.heading)))
-        out = ['<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"]
+        out = ['<div class="facts">' + "".join(f"<p><b>{k}:</b> {v}</p>" for k, v in facts) + "</div>"]
         out.append('<ul class="duties">' + "".join(f"<li>{esc(_sentence_case(d))}</li>" for d in t.duties)
                    + "</ul>")
         quote = '<p class="muted">[…]</p>'.join(f"<p>{esc(s)}</p>" for s in t.source)
@@ -334,7 +339,8 @@ class StudyApp:
         if ids == self._shown_ids:  # typing often leaves the results unchanged: send nothing
             return
         self._shown_ids = ids
-        self.count.value = (f'<p class="count"><b>{len(tasks)}</b> nhiệm vụ phù hợp</p>' if tasks else
+        self.count.value = (f'<p class="count"><b>{len(tasks)}</b> nhiệm vụ phù hợp</p>'
+                            f'<p class="muted">{SUMMARY_NOTE}</p>' if tasks else
                             '<p class="count">Không có nhiệm vụ nào phù hợp. Hãy bỏ bớt bộ lọc hoặc '
                             "đổi từ khóa.</p>")
         self.results.value = "\n".join(self.card_html(t) for t in tasks)
@@ -368,6 +374,7 @@ class StudyApp:
         self.chart_status.value = '<p class="muted">Đang vẽ biểu đồ…</p>'
         try:
             self.chart.value = report.figure_png(report.assignment_chart(self.plan))
+            self.chart.layout.display = None
             self._chart_drawn = True
         finally:
             self.chart_status.value = ""
@@ -398,10 +405,11 @@ class StudyApp:
             + (f" của {esc(d.issuer)}" if d.issuer else "") + f" {esc(d.title)}</li>"
             for d in self.plan.implements)
         signer = f"{info.signer_name}, {info.signer_title}" + (f" ({info.signer_capacity})" if info.signer_capacity else "")
-        return (f'<h3>Về Kế hoạch</h3><dl class="about">'
-                f"<dt>Số, ngày</dt><dd>{esc(info.kind)} số {esc(info.number)}, {esc(info.place)}, "
-                f"ngày {_vn_date(info.date)}</dd>"
-                f"<dt>Cơ quan ban hành</dt><dd>{esc(self.plan.agency(info.issuer).name)}</dd>"
-                f"<dt>Người ký</dt><dd>{esc(signer)}</dd>"
-                f"<dt>Trích yếu</dt><dd>{esc(info.title)}</dd>"
-                f"<dt>Văn bản được thực hiện</dt><dd><ul>{docs}</ul></dd></dl>")
+        facts = [("Số, ngày", f"{esc(info.kind)} số {esc(info.number)}, {esc(info.place)}, ngày {_vn_date(info.date)}"),
+                 ("Cơ quan ban hành", esc(self.plan.agency(info.issuer).name)),
+                 ("Người ký", esc(signer)),
+                 ("Trích yếu", esc(info.title))]
+        # Plain paragraphs, not <dl>: JupyterLab's CSS lays a <dl> out in columns too narrow for a phone.
+        return ('<h3>Về Kế hoạch</h3><div class="facts about">'
+                + "".join(f"<p><b>{k}:</b> {v}</p>" for k, v in facts)
+                + f"<p><b>Văn bản được thực hiện:</b></p><ul>{docs}</ul></div>")

@@ -179,6 +179,19 @@ class QuizRun:
         self.responses = {r.position: r for r in self.store.responses(self.attempt.id)}
         return self.feedback(position)
 
+    def shown_answer(self, position: int):
+        """The stored answer in this attempt's display order, to show a participant what they chose."""
+        if position not in self.responses:
+            return None
+        q, item, answer = self.questions[position], self.items[position], self.responses[position].answer
+        if q.type in ("single", "true_false"):
+            return item.option_order.index(answer)
+        if q.type == "multiple":
+            return sorted(item.option_order.index(i) for i in answer)
+        if q.type == "matching":
+            return [item.option_order.index(answer[r]) for r in item.row_order]
+        return answer
+
     def feedback(self, position: int) -> Feedback:
         """What was answered and the key; only for a question already answered."""
         if position not in self.responses:

@@ -1,0 +1,228 @@
+"""Does the quiz page work without a browser, keep the key in the kernel, and enforce its rules?"""
+
+import html
+import json
+
+import pytest
+
+from toolkit.quiz import question_bank
+from toolkit.store import Store
+from toolkit.ui.quiz import QuizApp
+
+
+@pytest.fixture(scope="module")
+def bank(plan):
+    questions, problems = question_bank(plan)
+    assert not problems
+    return questions
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'quiz.sqlite3'}")
+
+
+@pytest.fixture
+def app(plan, bank, store):
+    return QuizApp(plan, bank, store)
+
+
+def sign_in(app, name="Phạm Minh Đức", unit="quan_ba_dinh"):
+    app.name.value, app.unit.value = name, unit
+    app.sign_in.click()
+
+
+def begin(app, n=5, mode="practice", topic=None):
+    if topic:
+        app.topic.value = topic
+    app.count.value, app.mode.value = n, mode
+    app.start.click()
+    assert app.body.children == (app.quiz_box,), app.notice.value + app.error.value
+
+
+def key_for(app):
+    """The display answer that is right: the test reads the kernel's key, as no page can."""
+    run, pos = app.run, app.position
+    q, item = run.questions[pos], run.items[pos]
+    shown = [item.option_order.index(c) for c in q.correct]
+    if q.type == "matching":
+        return [shown[item.row_order[r]] for r in range(len(item.row_order))]
+    if q.type == "text":
+        return q.answers[0]
+    return shown if q.type == "multiple" else shown[0]
+
+
+def give(app, answer):
+    q = app.run.questions[app.position]
+    if q.type in ("single", "true_false"):
+        app.choice.value = answer
+    elif q.type == "multiple":
+        for i, c in enumerate(app.checks):
+            c.value = i in answer
+    elif q.type == "matching":
+        for d, v in zip(app.pairs, answer):
+            d.value = v
+    else:
+        app.typed.value = answer
+    app.submit.click()
+
+
+def wrong_for(app):
+    q, item, right = app.run.questions[app.position], app.run.items[app.position], key_for(app)
+    if q.type == "matching":
+        return right[1:] + right[:1]
+    wrong = next(i for i in range(len(item.option_order)) if item.option_order[i] not in q.correct)
+    return [wrong] if q.type == "multiple" else wrong
+
+
+def widget_states(root) -> str:
+    """Every synced trait of every widget on the page: what the browser can read."""
+    seen, out, todo = set(), [], [root]
+    while todo:
+        w = todo.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        out.append(json.dumps(w.get_state(), default=str, ensure_ascii=False))
+        todo.extend(getattr(w, "children", ()))
+    return "\n".join(out)
+
+
+def test_sign_in_needs_a_name_and_a_unit(app):
+    sign_in(app, name="   ")
+    assert "Vui lòng nhập họ và tên" in app.notice.value and app.participant is None
+    sign_in(app, unit=None)
+    assert "Vui lòng chọn đơn vị" in app.notice.value
+
+
+def test_my_units_duties_is_the_default_topic(app):
+    sign_in(app)
+    assert app.body.children == (app.setup_box,)
+    assert app.topic.value == "unit:quan_ba_dinh"
+    assert "Phạm Minh Đức" in app.who.value
+
+
+def test_a_name_is_shown_as_text_not_html(app):
+    sign_in(app, name="<img src=x onerror=alert(1)>")
+    assert "<img" not in app.who.value and "&lt;img src=x onerror=alert(1)&gt;" in app.who.value
+
+
+def test_the_key_is_not_in_any_widget_before_answering(app):
+    sign_in(app)
+    begin(app, n=10)
+    for _ in range(10):
+        q = app.run.questions[app.position]
+        state = widget_states(app.widget)
+        assert q.explanation not in state and q.source[:120] not in state, q.id
+        assert '"correct"' not in state
+        if q.type in ("single", "true_false"):
+            assert app.choice.value is None and app.choice.index is None
+        give(app, key_for(app))
+        assert html.escape(q.explanation) in app.feedback.value  # revealed only now, after it is stored
+        if not app.next.disabled:
+            app.next.click()
+
+
+def test_practice_feedback_quotes_the_plan(app, plan):
+    sign_in(app)
+    begin(app)
+    q = app.run.questions[0]
+    give(app, key_for(app))
+    assert "✔ Đúng" in app.feedback.value and "Nguyên văn Kế hoạch" in app.feedback.value
+    assert html.escape(q.source) in app.feedback.value
+    if q.task_ids:
+        assert html.escape(plan.task(q.task_ids[0]).source_text[:80]) in app.feedback.value
+
+
+def test_a_disabled_button_clicked_anyway_cannot_change_an_answer(app, store):
+    """The browser can click a disabled button with a crafted message; the kernel still refuses."""
+    sign_in(app)
+    begin(app)
+    give(app, wrong_for(app))
+    first = store.responses(app.run.attempt.id)
+    assert app.submit.disabled
+    give(app, key_for(app))  # set the value and click the disabled button
+    assert "đã được trả lời" in app.feedback.value
+    assert store.responses(app.run.attempt.id) == first
+
+
+def test_test_mode_hides_feedback_until_submitted(app):
+    sign_in(app)
+    begin(app, n=5, mode="test")
+    q0 = app.run.questions[0]
+    give(app, wrong_for(app))
+    assert app.position == 1 and q0.explanation not in widget_states(app.widget)
+    for _ in range(4):
+        give(app, key_for(app))
+    app.finish.click()
+    assert app.body.children == (app.results_box,)
+    assert "4/5 điểm" in app.results.value and html.escape(q0.explanation) in app.results.value
+
+
+def test_finishing_early_asks_for_confirmation(app):
+    sign_in(app)
+    begin(app, n=5)
+    app.finish.click()
+    assert app.body.children == (app.quiz_box,) and "Còn 5 câu chưa trả lời" in app.feedback.value
+    app.finish.click()
+    assert "0/5 điểm" in app.results.value and "5 câu bỏ trống" in app.results.value
+
+
+def test_reload_resumes_where_the_participant_was(plan, bank, store):
+    first = QuizApp(plan, bank, store)
+    sign_in(first)
+    begin(first, n=5)
+    give(first, key_for(first))
+    first.next.click()
+    give(first, wrong_for(first))
+    # A reload is a new kernel: a new app over the same database.
+    second = QuizApp(plan, bank, Store(store.url))
+    sign_in(second, name="pham minh duc")  # typed without diacritics: the same person
+    assert "2/5 câu đã trả lời" in widget_states(second.resume_box)
+    second.resume_box.children[1].children[0].click()
+    assert second.position == 2 and second.run.answered_count == 2
+    second.on_prev()
+    assert second.choice.value is not None or second.run.questions[1].type not in ("single", "true_false")
+
+
+def test_score_by_section_and_practise_mistakes(app):
+    sign_in(app)
+    begin(app, n=5, mode="practice")
+    for i in range(5):
+        give(app, wrong_for(app) if i < 2 else key_for(app))
+        if not app.next.disabled:
+            app.next.click()
+    app.finish.click()
+    assert "3/5 điểm (60%)" in app.results.value and "Các câu cần xem lại (2)" in app.results.value
+    wrong_ids = {q.id for q in app.run.mistake_questions()}
+    app.retry.click()
+    assert {q.id for q in app.run.questions} == wrong_ids and app.run.mode == "practice"
+
+
+def test_time_limit_is_enforced_by_the_kernel(app):
+    from datetime import timedelta
+
+    sign_in(app)
+    app.limit.value = 5
+    begin(app, n=5)
+    assert "Hạn nộp" in app.progress_text.value
+    later = app.run.attempt.started_at + timedelta(minutes=6)
+    app.run.clock = lambda: later
+    give(app, key_for(app))
+    assert app.body.children == (app.results_box,) and "0/5" in app.results.value
+
+
+def test_a_failing_callback_shows_vietnamese_not_a_traceback(app, monkeypatch):
+    sign_in(app)
+    begin(app)
+    monkeypatch.setattr(app.run, "answer", lambda *a: 1 / 0)
+    give(app, key_for(app))
+    assert "Không thể ghi câu trả lời" in app.error.value
+    assert "Traceback" not in widget_states(app.widget) and "ZeroDivisionError" not in widget_states(app.widget)
+
+
+def test_english_interface(app):
+    app.language.value = "en"
+    assert app.sign_in.description == "Continue" and app.name.description == "Full name"
+    app.language.value = "vi"
+    assert app.sign_in.description == "Tiếp tục"

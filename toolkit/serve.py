@@ -34,6 +34,7 @@ with ``Voila.config_file_paths``) holds these values, checked against Voila 0.5.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import signal
 import socket
 import subprocess
@@ -69,6 +70,31 @@ def voila_command(notebook_dir: Path | str, port: int, ip: str = LOCAL_IP) -> li
     ]
 
 
+def die_with_parent() -> None:
+    """``preexec_fn`` for Voila: Linux sends it SIGTERM when its parent dies.
+
+    A ``toolkit serve`` or pytest that is killed (``timeout``, SIGKILL) cannot stop
+    its Voila; without this, the server and all its kernels would keep running.
+    On SIGTERM Voila shuts its kernels down itself.
+    """
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _load_prctl():
+    # Looked up once in the parent: the child, between fork and exec, only calls it.
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PR_SET_PDEATHSIG = 1
+_prctl = _load_prctl()
+
+
 def render_url(base_url: str, notebook: str = HOME_NOTEBOOK) -> str:
     return f"{base_url.rstrip('/')}/voila/render/{notebook}"
 
@@ -91,6 +117,8 @@ def wait_until_ready(base_url: str, proc: subprocess.Popen, timeout: float = 60.
 
 def port_is_free(ip: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As Tornado does: a port left in TIME_WAIT by a previous run is free to listen on.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((ip, port))
         except OSError:
@@ -126,7 +154,7 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
         )
         return 1
     cmd = voila_command(NOTEBOOK_DIR, port, ip)
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT)
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, preexec_fn=die_with_parent)
     # `kill <pid>` / systemd stop: let Voila shut its kernels down before we exit.
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:

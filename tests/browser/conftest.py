@@ -20,7 +20,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from toolkit.serve import NOTEBOOK_DIR, REPO_ROOT, render_url, voila_command, wait_until_ready
+from toolkit.serve import (
+    NOTEBOOK_DIR,
+    REPO_ROOT,
+    die_with_parent,
+    render_url,
+    voila_command,
+    wait_until_ready,
+)
 
 CHROMIUM = Path(os.environ.get("TOOLKIT_CHROMIUM", "/usr/bin/chromium"))
 # Running as root needs --no-sandbox; the rest keeps Chromium off the network and quiet.
@@ -123,6 +130,7 @@ def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path):
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # own process group, so teardown can signal it whole
+            preexec_fn=die_with_parent,  # a killed pytest must not leave a server running
         )
         server = VoilaServer(base_url=f"http://127.0.0.1:{port}", proc=proc, log_path=log_path)
         try:

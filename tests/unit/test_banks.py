@@ -1,0 +1,224 @@
+"""Are the authored question banks right, and is a broken bank refused whole with a useful message?
+
+tests/data/banks/valid.yaml is a small valid bank; every other file there differs from it in one
+place and shows one failure mode. The real banks in quizzes/ must load with no problem at all.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from toolkit.cli import main
+from toolkit.datafile import DataError
+from toolkit.plan import load_plan
+from toolkit.quiz import DEFAULT_QUIZ_DIR, generate_questions, load_bank, load_banks, score
+from toolkit.text import fold
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "banks"
+VALID = FIXTURES / "valid.yaml"
+
+# fixture: (line, words the message must contain) — the file named must be the fixture itself.
+EXPECTED = {
+    "missing_explanation": (20, "Trường 'questions[2]': thiếu trường bắt buộc 'explanation'"),
+    "no_correct_option": (47, "Câu 'mau-04': chưa có đáp án đúng nào"),
+    "two_correct_single": (13, "Câu 'mau-01': cần đúng một đáp án đúng, đang có 2"),
+    "duplicate_id": (32, "Mã câu hỏi 'mau-01' bị trùng (đã có ở dòng 6)"),
+    "unknown_task_id": (43, "Câu 'mau-04': không có nhiệm vụ 'II.3.f' trong Kế hoạch"),
+    "unknown_agency": (10, "Câu 'mau-01': mã cơ quan 'so_tu_phapp' không có trong danh mục"),
+    "source_not_verbatim": (31, "Câu 'mau-02': trích dẫn không khớp nguyên văn Kế hoạch"),
+    "yaml_syntax": (35, "Lỗi cú pháp YAML"),
+    "not_nfc": (17, "Trường 'questions[1].explanation': văn bản chưa chuẩn hóa Unicode NFC"),
+    "wrong_type": (7, "giá trị 'chon-mot' không hợp lệ; cho phép: single, multiple, true_false, text"),
+    "text_without_answers": (32, "Trường 'questions[3]': thiếu trường bắt buộc 'answers'"),
+    "duplicate_options": (13, "Câu 'mau-01': có hai phương án giống nhau"),
+}
+
+BANK_FILES = sorted(DEFAULT_QUIZ_DIR.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan()
+
+
+@pytest.fixture(scope="module")
+def banks(plan):
+    found, problems = load_banks(DEFAULT_QUIZ_DIR, plan)
+    assert problems == [], [str(p) for p in problems]
+    return found
+
+
+@pytest.fixture(scope="module")
+def authored(banks):
+    return [q for b in banks for q in b.questions]
+
+
+def same_file(name: str, path: Path) -> bool:
+    return Path(name).resolve() == path.resolve()
+
+
+# ---------------------------------------------------------------- fixtures: each failure mode
+
+
+def test_is_every_bad_fixture_on_disk_checked_by_an_expectation():
+    on_disk = {p.stem for p in FIXTURES.glob("*.yaml")} - {"valid"}
+    assert on_disk == set(EXPECTED)
+
+
+def test_does_the_valid_fixture_load_with_its_four_question_types(plan):
+    bank = load_bank(VALID, plan)
+    assert bank.key == "mau-hop-le"
+    assert [q.type for q in bank.questions] == ["single", "true_false", "text", "multiple"]
+
+
+def test_does_the_cli_accept_the_valid_fixture(capsys):
+    assert main(["validate", str(VALID)]) == 0
+    assert "Hợp lệ" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_is_a_bad_bank_refused_naming_the_file_the_line_and_the_cause(plan, case):
+    path = FIXTURES / f"{case}.yaml"
+    line, words = EXPECTED[case]
+    with pytest.raises(DataError) as err:
+        load_bank(path, plan)
+    problems = err.value.problems
+    # Each fixture differs from valid.yaml in one place, so it must show exactly one problem.
+    assert len(problems) == 1, [str(p) for p in problems]
+    (p,) = problems
+    assert same_file(p.file, path), p.file
+    assert p.line == line, str(p)
+    assert words in p.message, str(p)
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_is_a_bad_bank_dropped_whole_when_a_folder_is_loaded(plan, tmp_path, case):
+    shutil.copy(FIXTURES / f"{case}.yaml", tmp_path / f"{case}.yaml")
+    found, problems = load_banks(tmp_path, plan)
+    assert found == []
+    assert problems and all(same_file(p.file, tmp_path / f"{case}.yaml") for p in problems)
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_does_toolkit_validate_exit_1_and_print_the_message_for_a_bad_bank(capsys, case):
+    path = FIXTURES / f"{case}.yaml"
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert EXPECTED[case][1] in err
+    assert f":{EXPECTED[case][0]}: " in err
+    assert "ngân hàng câu hỏi này bị từ chối toàn bộ" in err
+
+
+def test_is_the_not_nfc_fixture_really_decomposed_on_disk():
+    """The fixture must hold NFD text (combining marks), or it would test nothing."""
+    import unicodedata
+
+    text = (FIXTURES / "not_nfc.yaml").read_text(encoding="utf-8")
+    assert not unicodedata.is_normalized("NFC", text)
+    assert unicodedata.is_normalized("NFC", VALID.read_text(encoding="utf-8"))
+
+
+def test_is_a_duplicate_id_in_a_second_file_refused_whole_while_the_first_is_kept(plan, tmp_path):
+    first, second = tmp_path / "a-dau-tien.yaml", tmp_path / "b-thu-hai.yaml"
+    shutil.copy(VALID, first)
+    text = VALID.read_text(encoding="utf-8").replace('bank: "mau-hop-le"', 'bank: "mau-thu-hai"')
+    text = text.replace('id: "mau-02"', 'id: "thu-hai-02"')  # only mau-01, mau-03, mau-04 clash
+    second.write_text(text, encoding="utf-8")
+    found, problems = load_banks(tmp_path, plan)
+    assert [b.key for b in found] == ["mau-hop-le"]
+    assert len(found[0].questions) == 4
+    (p,) = problems
+    assert same_file(p.file, second)
+    assert "Mã câu hỏi đã có trong" in p.message and first.name in p.message
+    assert "mau-01, mau-03, mau-04" in p.message and "ngân hàng này bị bỏ qua" in p.message
+    assert "thu-hai-02" not in p.message
+
+
+# ---------------------------------------------------------------- the real banks
+
+
+def test_do_all_real_banks_load_with_no_problem_and_hold_enough_questions(banks, authored):
+    assert len(banks) == len(BANK_FILES) >= 4
+    assert len(authored) >= 36
+    for bank in banks:
+        assert len(bank.questions) >= 8, bank.key
+
+
+def test_does_toolkit_validate_say_hop_le_for_every_real_bank(capsys):
+    assert main(["validate", str(DEFAULT_QUIZ_DIR)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Hợp lệ") == len(BANK_FILES)
+
+
+def test_is_each_bank_file_named_after_its_bank_key(banks):
+    for b in banks:
+        assert Path(b.file).stem == b.key
+
+
+def test_are_authored_ids_unique_and_distinct_from_every_generated_id(plan, authored):
+    ids = [q.id for q in authored]
+    assert len(ids) == len(set(ids))
+    generated = {q.id for q in generate_questions(plan)}
+    assert not set(ids) & generated
+
+
+def test_does_every_correct_answer_score_full_marks_and_a_wrong_answer_zero(authored):
+    for q in authored:
+        if q.type == "text":
+            for answer in q.answers:
+                assert score(q, answer).points == 1, (q.id, answer)
+                assert score(q, fold(answer)).points == 1, (q.id, answer)  # typed without diacritics
+            assert score(q, "không biết").points == 0, q.id
+            continue
+        wrong = [i for i in range(len(q.options)) if i not in q.correct]
+        assert wrong, q.id
+        if q.type == "multiple":
+            assert score(q, list(q.correct)).points == 1, q.id
+            assert score(q, [wrong[0]]).points == 0, q.id
+            assert score(q, list(range(len(q.options)))).points < 1, q.id  # ticking everything is not full marks
+        else:
+            assert len(q.correct) == 1, q.id
+            assert score(q, q.correct[0]).points == 1, q.id
+            for i in wrong:
+                assert score(q, i).points == 0, q.id
+        assert score(q, None).points == 0, q.id
+
+
+def raw_questions():
+    for path in BANK_FILES:
+        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            yield path.name, q
+
+
+def test_are_true_false_options_written_dung_then_sai():
+    """The loader shows "Đúng", "Sai" in that order and keeps the key's position, so the order matters."""
+    for name, q in raw_questions():
+        if q["type"] == "true_false":
+            assert [o["text"] for o in q["options"]] == ["Đúng", "Sai"], (name, q["id"])
+
+
+def test_do_multiple_choice_stems_ask_to_choose_all_and_other_stems_end_as_questions():
+    for name, q in raw_questions():
+        stem = q["stem"].strip()
+        if q["type"] == "multiple":
+            assert stem.endswith("? Chọn tất cả đáp án đúng."), (name, q["id"])
+            assert sum(1 for o in q["options"] if o.get("correct")) >= 2, (name, q["id"])
+        else:
+            assert stem.endswith(("?", ":")), (name, q["id"])
+
+
+def test_do_text_answers_avoid_variants_that_matching_already_folds():
+    for name, q in raw_questions():
+        if q["type"] == "text":
+            folded = [fold(a) for a in q["answers"]]
+            assert len(folded) == len(set(folded)), (name, q["id"])
+            assert "options" not in q, (name, q["id"])
+
+
+def test_does_every_question_cite_the_items_it_is_about(authored):
+    """Questions on Part II and III name their tasks, so a quiz by agency or unit can find them."""
+    for q in authored:
+        if q.section not in ("I", "docs"):
+            assert q.task_ids, q.id

@@ -49,24 +49,22 @@ def cmd_validate(args) -> int:
 
 
 def _validate_banks(path: Path, plan) -> int:
-    from toolkit.quiz import load_bank
+    """Banks are checked together, as the app loads them: an id used in two files is an error."""
+    from toolkit.quiz import load_banks
 
     files = [path] if path.is_file() or path.suffix in (".yaml", ".yml") else sorted(path.glob("*.yaml"))
     if not files:
         print(f"{path}: không có ngân hàng câu hỏi nào (*.yaml).", file=sys.stderr)
         return 1
-    status = 0
-    for f in files:
-        try:
-            bank = load_bank(f, plan)
-        except DataError as exc:
-            for p in exc.problems:
-                print(p, file=sys.stderr)
-            print(f"{f}: có {len(exc.problems)} lỗi; ngân hàng câu hỏi này bị từ chối toàn bộ.", file=sys.stderr)
-            status = 1
-            continue
-        print(f"Hợp lệ: {f} — {len(bank.questions)} câu hỏi.")
-    return status
+    banks, problems = load_banks(None, plan, files=files)
+    for p in problems:
+        print(p, file=sys.stderr)
+    refused = sorted({p.file for p in problems})
+    for f in refused:
+        print(f"{f}: ngân hàng câu hỏi này bị từ chối toàn bộ.", file=sys.stderr)
+    for bank in banks:
+        print(f"Hợp lệ: {bank.file} — {len(bank.questions)} câu hỏi.")
+    return 1 if problems else 0
 
 
 def cmd_tasks(args) -> int:

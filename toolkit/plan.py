@@ -248,6 +248,7 @@ class Plan:
         """Every duty of an agency (or of a concrete unit), in plan order, lead before coordinating."""
         if unit_key is not None:
             through = self.unit_memberships(unit_key)
+            agency_key = self.units[unit_key].agency
         elif via_groups:
             through = self.memberships(agency_key)
         else:
@@ -257,7 +258,7 @@ class Plan:
             for role in ("lead", "coordinating"):
                 hit = [k for k in getattr(task, role) if k in through]
                 if hit:
-                    # Prefer the body itself over a group when both are named.
+                    # Prefer the body itself (or the unit's own body) over a group when both are named.
                     via = agency_key if agency_key in hit else hit[0]
                     out.append(Assignment(task, role, via))
                     break

@@ -425,6 +425,7 @@ class Bank:
     title: str
     file: str
     questions: tuple[Question, ...]
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # question id -> line, for messages
 
 
 def load_bank(path: Path | str, plan: Plan) -> Bank:
@@ -434,7 +435,7 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
     if problems:
         raise DataError(problems)
     source = squash((DEFAULT_PLAN_DIR / SOURCE_TEXT).read_text(encoding="utf-8"))
-    data, questions, seen = doc.data, [], {}
+    data, questions, seen, lines = doc.data, [], {}, {}
     for i, q in enumerate(data["questions"]):
         at = ("questions", i)
         if q["id"] in seen:
@@ -450,9 +451,17 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
             problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': cần ít nhất 2 phương án."))
         if q["type"] == "text" and not q.get("answers"):
             problems.append(doc.problem(at, f"Câu '{q['id']}': câu tự luận ngắn cần danh sách 'answers'."))
-        texts = [fold(o["text"]) for o in opts]
-        if len(set(texts)) != len(texts):
-            problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': có hai phương án giống nhau."))
+        seen_opts: dict[str, str] = {}
+        for j, o in enumerate(opts):
+            first = seen_opts.setdefault(fold(o["text"]), o["text"])
+            if first is not o["text"]:
+                problems.append(doc.problem(at + ("options", j), f"Câu '{q['id']}': phương án «{o['text']}» trùng "
+                                                                 f"với «{first}» (không kể dấu, hoa thường)."))
+        if q["type"] == "true_false" and sorted(o["text"] for o in opts) != sorted(TRUE_FALSE):
+            problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': câu đúng/sai phải có đúng hai phương án "
+                                                           "«Đúng» và «Sai»."))
+        if q["type"] == "text" and opts:
+            problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': câu trả lời ngắn không dùng 'options'."))
         for j, tid in enumerate(q.get("task_ids", [])):
             if tid not in plan._tasks_by_id:
                 problems.append(doc.problem(at + ("task_ids", j), f"Câu '{q['id']}': không có nhiệm vụ '{tid}' trong Kế hoạch."))
@@ -462,32 +471,49 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
         for j, excerpt in enumerate(q["source"]):
             if squash(excerpt) not in source:
                 problems.append(doc.problem(at + ("source", j), f"Câu '{q['id']}': trích dẫn không khớp nguyên văn Kế hoạch."))
+        if q["type"] == "true_false":
+            # The key follows the text: written as [Sai, Đúng (correct)] it is still "Đúng".
+            options = TRUE_FALSE
+            correct = tuple(sorted(TRUE_FALSE.index(o["text"]) for o in opts if o.get("correct") and o["text"] in TRUE_FALSE))
+        else:
+            options = tuple(squash(o["text"]) for o in opts)
+            correct = tuple(j for j, o in enumerate(opts) if o.get("correct"))
+        lines[q["id"]] = doc.line(at + ("id",))
         questions.append(Question(
-            id=q["id"], type=q["type"], stem=squash(q["stem"]),
-            options=tuple(squash(o["text"]) for o in opts) if q["type"] != "true_false" else TRUE_FALSE,
-            correct=tuple(j for j, o in enumerate(opts) if o.get("correct")),
+            id=q["id"], type=q["type"], stem=squash(q["stem"]), options=options, correct=correct,
             explanation=squash(q["explanation"]), source=" […] ".join(squash(s) for s in q["source"]),
             task_ids=tuple(q.get("task_ids", ())), template=None, section=q["section"],
             answers=tuple(q.get("answers", ())), agencies=tuple(q.get("agencies", ())), bank=data["bank"]))
     if problems:
         raise DataError(problems)
-    return Bank(data["bank"], data["title"], doc.file, tuple(questions))
+    return Bank(data["bank"], data["title"], doc.file, tuple(questions), lines)
 
 
-def load_banks(directory: Path | str | None, plan: Plan) -> tuple[list[Bank], list[Problem]]:
-    """Every valid bank in a folder, and the problems of those refused (each refused whole)."""
-    banks, problems, ids = [], [], {}
-    for path in sorted(Path(directory or DEFAULT_QUIZ_DIR).glob("*.yaml")):
+def load_banks(directory: Path | str | None, plan: Plan,
+               files: Sequence[Path] | None = None) -> tuple[list[Bank], list[Problem]]:
+    """Every valid bank in a folder (or the given files), and the problems of those refused (each whole).
+
+    A bank whose key or question ids are already taken by an earlier file (in name order) is refused.
+    """
+    banks, problems, ids, keys = [], [], {}, {}
+    paths = files if files is not None else sorted(Path(directory or DEFAULT_QUIZ_DIR).glob("*.yaml"))
+    for path in paths:
         try:
             bank = load_bank(path, plan)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        clash = [q.id for q in bank.questions if q.id in ids]
-        if clash:
-            problems.append(Problem(bank.file, None, f"Mã câu hỏi đã có trong {ids[clash[0]]}: {', '.join(clash)}; "
-                                                     "ngân hàng này bị bỏ qua."))
+        if bank.key in keys:
+            problems.append(Problem(bank.file, None, f"Mã ngân hàng '{bank.key}' đã dùng trong {keys[bank.key]}; "
+                                                     "ngân hàng này bị từ chối toàn bộ."))
             continue
+        clashes = [Problem(bank.file, bank.lines.get(q.id), f"Mã câu hỏi '{q.id}' đã có trong {ids[q.id]}; "
+                                                           "ngân hàng này bị từ chối toàn bộ.")
+                   for q in bank.questions if q.id in ids]
+        if clashes:
+            problems.extend(clashes)
+            continue
+        keys[bank.key] = bank.file
         ids.update({q.id: bank.file for q in bank.questions})
         banks.append(bank)
     return banks, problems

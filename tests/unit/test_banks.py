@@ -32,7 +32,8 @@ EXPECTED = {
     "not_nfc": (17, "Trường 'questions[1].explanation': văn bản chưa chuẩn hóa Unicode NFC"),
     "wrong_type": (7, "giá trị 'chon-mot' không hợp lệ; cho phép: single, multiple, true_false, text"),
     "text_without_answers": (32, "Trường 'questions[3]': thiếu trường bắt buộc 'answers'"),
-    "duplicate_options": (13, "Câu 'mau-01': có hai phương án giống nhau"),
+    "duplicate_options": (16, "Câu 'mau-01': phương án «So Noi vu» trùng với «Sở Nội vụ»"),
+    "true_false_other_words": (26, "câu đúng/sai phải có đúng hai phương án «Đúng» và «Sai»"),
 }
 
 BANK_FILES = sorted(DEFAULT_QUIZ_DIR.glob("*.yaml"))
@@ -129,11 +130,42 @@ def test_is_a_duplicate_id_in_a_second_file_refused_whole_while_the_first_is_kep
     found, problems = load_banks(tmp_path, plan)
     assert [b.key for b in found] == ["mau-hop-le"]
     assert len(found[0].questions) == 4
-    (p,) = problems
-    assert same_file(p.file, second)
-    assert "Mã câu hỏi đã có trong" in p.message and first.name in p.message
-    assert "mau-01, mau-03, mau-04" in p.message and "ngân hàng này bị bỏ qua" in p.message
-    assert "thu-hai-02" not in p.message
+    assert [(Path(p.file).name, p.line) for p in problems] == [(second.name, 6), (second.name, 32), (second.name, 40)]
+    for p, qid in zip(problems, ["mau-01", "mau-03", "mau-04"]):
+        assert f"Mã câu hỏi '{qid}' đã có trong" in p.message and first.name in p.message
+        assert "ngân hàng này bị từ chối toàn bộ" in p.message
+
+
+def test_is_a_second_bank_with_the_same_key_refused(plan, tmp_path):
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    shutil.copy(VALID, first)
+    text = VALID.read_text(encoding="utf-8")
+    for i in range(1, 5):
+        text = text.replace(f'id: "mau-0{i}"', f'id: "khac-0{i}"')
+    second.write_text(text, encoding="utf-8")
+    found, problems = load_banks(tmp_path, plan)
+    assert [b.file for b in found] == [str(first)] or len(found) == 1
+    assert len(problems) == 1 and "Mã ngân hàng 'mau-hop-le' đã dùng" in problems[0].message
+
+
+def test_does_validate_of_a_folder_catch_an_id_used_in_two_files(plan, tmp_path, capsys):
+    shutil.copy(VALID, tmp_path / "a.yaml")
+    text = VALID.read_text(encoding="utf-8").replace('bank: "mau-hop-le"', 'bank: "mau-thu-hai"')
+    (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "b.yaml: ngân hàng câu hỏi này bị từ chối toàn bộ" in capsys.readouterr().err
+
+
+def test_is_a_true_false_key_read_from_the_text_not_the_position(plan, tmp_path):
+    """Written as [Sai (correct), Đúng], the key is still «Sai»: the page always shows Đúng then Sai."""
+    text = VALID.read_text(encoding="utf-8").replace(
+        '      - text: "Đúng"\n        correct: true\n      - text: "Sai"\n',
+        '      - text: "Sai"\n      - text: "Đúng"\n        correct: true\n')
+    assert text != VALID.read_text(encoding="utf-8")
+    path = tmp_path / "dao.yaml"
+    path.write_text(text, encoding="utf-8")
+    q = next(q for q in load_bank(path, plan).questions if q.type == "true_false")
+    assert q.options == ("Đúng", "Sai") and q.correct == (0,)
 
 
 # ---------------------------------------------------------------- the real banks

@@ -39,8 +39,13 @@ PAGES = (
         code="from toolkit.ui import StudyApp\nStudyApp.from_environment().widget",
     ),
     Page(
-        title="Kiểm tra hiểu biết",
-        intro="Câu hỏi trắc nghiệm về nhiệm vụ, cơ quan chủ trì và thời hạn trong Kế hoạch, có giải thích đáp án.",
+        title="Kiểm tra hiểu biết về Kế hoạch 241/KH-UBND",
+        intro=("Trắc nghiệm về nhiệm vụ, cơ quan chủ trì, phối hợp và thời hạn trong Kế hoạch: chọn chủ đề "
+               "(toàn bộ Kế hoạch, một mục, một cơ quan hoặc nhiệm vụ của đơn vị mình), luyện tập với giải "
+               "thích trích nguyên văn Kế hoạch, hoặc làm bài kiểm tra có tính giờ. Câu trả lời được lưu ngay; "
+               "tải lại trang vẫn làm tiếp được."),
+        notebook="2-kiem-tra.ipynb",
+        code="from toolkit.ui import QuizApp\nQuizApp.from_environment().widget",
     ),
     Page(
         title="Tự đánh giá thực hiện Kế hoạch",

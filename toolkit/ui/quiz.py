@@ -27,7 +27,6 @@ LIMITS = ((0, "Không giới hạn"), (5, "5 phút"), (10, "10 phút"), (15, "15
 
 TEXT = {
     "vi": {
-        "title": "Kiểm tra hiểu biết về Kế hoạch 241/KH-UBND",
         "name": "Họ và tên", "unit": "Đơn vị công tác", "continue": "Tiếp tục",
         "choose_unit": "— Chọn đơn vị —", "other_unit": "Đơn vị khác (không có trong danh sách)",
         "resume": "Làm tiếp bài đang dở", "new": "Bắt đầu bài mới",
@@ -41,7 +40,6 @@ TEXT = {
         "lang": "Ngôn ngữ giao diện",
     },
     "en": {
-        "title": "Quiz on Plan 241/KH-UBND",
         "name": "Full name", "unit": "Unit", "continue": "Continue",
         "choose_unit": "— Choose your unit —", "other_unit": "Other unit (not listed)",
         "resume": "Resume unfinished quiz", "new": "Start a new quiz",
@@ -102,7 +100,6 @@ class QuizApp:
         t = TEXT[lang]
         self.error = error_box()
         self.notice = widgets.HTML("")
-        self.heading = widgets.HTML(f"<h2>{esc(t['title'])}</h2>")
         self.language = widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=lang,
                                               description="", style={"button_width": "auto"})
         self.language.observe(self.on_language, "value")
@@ -165,7 +162,7 @@ class QuizApp:
         if bank_problems:
             self.notice.value = ('<div class="muted">Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: '
                                  + esc("; ".join(str(p) for p in bank_problems)) + "</div>")
-        self.widget = widgets.VBox([widgets.HTML(CSS), self.language, self.heading, self.error, self.notice,
+        self.widget = widgets.VBox([widgets.HTML(CSS), self.language, self.error, self.notice,
                                     self.body]).add_class(ROOT_CLASS)
 
     @classmethod
@@ -174,7 +171,7 @@ class QuizApp:
         questions, problems = question_bank(plan)
         query = _query()
         app = cls(plan, questions, Store(), problems, lang="en" if query.get("lang") == "en" else "vi")
-        if query.get("unit") in dict(app._unit_options()).values():
+        if query.get("unit") in set(dict(app._unit_options()).values()) - {None}:
             app.unit.value = query["unit"]
         return app
 
@@ -446,7 +443,6 @@ class QuizApp:
     def on_language(self, change) -> None:
         self.lang = change["new"]
         t = TEXT[self.lang]
-        self.heading.value = f"<h2>{esc(t['title'])}</h2>"
         for w, key in ((self.name, "name"), (self.unit, "unit"), (self.topic, "topic"), (self.count, "count"),
                        (self.limit, "limit")):
             w.description = t[key]

@@ -25,7 +25,7 @@ def _plan(args):
 
 def cmd_validate(args) -> int:
     """Validate the plan data, a folder of question banks, or single bank files."""
-    from toolkit.plan import load_plan, validate_plan_dir
+    from toolkit.plan import load_plan, plan_dir, validate_plan_dir
 
     paths = [Path(p) for p in args.paths] or [None]
     status = 0
@@ -42,6 +42,17 @@ def cmd_validate(args) -> int:
             status = 1
             continue
         plan = load_plan(path)
+        criteria = Path(path or plan_dir()) / "criteria.yaml"
+        if criteria.exists():
+            from toolkit.assessment import load_settings
+
+            try:
+                load_settings(plan, criteria)
+            except DataError as exc:
+                for p in exc.problems:
+                    print(p, file=sys.stderr)
+                status = 1
+                continue
         groups = sum(1 for a in plan.agencies.values() if a.is_group)
         print(f"Hợp lệ: {len(plan.tasks)} nhiệm vụ, {len(plan.agencies) - groups} cơ quan, {groups} nhóm, "
               f"{len(plan.units)} đơn vị.")

@@ -72,6 +72,38 @@ responses = sa.Table(
 )
 
 
+assessments = sa.Table(
+    "assessments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("unit_key", sa.String(80), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # draft | submitted
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("submitted_at", sa.DateTime(timezone=True)),
+    sa.Column("submitted_by", sa.String(MAX_NAME)),
+    sa.UniqueConstraint("unit_key", "year", "version", name="uq_assessment_version"),
+)
+
+assessment_entries = sa.Table(
+    "assessment_entries", metadata,
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id"), primary_key=True),
+    sa.Column("task_id", sa.String(20), primary_key=True),
+    sa.Column("rating", sa.String(40)),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("evidence_number", sa.String(200), nullable=False, default=""),
+    sa.Column("evidence_date", sa.String(20), nullable=False, default=""),
+    sa.Column("evidence_text", sa.Text, nullable=False, default=""),
+    sa.Column("evidence_link", sa.String(500), nullable=False, default=""),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("central_issued", sa.Boolean, nullable=False, default=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+ENTRY_FIELDS = ("rating", "reason", "evidence_number", "evidence_date", "evidence_text", "evidence_link", "note",
+                "central_issued")
+
+
 class InputError(ValueError):
     """Input a person typed that cannot be stored; the message is Vietnamese and says why."""
 
@@ -259,6 +291,120 @@ class Store:
              .order_by(attempts.c.id, responses.c.position))
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: int
+    unit_key: str
+    year: int
+    version: int
+    status: str
+    created_at: datetime
+    submitted_at: datetime | None
+    submitted_by: str | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+class AssessmentLocked(Exception):
+    """A submitted version is frozen; edits go to a new version."""
+
+
+class AssessmentStore:
+    """Self-assessments: versions per unit and year, with one entry per criterion, saved on every change."""
+
+    def __init__(self, store: Store):
+        self.engine = store.engine
+
+    def latest(self, unit_key: str, year: int) -> AssessmentRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(assessments).where(assessments.c.unit_key == unit_key,
+                                                            assessments.c.year == year)
+                               .order_by(assessments.c.version.desc()).limit(1)).first()
+        return _assessment(row) if row else None
+
+    def versions(self, unit_key: str, year: int) -> list[AssessmentRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(assessments).where(assessments.c.unit_key == unit_key,
+                                                             assessments.c.year == year)
+                                .order_by(assessments.c.version)).all()
+        return [_assessment(r) for r in rows]
+
+    def get(self, assessment_id: int) -> AssessmentRecord:
+        with self.engine.connect() as conn:
+            return _assessment(conn.execute(sa.select(assessments).where(assessments.c.id == assessment_id)).one())
+
+    def open_draft(self, unit_key: str, year: int) -> AssessmentRecord:
+        """The draft to edit: the current one, or a new version copying the last submitted one."""
+        for _ in range(3):  # two pages may race to create the same version; the constraint decides
+            last = self.latest(unit_key, year)
+            if last is not None and not last.submitted:
+                return last
+            try:
+                with self.engine.begin() as conn:
+                    new_id = conn.execute(assessments.insert().values(
+                        unit_key=unit_key, year=year, version=(last.version + 1) if last else 1, status="draft",
+                        created_at=now())).inserted_primary_key[0]
+                    if last is not None:
+                        rows = conn.execute(sa.select(assessment_entries)
+                                            .where(assessment_entries.c.assessment_id == last.id)).all()
+                        if rows:
+                            conn.execute(assessment_entries.insert(), [
+                                {**dict(r._mapping), "assessment_id": new_id, "updated_at": now()} for r in rows])
+                return self.get(new_id)
+            except IntegrityError:
+                continue
+        raise RuntimeError("Không tạo được bản tự đánh giá mới; vui lòng thử lại.")
+
+    def entries(self, assessment_id: int) -> dict[str, dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(assessment_entries)
+                                .where(assessment_entries.c.assessment_id == assessment_id)).all()
+        return {r.task_id: {f: getattr(r, f) for f in ENTRY_FIELDS} for r in rows}
+
+    def save_entry(self, assessment_id: int, task_id: str, values: dict) -> None:
+        """Insert or replace one criterion's entry of a draft; a submitted version refuses."""
+        data = {f: values.get(f, "" if f not in ("rating", "central_issued") else None) for f in ENTRY_FIELDS}
+        data["central_issued"] = bool(data["central_issued"])
+        with self.engine.begin() as conn:
+            status = conn.execute(sa.select(assessments.c.status).where(assessments.c.id == assessment_id)).scalar_one()
+            if status != "draft":
+                raise AssessmentLocked("Bản tự đánh giá này đã nộp; mọi thay đổi sẽ thuộc một phiên bản mới.")
+            done = conn.execute(assessment_entries.update().where(
+                assessment_entries.c.assessment_id == assessment_id, assessment_entries.c.task_id == task_id)
+                .values(**data, updated_at=now())).rowcount
+            if not done:
+                conn.execute(assessment_entries.insert().values(assessment_id=assessment_id, task_id=task_id,
+                                                                 **data, updated_at=now()))
+
+    def submit(self, assessment_id: int, by: str) -> AssessmentRecord:
+        with self.engine.begin() as conn:
+            done = conn.execute(assessments.update().where(assessments.c.id == assessment_id,
+                                                           assessments.c.status == "draft")
+                                .values(status="submitted", submitted_at=now(), submitted_by=clean_name(by))).rowcount
+        if not done:
+            raise AssessmentLocked("Bản tự đánh giá này đã được nộp trước đó.")
+        return self.get(assessment_id)
+
+    def submitted(self, unit_key: str | None = None) -> list[AssessmentRecord]:
+        """The newest submitted version per unit and year (all units when unit_key is None)."""
+        q = sa.select(assessments).where(assessments.c.status == "submitted")
+        if unit_key is not None:
+            q = q.where(assessments.c.unit_key == unit_key)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(assessments.c.unit_key, assessments.c.year, assessments.c.version)).all()
+        latest: dict[tuple[str, int], AssessmentRecord] = {}
+        for r in rows:
+            latest[(r.unit_key, r.year)] = _assessment(r)
+        return list(latest.values())
+
+
+def _assessment(row) -> AssessmentRecord:
+    return AssessmentRecord(row.id, row.unit_key, row.year, row.version, row.status, _aware(row.created_at),
+                            _aware(row.submitted_at), row.submitted_by)
 
 
 def _attempt(row) -> AttemptRecord:

@@ -174,6 +174,10 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
                         "Không đoán được địa chỉ LAN; dùng địa chỉ IP của máy này.\n"
                         "Could not guess the LAN address; use this machine's IP address."
                     )
+            from toolkit.access import ensure_passcode
+
+            lines.append(f"Mã truy cập trang người hướng dẫn, Sở Tư pháp / Trainer and city pages passcode: "
+                         f"{ensure_passcode()}")
             lines.append("Nhấn Ctrl+C để dừng. / Press Ctrl+C to stop.")
             print("\n".join(lines), flush=True)
             if open_browser:

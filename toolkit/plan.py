@@ -217,14 +217,20 @@ class Plan:
     # -- groups
     def memberships(self, agency_key: str) -> frozenset[str]:
         """The agency and every group it belongs to, directly or through another group."""
-        seen, todo = set(), [agency_key]
-        while todo:
-            key = todo.pop()
-            if key in seen:
-                continue
-            seen.add(key)
-            todo.extend(self.agencies[key].member_of)
-        return frozenset(seen)
+        return self._memberships[agency_key]
+
+    @functools.cached_property
+    def _memberships(self) -> dict[str, frozenset[str]]:
+        out = {}
+        for start in self.agencies:
+            seen, todo = set(), [start]
+            while todo:
+                key = todo.pop()
+                if key not in seen:
+                    seen.add(key)
+                    todo.extend(self.agencies[key].member_of)
+            out[start] = frozenset(seen)
+        return out
 
     def members(self, group_key: str) -> tuple[str, ...]:
         """Agencies that belong to a group, directly or through a sub-group (derived, never stored)."""

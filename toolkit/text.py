@@ -1,5 +1,6 @@
 """Vietnamese text helpers: NFC checks and diacritic-insensitive matching."""
 
+import functools
 import re
 import unicodedata
 
@@ -11,6 +12,7 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=8192)  # the same names and summaries are folded over and over
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and collapse spaces, so "Sở Tư pháp" and "so tu phap" match.
 

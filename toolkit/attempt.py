@@ -79,8 +79,11 @@ def section_label(plan: Plan, section: str | None) -> str:
 
 class QuizRun:
     def __init__(self, store: Store, attempt: AttemptRecord, questions: Mapping[str, Question], plan: Plan,
-                 clock: Callable[[], datetime] = now):
+                 clock: Callable[[], datetime] = now, guard: Callable[[], str | None] | None = None):
         self.store, self.attempt, self.plan, self.clock = store, attempt, plan, clock
+        # guard: an extra rule checked before each answer (a workshop session that must still be open);
+        # it returns the Vietnamese reason to refuse, or None.
+        self.guard = guard
         self.items = [QuizItem(i["q"], tuple(i["o"]), tuple(i.get("r", ()))) for i in attempt.items]
         missing = [i.question_id for i in self.items if i.question_id not in questions]
         if missing:
@@ -92,7 +95,8 @@ class QuizRun:
     @classmethod
     def start(cls, store: Store, participant: Participant, pool: Sequence[Question], plan: Plan, *, topic: str,
               n: int, mode: str = "practice", time_limit_s: int | None = None, seed: int | None = None,
-              session_code: str | None = None, clock: Callable[[], datetime] = now) -> "QuizRun":
+              session_code: str | None = None, clock: Callable[[], datetime] = now,
+              guard: Callable[[], str | None] | None = None) -> "QuizRun":
         if mode not in MODES:
             raise QuizRuleError(f"Chế độ không hợp lệ: {mode}")
         if not pool:
@@ -104,12 +108,12 @@ class QuizRun:
         record = store.create_attempt(
             participant.id, topic, mode, [{"q": i.question_id, "o": list(i.option_order), "r": list(i.row_order)}
                                           for i in items], seed, time_limit_s, session_code)
-        return cls(store, record, {q.id: q for q in pool}, plan, clock)
+        return cls(store, record, {q.id: q for q in pool}, plan, clock, guard)
 
     @classmethod
     def resume(cls, store: Store, attempt_id: int, questions: Mapping[str, Question], plan: Plan,
-               clock: Callable[[], datetime] = now) -> "QuizRun":
-        return cls(store, store.attempt(attempt_id), questions, plan, clock)
+               clock: Callable[[], datetime] = now, guard: Callable[[], str | None] | None = None) -> "QuizRun":
+        return cls(store, store.attempt(attempt_id), questions, plan, clock, guard)
 
     # -- state
     @property
@@ -169,6 +173,9 @@ class QuizRun:
             raise QuizRuleError("Đã hết thời gian làm bài; câu trả lời này không được tính.")
         if position in self.responses:
             raise QuizRuleError(f"Câu {position + 1} đã được trả lời; mỗi câu chỉ trả lời một lần.")
+        refusal = self.guard() if self.guard else None
+        if refusal:
+            raise QuizRuleError(refusal)
         q = self.questions[position]
         answer = self._to_original(position, shown_answer)
         result: Score = score(q, answer)

@@ -72,6 +72,21 @@ responses = sa.Table(
 )
 
 
+workshop_sessions = sa.Table(
+    "workshop_sessions", metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("mode", sa.String(10), nullable=False),
+    sa.Column("time_limit_s", sa.Integer),
+    sa.Column("show_rank", sa.Boolean, nullable=False),
+    sa.Column("tie_break_time", sa.Boolean, nullable=False),
+    sa.Column("question_ids", sa.Text, nullable=False),  # JSON list: every participant gets these
+    sa.Column("status", sa.String(10), nullable=False),  # open | closed
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+)
+
 assessments = sa.Table(
     "assessments", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -400,6 +415,175 @@ class AssessmentStore:
         for r in rows:
             latest[(r.unit_key, r.year)] = _assessment(r)
         return list(latest.values())
+
+    def submitted_with_entries(self) -> list[tuple[AssessmentRecord, dict[str, dict]]]:
+        """Every unit's newest submitted version per year with its entries, in one query.
+
+        The city overview reads hundreds of units × years at once: one query per assessment
+        (`entries`) would cost more than all the scoring. One statement also means one consistent
+        view while other kernels submit.
+        """
+        later = assessments.alias("later")
+        q = (sa.select(assessments, assessment_entries.c.task_id,
+                       *(assessment_entries.c[f] for f in ENTRY_FIELDS))
+             .select_from(assessments.outerjoin(assessment_entries,
+                                                assessment_entries.c.assessment_id == assessments.c.id))
+             .where(assessments.c.status == "submitted")
+             .where(~sa.exists().where(later.c.unit_key == assessments.c.unit_key, later.c.year == assessments.c.year,
+                                       later.c.status == "submitted", later.c.version > assessments.c.version))
+             .order_by(assessments.c.unit_key, assessments.c.year))
+        out: dict[int, tuple[AssessmentRecord, dict[str, dict]]] = {}
+        with self.engine.connect() as conn:
+            for r in conn.execute(q):
+                if r.id not in out:
+                    out[r.id] = (_assessment(r), {})
+                if r.task_id is not None:
+                    out[r.id][1][r.task_id] = {f: getattr(r, f) for f in ENTRY_FIELDS}
+        return list(out.values())
+
+    def import_submitted(self, unit_key: str, year: int, entries: dict[str, dict], submitted_by: str,
+                         submitted_at: datetime) -> tuple[AssessmentRecord, bool]:
+        """Store a unit's submitted assessment received as a file: a new submitted version, atomically.
+
+        Returns (record, created). When the newest submitted version of that unit and year already
+        holds exactly these entries, nothing is written and that version is returned with False,
+        so importing the same file twice never makes a duplicate. Empty entries (no rating and no
+        text) are not stored. An open draft is left as it is; the import becomes the newest version.
+        """
+        wanted = {tid: row for tid, row in ((t, _entry_row(v)) for t, v in entries.items()) if not _blank(row)}
+        by = clean_name(submitted_by)
+        for _ in range(3):  # two kernels importing at once: the version constraint decides, then we re-read
+            last_submitted = next((a for a in reversed(self.versions(unit_key, year)) if a.submitted), None)
+            if last_submitted is not None:
+                held = {t: r for t, r in self.entries(last_submitted.id).items() if not _blank(_entry_row(r))}
+                if {t: _entry_row(r) for t, r in held.items()} == wanted:
+                    return last_submitted, False
+            last = self.latest(unit_key, year)
+            try:
+                with self.engine.begin() as conn:
+                    stamp = now()
+                    new_id = conn.execute(assessments.insert().values(
+                        unit_key=unit_key, year=year, version=(last.version + 1) if last else 1,
+                        status="submitted", created_at=stamp, submitted_at=submitted_at,
+                        submitted_by=by)).inserted_primary_key[0]
+                    if wanted:
+                        conn.execute(assessment_entries.insert(), [
+                            {**row, "assessment_id": new_id, "task_id": tid, "updated_at": stamp}
+                            for tid, row in wanted.items()])
+                return self.get(new_id), True
+            except IntegrityError:
+                continue
+        raise RuntimeError("Không ghi được bản tự đánh giá nhập từ tệp; vui lòng thử lại.")
+
+
+def _entry_row(values: dict) -> dict:
+    """An entry as stored: every field present, text as text, the flag as a bool."""
+    row = {f: values.get(f) for f in ENTRY_FIELDS}
+    for f in ENTRY_FIELDS:
+        if f not in ("rating", "central_issued"):
+            row[f] = row[f] or ""
+    row["central_issued"] = bool(row["central_issued"])
+    return row
+
+
+def _blank(row: dict) -> bool:
+    return row["rating"] is None and not row["central_issued"] and not any(
+        row[f] for f in ENTRY_FIELDS if f not in ("rating", "central_issued"))
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    code: str
+    title: str
+    topic: str
+    mode: str
+    time_limit_s: int | None
+    show_rank: bool
+    tie_break_time: bool
+    question_ids: tuple[str, ...]
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones
+
+
+class SessionStore:
+    """Workshop sessions: a join code, the questions everyone gets, open or closed."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.engine = store.engine
+
+    def create(self, title: str, topic: str, mode: str, question_ids: list[str], time_limit_s: int | None,
+               show_rank: bool, tie_break_time: bool) -> SessionRecord:
+        title = squash(unicodedata.normalize("NFC", title or ""))
+        if not title:
+            raise InputError("Vui lòng nhập tên buổi tập huấn.")
+        if len(title) > 200:
+            raise InputError("Tên buổi tập huấn quá dài (tối đa 200 ký tự).")
+        for _ in range(20):
+            code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(6))
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(workshop_sessions.insert().values(
+                        code=code, title=title, topic=topic, mode=mode, time_limit_s=time_limit_s,
+                        show_rank=show_rank, tie_break_time=tie_break_time, question_ids=json.dumps(question_ids),
+                        status="open", created_at=now()))
+                return self.get(code)
+            except IntegrityError:
+                continue
+        raise RuntimeError("Không tạo được mã phiên; vui lòng thử lại.")
+
+    def get(self, code: str) -> SessionRecord | None:
+        code = (code or "").strip().upper()
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(workshop_sessions).where(workshop_sessions.c.code == code)).first()
+        if row is None:
+            return None
+        return SessionRecord(row.code, row.title, row.topic, row.mode, row.time_limit_s, row.show_rank,
+                             row.tie_break_time, tuple(json.loads(row.question_ids)), row.status,
+                             _aware(row.created_at), _aware(row.closed_at))
+
+    def close(self, code: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(workshop_sessions.update().where(workshop_sessions.c.code == code,
+                                                          workshop_sessions.c.status == "open")
+                         .values(status="closed", closed_at=now()))
+
+    def all(self) -> list[SessionRecord]:
+        with self.engine.connect() as conn:
+            codes = conn.execute(sa.select(workshop_sessions.c.code)
+                                 .order_by(workshop_sessions.c.created_at.desc())).scalars().all()
+        return [self.get(c) for c in codes]
+
+    def attempts(self, code: str) -> list[dict]:
+        """Every attempt of a session with its participant, answered count and points."""
+        q = (sa.select(attempts.c.id, attempts.c.started_at, attempts.c.finished_at, participants.c.id.label("pid"),
+                       participants.c.name, participants.c.unit_key,
+                       sa.func.count(responses.c.id).label("answered"),
+                       sa.func.coalesce(sa.func.sum(responses.c.points), 0).label("points"),
+                       sa.func.max(responses.c.answered_at).label("last_answer"))
+             .select_from(attempts.join(participants).outerjoin(responses))
+             .where(attempts.c.session_code == code)
+             .group_by(attempts.c.id, participants.c.id, participants.c.name, participants.c.unit_key)
+             .order_by(attempts.c.id))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def responses(self, code: str) -> list[dict]:
+        q = (sa.select(attempts.c.id.label("attempt_id"), participants.c.name, participants.c.unit_key,
+                       responses.c.position, responses.c.question_id, responses.c.answer, responses.c.points,
+                       responses.c.max_points, responses.c.answered_at)
+             .select_from(responses.join(attempts).join(participants))
+             .where(attempts.c.session_code == code).order_by(attempts.c.id, responses.c.position))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
 
 
 def _assessment(row) -> AssessmentRecord:

@@ -1,0 +1,125 @@
+"""Does a workshop round give everyone the same questions, refuse late answers, and rank by accuracy?"""
+
+import io
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+import pytest
+
+from toolkit.attempt import QuizRuleError
+from toolkit.plan import load_plan
+from toolkit.quiz import question_bank
+from toolkit.store import SessionRecord, SessionStore, Store
+from toolkit.workshop import create_session, dashboard, join_session, session_workbook, standings
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan()
+
+
+@pytest.fixture(scope="module")
+def questions(plan):
+    qs, _ = question_bank(plan)
+    return qs
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+
+
+def right(run, pos):
+    q, item = run.questions[pos], run.items[pos]
+    shown = [item.option_order.index(c) for c in q.correct]
+    if q.type == "matching":
+        return [shown[item.row_order[r]] for r in range(len(item.row_order))]
+    if q.type == "text":
+        return q.answers[0]
+    return shown if q.type == "multiple" else shown[0]
+
+
+def wrong(run, pos):
+    q, item = run.questions[pos], run.items[pos]
+    if q.type == "text":
+        return "không biết"
+    if q.type == "matching":
+        r = right(run, pos)
+        return r[1:] + r[:1]
+    w = next(i for i in range(len(item.option_order)) if item.option_order[i] not in q.correct)
+    return [w] if q.type == "multiple" else w
+
+
+def test_everyone_gets_the_same_questions_in_their_own_order(store, plan, questions):
+    session = create_session(store, plan, questions, title="Tập huấn Sở Tư pháp", topic="agency:so_tu_phap", n=10)
+    by_id = {q.id: q for q in questions}
+    runs = [join_session(store, plan, by_id, session.code.lower(), store.participant(f"Học viên {i}", "so_tu_phap"))
+            for i in range(3)]
+    assert all(sorted(q.id for q in r.questions) == sorted(session.question_ids) for r in runs)
+    assert len({tuple(q.id for q in r.questions) for r in runs}) > 1  # shuffled per person
+
+
+def test_joining_again_resumes_the_same_attempt(store, plan, questions):
+    session = create_session(store, plan, questions, title="Lớp A", topic="all", n=5)
+    by_id = {q.id: q for q in questions}
+    person = store.participant("Ngô Thị Lan", "quan_tay_ho")
+    first = join_session(store, plan, by_id, session.code, person)
+    first.answer(0, right(first, 0))
+    again = join_session(store, plan, by_id, session.code, person)
+    assert again.attempt.id == first.attempt.id and again.answered_count == 1
+
+
+def test_closed_session_refuses_answers_and_joins(store, plan, questions):
+    session = create_session(store, plan, questions, title="Lớp B", topic="all", n=5)
+    by_id = {q.id: q for q in questions}
+    run = join_session(store, plan, by_id, session.code, store.participant("Vũ Văn Nam", "quan_long_bien"))
+    SessionStore(store).close(session.code)
+    with pytest.raises(QuizRuleError, match="Phiên đã đóng"):
+        run.answer(0, right(run, 0))
+    with pytest.raises(QuizRuleError, match="Phiên đã đóng"):
+        join_session(store, plan, by_id, session.code, store.participant("Người đến muộn", "quan_long_bien"))
+    with pytest.raises(QuizRuleError, match="Không có phiên"):
+        join_session(store, plan, by_id, "ZZZZZZ", store.participant("Ai đó", "quan_long_bien"))
+
+
+def rec(**kw):
+    base = dict(code="ABCDEF", title="t", topic="all", mode="test", time_limit_s=None, show_rank=True,
+                tie_break_time=False, question_ids=("a",), status="open",
+                created_at=datetime(2026, 1, 1, tzinfo=timezone.utc), closed_at=None)
+    return SessionRecord(**{**base, **kw})
+
+
+def test_accuracy_first_and_ties_by_time_only_when_chosen():
+    t0 = datetime(2026, 1, 1, 8, 0, tzinfo=timezone.utc)
+    attempts = [
+        {"name": "An", "unit_key": "x", "points": 8, "answered": 10, "started_at": t0, "finished_at": t0 + timedelta(seconds=300), "last_answer": None},
+        {"name": "Bình", "unit_key": "x", "points": 9, "answered": 10, "started_at": t0, "finished_at": t0 + timedelta(seconds=500), "last_answer": None},
+        {"name": "Chi", "unit_key": "x", "points": 8, "answered": 10, "started_at": t0, "finished_at": t0 + timedelta(seconds=200), "last_answer": None},
+    ]
+    plain = standings(rec(), attempts)
+    assert [(s.rank, s.name) for s in plain] == [(1, "Bình"), (2, "An"), (2, "Chi")]  # a tie shares a rank
+    timed = standings(rec(tie_break_time=True), attempts)
+    assert [(s.rank, s.name) for s in timed] == [(1, "Bình"), (2, "Chi"), (3, "An")]
+
+
+def test_dashboard_and_workbook(store, plan, questions):
+    session = create_session(store, plan, questions, title="Lớp C", topic="section:II.6", n=5)
+    by_id = {q.id: q for q in questions}
+    runs = [join_session(store, plan, by_id, session.code, store.participant(f"Người {i}", "quan_ba_dinh"))
+            for i in range(4)]
+    missed = session.question_ids[0]
+    for run in runs:
+        for pos, q in enumerate(run.questions):
+            run.answer(pos, wrong(run, pos) if q.id == missed else right(run, pos))
+        run.finish()
+    d = dashboard(store, plan, by_id, session.code)
+    assert (d["joined"], d["finished"], d["total"]) == (4, 4, 5)
+    assert d["scores"] == [4.0] * 4
+    assert d["most_missed"]["question_id"] == missed and d["most_missed"]["share_correct"] == 0.0
+    assert d["most_missed"]["source"] == by_id[missed].source
+    data = session_workbook(store, plan, by_id, session.code)
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    assert set(sheets) == {"Phiên", "Người tham gia", "Câu trả lời", "Thống kê câu hỏi", "Nhầm lẫn cơ quan"}
+    assert len(sheets["Câu trả lời"]) == 20 and len(sheets["Người tham gia"]) == 4
+    stats = sheets["Thống kê câu hỏi"].set_index("question_id")
+    assert stats.loc[missed, "facility"] == 0.0

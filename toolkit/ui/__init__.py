@@ -5,7 +5,8 @@ Apps are imported on first use, so the home page's kernel does not load the stud
 
 from importlib import import_module
 
-_APPS = {"HomeApp": "toolkit.ui.home", "StudyApp": "toolkit.ui.study", "QuizApp": "toolkit.ui.quiz"}
+_APPS = {"HomeApp": "toolkit.ui.home", "StudyApp": "toolkit.ui.study", "QuizApp": "toolkit.ui.quiz",
+         "AssessmentApp": "toolkit.ui.assessment"}
 
 __all__ = list(_APPS)
 

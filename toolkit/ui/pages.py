@@ -49,7 +49,11 @@ PAGES = (
     ),
     Page(
         title="Tự đánh giá thực hiện Kế hoạch",
-        intro="Từng cơ quan, đơn vị tự chấm mức độ hoàn thành các nhiệm vụ được giao và so sánh qua các năm.",
+        intro=("Từng cơ quan, đơn vị tự chấm mức độ hoàn thành các nhiệm vụ Kế hoạch giao trong năm, kèm văn bản "
+               "minh chứng; xem điểm theo mục, so sánh với năm trước, nộp bản tự đánh giá và tải báo cáo để in "
+               "(Excel, HTML). Mọi thay đổi được lưu ngay; mở lại trang vẫn làm tiếp được."),
+        notebook="3-tu-danh-gia.ipynb",
+        code="from toolkit.ui import AssessmentApp\nAssessmentApp.from_environment().widget",
     ),
     Page(
         title="Hội nghị, tập huấn",

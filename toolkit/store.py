@@ -21,17 +21,10 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.text import fold, squash
 
-SCHEMA_VERSION = 1
 DEFAULT_VAR_DIR = Path(__file__).resolve().parents[1] / "var"
 MAX_NAME = 80
 
 metadata = sa.MetaData()
-
-meta = sa.Table(
-    "meta", metadata,
-    sa.Column("key", sa.String(40), primary_key=True),
-    sa.Column("value", sa.String(200), nullable=False),
-)
 
 participants = sa.Table(
     "participants", metadata,
@@ -213,16 +206,9 @@ class Store:
         self._ensure_schema()
 
     def _ensure_schema(self) -> None:
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
-            if row is None:
-                try:
-                    conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                except IntegrityError:  # another kernel created it at the same moment
-                    pass
-            elif int(row.value) > SCHEMA_VERSION:
-                raise RuntimeError(f"Cơ sở dữ liệu có phiên bản {row.value}, mới hơn phần mềm ({SCHEMA_VERSION}).")
+        from toolkit import migrations
+
+        migrations.upgrade(self.engine)
 
     # -- participants
     def participant(self, name: str, unit_key: str) -> Participant:

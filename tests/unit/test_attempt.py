@@ -22,8 +22,8 @@ def bank(plan):
 
 
 @pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'quiz.sqlite3'}")
+def store(database_url):
+    return Store(database_url)
 
 
 def q(qtype, options=("A", "B", "C", "D"), correct=(0,), **kw):
@@ -193,8 +193,8 @@ def _write_attempt(args):
     return attempt.id
 
 
-def test_concurrent_processes_lose_and_duplicate_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 'many.sqlite3'}"
+def test_concurrent_processes_lose_and_duplicate_nothing(database_url):
+    url = database_url
     Store(url)
     with multiprocessing.get_context("spawn").Pool(8) as pool:
         ids = pool.map(_write_attempt, [(url, i) for i in range(16)])

@@ -25,8 +25,8 @@ def questions(plan):
 
 
 @pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+def store(database_url):
+    return Store(database_url)
 
 
 def right(run, pos):

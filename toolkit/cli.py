@@ -219,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
     q.set_defaults(func=cmd_export_results)
 
+    from toolkit.assessment_cli import register as register_assess
+
+    register_assess(sub, fmt)
+
     p = sub.add_parser("serve", formatter_class=fmt, help="chạy ứng dụng Voila / serve the app",
                        epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866")
     p.add_argument("--lan", action="store_true", help="mở cho mạng nội bộ (mặc định chỉ 127.0.0.1)")

@@ -261,7 +261,7 @@ def score_chart(plan: Plan, score: AssessmentScore, previous: AssessmentScore | 
     bars = ax.barh([y - (h / 2 if previous else 0) for y in ys], now, height=h, color=colors, label=this_label)
     for bar, (_, v) in zip(bars, rows):
         ax.annotate("—" if v is None else f"{number(v)}%", (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=10)
+                    textcoords="offset points", va="center", fontsize=12)
     handles = [bars]
     if previous is not None:
         old = [before.get(sid) for sid, _ in rows]
@@ -269,21 +269,22 @@ def score_chart(plan: Plan, score: AssessmentScore, previous: AssessmentScore | 
                         label=f"Năm {year - 1}" if year else "Năm trước")
         for bar, v in zip(pbars, old):
             ax.annotate("—" if v is None else f"{number(v)}%", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=9, color="#374151")
+                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=11, color="#374151")
         handles.append(pbars)
     line = ax.axvline(score.threshold, color="#b91c1c", linestyle="--", linewidth=1.2,
                label=f"Ngưỡng đạt {number(score.threshold)}%")
-    ax.set_yticks(ys, [sid for sid, _ in rows], fontsize=11)
+    ax.set_yticks(ys, [sid for sid, _ in rows], fontsize=13)
+    ax.tick_params(axis="x", labelsize=11)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_xlim(0, 112)
-    ax.set_xlabel("Tỷ lệ điểm đạt được (%)", fontsize=10)
+    ax.set_xlim(0, 118)  # room for the "83,33%" labels
+    ax.set_xlabel("Tỷ lệ điểm đạt được (%)", fontsize=12)
     ax.grid(True, axis="x", color="#e5e7eb", linewidth=0.6)
     ax.set_axisbelow(True)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    ax.legend(handles=handles + [line], loc="upper center", bbox_to_anchor=(0.5, -0.12 if n < 4 else -0.06), ncol=3, frameon=False,
-              fontsize=9)
-    ax.set_title("Tỷ lệ điểm tự đánh giá theo mục", fontsize=12)
+    # "outside" places the legend below the axes with constrained layout, never over the axis label.
+    fig.legend(handles=handles + [line], loc="outside lower center", ncol=3, frameon=False, fontsize=11)
+    ax.set_title("Tỷ lệ điểm tự đánh giá theo mục", fontsize=14)
     return fig
 
 

@@ -227,7 +227,7 @@ def test_does_the_chart_pair_this_year_with_last_year(plan, settings, astore):
     fig = ar.score_chart(plan, view.score, view.previous, YEAR)
     ax = fig.axes[0]
     assert len(ax.patches) == 2 * (len(view.score.by_section) + 1)  # each section and the total, twice
-    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == ["Năm 2021", "Năm 2020"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Năm 2021", "Năm 2020", "Ngưỡng đạt 80%"]
     assert ar.chart_png(plan, view)[:4] == b"\x89PNG"
 
 
@@ -290,3 +290,14 @@ def test_does_the_help_show_examples(capsys):
         run_cli(["assess", "export", "--help"])
     out = capsys.readouterr().out
     assert "Ví dụ:" in out and "toolkit assess export --unit quan_ba_dinh --year 2021" in out
+
+
+def test_is_assess_export_wired_into_the_toolkit_command(astore, db, tmp_path, capsys):
+    from toolkit.cli import main
+
+    fill(astore, submit_by="An")
+    target = tmp_path / "bao-cao.html"
+    assert main(["assess", "export", "--unit", UNIT, "--year", "2021", "--format", "html", "--output", str(target),
+                 "--database", db]) == 0
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in target.read_text(encoding="utf-8")
+    assert main(["assess", "export", "--unit", UNIT, "--year", "2019", "--database", db]) == 1

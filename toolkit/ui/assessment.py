@@ -148,12 +148,12 @@ class AssessmentApp:
 
         # -- who, which year
         self.unit = _stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(), value=None,
-                                              layout=widgets.Layout(width="100%")))
+                                              layout=widgets.Layout(width="auto")))
         years = list(range(self.today.year, plan.info.period_start - 1, -1))
         self.year_choice = _stacked(widgets.Dropdown(description="Năm đánh giá", options=years, value=years[0],
-                                                     layout=widgets.Layout(width="100%", max_width="240px")))
+                                                     layout=widgets.Layout(width="auto", max_width="240px")))
         self.name = _stacked(widgets.Text(description="Họ và tên người điền, người nộp", placeholder="Nguyễn Văn A",
-                                          continuous_update=False, layout=widgets.Layout(width="100%")))
+                                          continuous_update=False, layout=widgets.Layout(width="auto")))
         self.unit.observe(self.on_unit, "value")
         self.year_choice.observe(self.on_year, "value")
         self.name.observe(self.on_name, "value")
@@ -162,7 +162,7 @@ class AssessmentApp:
 
         # -- tab 1: one shared form for the criterion being edited
         self.criterion = _stacked(widgets.Dropdown(description="Tiêu chí (nhiệm vụ)", options=[],
-                                                   layout=widgets.Layout(width="100%")))
+                                                   layout=widgets.Layout(width="auto")))
         self.criterion.add_class("pbgdpl-criterion")
         self.criterion.observe(self.on_criterion, "value")
         self.card = widgets.HTML("", layout=widgets.Layout(width="auto"))
@@ -171,23 +171,23 @@ class AssessmentApp:
         self.rating_title = widgets.HTML('<div class="field-title">Mức đánh giá</div>')
         self.rating = widgets.RadioButtons(
             options=[("— Chưa chọn —", UNRATED)] + [(r.label, r.key) for r in settings.scale], value=UNRATED,
-            layout=widgets.Layout(width="100%")).add_class("pbgdpl-rating")
+            layout=widgets.Layout(width="auto")).add_class("pbgdpl-rating")
         self.entry_note = widgets.HTML("", layout=widgets.Layout(width="auto"))
         self.reason = _stacked(widgets.Textarea(description="Lý do không áp dụng (bắt buộc khi chọn «Không áp dụng»)",
-                                                continuous_update=False, rows=2, layout=widgets.Layout(width="100%")))
+                                                continuous_update=False, rows=2, layout=widgets.Layout(width="auto")))
         self.evidence_number = _stacked(widgets.Text(description="Số, ký hiệu văn bản minh chứng",
                                                      placeholder="Ví dụ: 45/BC-UBND", continuous_update=False,
-                                                     layout=widgets.Layout(width="100%")))
+                                                     layout=widgets.Layout(width="auto")))
         self.evidence_date = _stacked(widgets.DatePicker(description="Ngày văn bản",
-                                                         layout=widgets.Layout(width="100%", max_width="260px")))
+                                                         layout=widgets.Layout(width="auto", max_width="260px")))
         self.evidence_text = _stacked(widgets.Textarea(description="Mô tả ngắn kết quả, minh chứng",
                                                        continuous_update=False, rows=3,
-                                                       layout=widgets.Layout(width="100%")))
+                                                       layout=widgets.Layout(width="auto")))
         self.evidence_link = _stacked(widgets.Text(description="Liên kết đến văn bản (nếu có)",
                                                    placeholder="https://…", continuous_update=False,
-                                                   layout=widgets.Layout(width="100%")))
+                                                   layout=widgets.Layout(width="auto")))
         self.note = _stacked(widgets.Textarea(description="Ghi chú", continuous_update=False, rows=2,
-                                              layout=widgets.Layout(width="100%")))
+                                              layout=widgets.Layout(width="auto")))
         for w in self._inputs():
             w.observe(self.on_change, "value")
         self.prev = widgets.Button(description="Tiêu chí trước", icon="arrow-left", layout=widgets.Layout(width="auto"))
@@ -254,8 +254,8 @@ class AssessmentApp:
         self.body = widgets.VBox([], layout=widgets.Layout(width="auto"))
 
         intro = widgets.HTML(
-            '<p class="muted">Chọn cơ quan, đơn vị và năm. Mỗi nhiệm vụ Kế hoạch giao cho đơn vị là một tiêu chí; '
-            "mọi thay đổi được lưu ngay, đóng trang rồi mở lại vẫn làm tiếp được. Thang điểm và ngưỡng đạt "
+            '<p class="muted">Chọn cơ quan, đơn vị và năm. Mỗi nhiệm vụ Kế hoạch giao cho đơn vị (trực tiếp hoặc '
+            "qua nhóm) là một tiêu chí. Thang điểm và ngưỡng đạt "
             f"({ar.number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
             layout=widgets.Layout(width="auto"))
         self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit, self.year_choice, self.name,
@@ -696,7 +696,7 @@ class AssessmentApp:
         try:
             clean_name(self.name.value)
         except InputError as exc:
-            out.append(f"{exc} (người nộp)")
+            out.append(f"Người nộp: {exc}")
         return out
 
     def _submit_state(self) -> None:

@@ -59,6 +59,14 @@ PAGES = (
         title="Hội nghị, tập huấn",
         intro="Người hướng dẫn mở phiên, học viên tham gia bằng mã ngắn hoặc mã QR; xem kết quả chung của lớp.",
     ),
+    Page(
+        title="Tổng hợp toàn Thành phố (Sở Tư pháp)",
+        intro=("Dành cho Sở Tư pháp (cần mã truy cập): nhập bản tự đánh giá các đơn vị gửi (.json, .xlsx), xem xếp "
+               "hạng, bảng điểm theo mục, đơn vị chưa nộp, nhiệm vụ đã quá hạn và thay đổi so với năm trước; tải "
+               "bảng tổng hợp (Excel)."),
+        notebook="5-tong-hop-thanh-pho.ipynb",
+        code="from toolkit.ui import CityOverviewApp\nCityOverviewApp.from_environment().widget",
+    ),
 )
 
 

@@ -158,6 +158,36 @@ class AssessmentApp:
         self.year_choice.observe(self.on_year, "value")
         self.name.observe(self.on_name, "value")
 
+        self.tabs = None  # the workspace (status line and tabs) is built on first use
+        self.body = widgets.VBox([], layout=widgets.Layout(width="auto"))
+
+        intro = widgets.HTML(
+            '<p class="muted">Chọn cơ quan, đơn vị và năm. Mỗi nhiệm vụ Kế hoạch giao cho đơn vị (trực tiếp hoặc '
+            "qua nhóm) là một tiêu chí. Thang điểm và ngưỡng đạt "
+            f"({ar.number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
+            layout=widgets.Layout(width="auto"))
+        self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit, self.year_choice, self.name,
+                                    self.notice, self.body], layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
+
+    @classmethod
+    def from_environment(cls) -> "AssessmentApp":
+        """The page as Voila serves it; `?unit=quan_ba_dinh&year=2021` preselects both."""
+        plan = load_plan()
+        app = cls(plan, load_settings(plan), Store())
+        query = _query()
+        year = query.get("year", "")
+        if year.isdigit() and int(year) in app.year_choice.options:
+            app.year_choice.value = int(year)
+        if query.get("unit") in plan.units:
+            app.unit.value = query["unit"]
+        return app
+
+    def _build_workspace(self) -> None:
+        """The status line and the three tabs, built when a unit is first opened.
+
+        Voila sends the state of every widget the kernel holds when the page loads: an empty page
+        that builds its ~110 form models only when needed opens faster.
+        """
         self.status = widgets.HTML("", layout=widgets.Layout(width="auto"))
 
         # -- tab 1: one shared form for the criterion being edited
@@ -170,7 +200,7 @@ class AssessmentApp:
                                         indent=False, layout=widgets.Layout(width="auto"))
         self.rating_title = widgets.HTML('<div class="field-title">Mức đánh giá</div>')
         self.rating = widgets.RadioButtons(
-            options=[("— Chưa chọn —", UNRATED)] + [(r.label, r.key) for r in settings.scale], value=UNRATED,
+            options=[("— Chưa chọn —", UNRATED)] + [(r.label, r.key) for r in self.settings.scale], value=UNRATED,
             layout=widgets.Layout(width="auto")).add_class("pbgdpl-rating")
         self.entry_note = widgets.HTML("", layout=widgets.Layout(width="auto"))
         self.reason = _stacked(widgets.Textarea(description="Lý do không áp dụng (bắt buộc khi chọn «Không áp dụng»)",
@@ -251,28 +281,6 @@ class AssessmentApp:
         self.tabs = widgets.Tab(children=[form_tab, result_tab, submit_tab], titles=TAB_TITLES,
                                 layout=widgets.Layout(width="auto"))
         self.tabs.observe(self.on_tab, "selected_index")
-        self.body = widgets.VBox([], layout=widgets.Layout(width="auto"))
-
-        intro = widgets.HTML(
-            '<p class="muted">Chọn cơ quan, đơn vị và năm. Mỗi nhiệm vụ Kế hoạch giao cho đơn vị (trực tiếp hoặc '
-            "qua nhóm) là một tiêu chí. Thang điểm và ngưỡng đạt "
-            f"({ar.number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
-            layout=widgets.Layout(width="auto"))
-        self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit, self.year_choice, self.name,
-                                    self.notice, self.body], layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
-
-    @classmethod
-    def from_environment(cls) -> "AssessmentApp":
-        """The page as Voila serves it; `?unit=quan_ba_dinh&year=2021` preselects both."""
-        plan = load_plan()
-        app = cls(plan, load_settings(plan), Store())
-        query = _query()
-        year = query.get("year", "")
-        if year.isdigit() and int(year) in app.year_choice.options:
-            app.year_choice.value = int(year)
-        if query.get("unit") in plan.units:
-            app.unit.value = query["unit"]
-        return app
 
     # ---------------------------------------------------------------- choosing unit and year
     def _unit_options(self) -> list[tuple[str, str | None]]:
@@ -319,7 +327,9 @@ class AssessmentApp:
 
     def open(self) -> None:
         """Show the chosen unit's assessment of the chosen year: the draft, or the submitted version."""
-        self.notice.value, self.download.value = "", ""
+        self.notice.value = ""
+        if self.tabs is not None:
+            self.download.value = ""
         self.unit_key, self.year = None, None
         self.confirming = False
         key, year = self.unit.value, self.year_choice.value
@@ -336,6 +346,8 @@ class AssessmentApp:
                                        f"không tự đánh giá năm này được.{after}")
             self.body.children = []
             return
+        if self.tabs is None:
+            self._build_workspace()
         self.unit_key, self.year = key, year
         self.history = unit_history(self.astore, key)
         self.previous = ar.previous_score(self.plan, self.settings, self.history, key, year)

@@ -64,6 +64,8 @@ class VoilaServer:
     base_url: str
     proc: subprocess.Popen
     log_path: Path
+    # TOOLKIT_DATABASE_URL of this server: tests read what the pages stored (never a real database).
+    database_url: str = ""
 
     @property
     def pid(self) -> int:
@@ -115,11 +117,12 @@ def _stop(proc: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path):
     port = _free_port()
+    database_url = f"sqlite:///{var_dir / 'toolkit.sqlite'}"
     env = {
         **os.environ,
         # The app keeps its state here; tests must never touch a real database.
         "TOOLKIT_VAR_DIR": str(var_dir),
-        "TOOLKIT_DATABASE_URL": f"sqlite:///{var_dir / 'toolkit.sqlite'}",
+        "TOOLKIT_DATABASE_URL": database_url,
     }
     log_path = log_dir / "voila.log"
     with open(log_path, "wb") as log:
@@ -132,7 +135,8 @@ def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path):
             start_new_session=True,  # own process group, so teardown can signal it whole
             preexec_fn=die_with_parent,  # a killed pytest must not leave a server running
         )
-        server = VoilaServer(base_url=f"http://127.0.0.1:{port}", proc=proc, log_path=log_path)
+        server = VoilaServer(base_url=f"http://127.0.0.1:{port}", proc=proc, log_path=log_path,
+                             database_url=database_url)
         try:
             if not wait_until_ready(server.base_url + "/", proc, READY_TIMEOUT_S):
                 pytest.fail(

@@ -64,8 +64,16 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} .feedback .verdict {{ font-weight: 700; font-size: 1.1em; }}
 .{ROOT_CLASS} blockquote {{ margin: 0.3em 0; padding: 0.3em 0.7em; border-left: 3px solid #93c5fd;
   background: #f8fafc; font-family: Georgia, 'Times New Roman', serif; }}
-.{ROOT_CLASS} .widget-radio-box label {{ white-space: normal; line-height: 1.35; padding: 0.35em 0; height: auto; }}
+/* ipywidgets floats the radio after its text: a wrapped label put the radio on its own line on a phone. */
+.{ROOT_CLASS} .widget-radio-box label {{ display: flex; align-items: flex-start; white-space: normal; line-height: 1.35;
+  padding: 0.35em 0; height: auto; font-size: 15px; }}
+.{ROOT_CLASS} .widget-radio-box input {{ order: -1; float: none; flex: 0 0 auto; height: 1.35em; margin: 0 0.6em 0 1px; }}
 .{ROOT_CLASS} .widget-radio-box {{ width: 100%; }}
+/* Width 100% plus ipywidgets' 2 px side margins made each box 4 px too wide: on a phone the box scrolled
+   sideways and clipped the inputs' right border. */
+.{ROOT_CLASS} .widget-box > .stacked, .{ROOT_CLASS} .widget-box > .widget-hprogress,
+.{ROOT_CLASS} .widget-box > .widget-radio, .{ROOT_CLASS} .widget-box > .widget-checkbox,
+.{ROOT_CLASS} .widget-box > .widget-text {{ margin-left: 0; margin-right: 0; }}
 .{ROOT_CLASS} .widget-radio {{ width: 100%; }}
 .{ROOT_CLASS} table.sections {{ border-collapse: collapse; width: 100%; margin: 0.5em 0; }}
 .{ROOT_CLASS} table.sections td, .{ROOT_CLASS} table.sections th {{ border-bottom: 1px solid #e5e7eb;

@@ -282,6 +282,18 @@ def test_is_a_change_to_a_submitted_version_refused(app, store):
     assert AssessmentStore(store).versions("quan_ba_dinh", 2021)[-1].version == 1
 
 
+def test_does_submitting_check_the_database_not_this_pages_copy(app, store):
+    choose(app)
+    fill_all(app)
+    app.name.value = "Trần Thị Bình"
+    app.submit.click()
+    # Meanwhile another page of the same unit marks a criterion "Không áp dụng" without a reason.
+    AssessmentStore(store).save_entry(app.record.id, "II.2.b", {"rating": "khong_ap_dung"})
+    app.confirm.click()
+    assert "II.2.b: Chọn «Không áp dụng» cần ghi rõ lý do." in app.notice.value
+    assert not AssessmentStore(store).latest("quan_ba_dinh", 2021).submitted
+
+
 def test_does_a_submission_from_another_page_lock_this_draft(app, store):
     choose(app)
     rate(app, "II.2.a", "hoan_thanh")

@@ -34,13 +34,16 @@ def settings(plan):
 
 
 @pytest.fixture
-def db(tmp_path):
-    return f"sqlite:///{tmp_path / 'assess.sqlite3'}"
+def db(database_url):
+    """SQLite, and PostgreSQL where one is configured (tests/unit/conftest.py)."""
+    return database_url
 
 
 @pytest.fixture
 def astore(db):
-    return AssessmentStore(Store(db))
+    store = Store(db)
+    yield AssessmentStore(store)
+    store.engine.dispose()
 
 
 ENTRIES = {

@@ -762,18 +762,26 @@ class AssessmentApp:
             self.notice.value = _alert("Hãy bấm «Nộp bản tự đánh giá» trước, rồi xác nhận.")
             return
         self.confirming = False
+        if self.record is not None and not self.readonly:
+            # Check what the database holds, not this page's copy: another page may have edited the draft.
+            self.entries = entries_of(self.astore, self.record.id)
+            self._recompute()
         problems = self.submit_problems()  # the state may have changed since the first click
         if problems:
-            self._submit_state()
+            self._show(self.current)
+            self._fill_marks()
+            self._refresh()
             self.notice.value = _alert("Chưa nộp được: " + problems[0])
             return
         if self.record is None:  # nothing to rate this year: an empty version is still a report
             self.record = self.astore.open_draft(self.unit_key, self.year)
         try:
             record = self.astore.submit(self.record.id, self.name.value)
-        except AssessmentLocked as exc:
+        except AssessmentLocked as exc:  # another page submitted it first: show that version
+            self.history = unit_history(self.astore, self.unit_key)
+            self._load_record(self.astore.get(self.record.id))
             self.notice.value = _alert(str(exc))
-            record = self.astore.get(self.record.id)
+            return
         self.history = unit_history(self.astore, self.unit_key)
         self._load_record(record)
         self.notice.value = (f'<div class="ok-box" role="status">Đã nộp phiên bản {record.version} lúc '

@@ -45,6 +45,7 @@ READY_TIMEOUT_S = 60
 # A Voila page on 2 cores is usable in ~2-3 s; the margin covers a loaded CI machine.
 WIDGETS_TIMEOUT_MS = 30_000
 HERE = Path(__file__).resolve().parent
+BROWSER_PASSCODE = "731905"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -66,6 +67,8 @@ class VoilaServer:
     log_path: Path
     # TOOLKIT_DATABASE_URL of this server: tests read what the pages stored (never a real database).
     database_url: str = ""
+    # TOOLKIT_PASSCODE of this server: what the trainer and city pages accept.
+    passcode: str = ""
 
     @property
     def pid(self) -> int:
@@ -123,6 +126,8 @@ def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path):
         # The app keeps its state here; tests must never touch a real database.
         "TOOLKIT_VAR_DIR": str(var_dir),
         "TOOLKIT_DATABASE_URL": database_url,
+        # Protected pages unlock with this, never with the passcode of a real var/ folder.
+        "TOOLKIT_PASSCODE": BROWSER_PASSCODE,
     }
     log_path = log_dir / "voila.log"
     with open(log_path, "wb") as log:
@@ -136,7 +141,7 @@ def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path):
             preexec_fn=die_with_parent,  # a killed pytest must not leave a server running
         )
         server = VoilaServer(base_url=f"http://127.0.0.1:{port}", proc=proc, log_path=log_path,
-                             database_url=database_url)
+                             database_url=database_url, passcode=BROWSER_PASSCODE)
         try:
             if not wait_until_ready(server.base_url + "/", proc, READY_TIMEOUT_S):
                 pytest.fail(

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import nbformat
 
 from toolkit.ui import HomeApp
-from toolkit.ui.pages import HOME, NOTEBOOK_DIR, PAGES, notebook_json
+from toolkit.ui.pages import HOME, NOTEBOOK_DIR, PAGES, Page, notebook_json
 
 
 def home_html() -> str:
@@ -27,9 +27,9 @@ def test_does_every_link_on_the_home_page_lead_to_a_notebook_that_exists():
 
 
 def test_are_pages_not_built_yet_listed_as_coming_without_a_link():
-    html = home_html()
-    coming = [p for p in PAGES if not p.notebook]
-    assert coming
+    # Every announced page may be built by now: announce one more to check how it would be listed.
+    coming = [p for p in PAGES if not p.notebook] or [Page(title="Trang sắp ra mắt", intro="Chưa có.")]
+    html = "".join(w.value for w in HomeApp((*PAGES, *coming)).widget.children if isinstance(w, widgets.HTML))
     for page in coming:
         item = html[html.index(page.title) - 60: html.index(page.title) + len(page.title) + 60]
         assert "sắp có" in item and "<a " not in item

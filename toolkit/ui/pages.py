@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+# The workshop pages link to each other (join URL, QR code) and `toolkit serve` prints both.
+WORKSHOP_JOIN_NOTEBOOK = "4-tap-huan-tham-gia.ipynb"
+WORKSHOP_TRAINER_NOTEBOOK = "4-tap-huan-bao-cao-vien.ipynb"
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,20 @@ PAGES = (
         code="from toolkit.ui import AssessmentApp\nAssessmentApp.from_environment().widget",
     ),
     Page(
-        title="Hội nghị, tập huấn",
-        intro="Người hướng dẫn mở phiên, học viên tham gia bằng mã ngắn hoặc mã QR; xem kết quả chung của lớp.",
+        title="Tham gia phiên tập huấn",
+        intro=("Học viên hội nghị, lớp tập huấn: quét mã QR trên màn hình hoặc nhập mã phiên do báo cáo viên đọc, "
+               "ghi họ tên và đơn vị một lần, rồi làm các câu hỏi của phiên ngay trên điện thoại. Câu trả lời được "
+               "lưu ngay; tải lại trang vẫn làm tiếp được."),
+        notebook=WORKSHOP_JOIN_NOTEBOOK,
+        code="from toolkit.ui import ParticipantApp\nParticipantApp.from_environment().widget",
+    ),
+    Page(
+        title="Hội nghị, tập huấn: trang báo cáo viên",
+        intro=("Dành cho báo cáo viên (cần mã truy cập): mở phiên với mã ngắn và mã QR để chiếu lên màn hình, theo "
+               "dõi trực tiếp ai đã tham gia, phân bố điểm và câu nhiều người sai nhất kèm nguyên văn Kế hoạch để "
+               "giảng lại; đóng phiên, phân tích câu hỏi và tải kết quả (Excel)."),
+        notebook=WORKSHOP_TRAINER_NOTEBOOK,
+        code="from toolkit.ui import TrainerApp\nTrainerApp.from_environment().widget",
     ),
     Page(
         title="Tổng hợp toàn Thành phố (Sở Tư pháp)",

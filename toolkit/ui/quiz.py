@@ -19,6 +19,7 @@ from toolkit.plan import Plan, load_plan
 from toolkit.quiz import Question, Topic, question_bank, questions_for_topic
 from toolkit.store import InputError, Participant, Store
 from toolkit.ui.common import error_box, esc, guarded, page_style
+from toolkit.workshop import session_guard
 
 ROOT_CLASS = "pbgdpl-quiz"
 VIETNAM = timezone(timedelta(hours=7))
@@ -84,8 +85,32 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 
 
 def _query() -> dict[str, str]:
-    """Voila passes the page's query string to the kernel in QUERY_STRING."""
+    """Voila passes the page's query string to the kernel in QUERY_STRING.
+
+    A preheated kernel (Voila's `preheat_kernel`) runs the notebook before any request: it must
+    wait for the request, or every page would see the query string of none (VOILA.md).
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
     return {k: v[0] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
+
+
+def topic_options(plan: Plan, questions, unit_key: str | None = None) -> list[tuple[str, str]]:
+    """(label, topic) pairs that have questions: the whole plan, my unit, sections, authored banks, agencies.
+
+    Shared by the quiz page (an officer's own unit first) and the trainer page (no unit).
+    """
+    opts = [("Toàn bộ Kế hoạch", "all")]
+    if unit_key in plan.units:
+        opts.append((f"Nhiệm vụ của đơn vị tôi ({plan.unit(unit_key).name})", f"unit:{unit_key}"))
+    opts += [(f"Mục {s.label}", f"section:{s.id}") for s in plan.sections]
+    banks = sorted({q.bank for q in questions if q.bank})
+    opts += [(f"Câu hỏi soạn sẵn: {b}", f"bank:{b}") for b in banks]
+    opts += [(f"Cơ quan: {a.short}", f"agency:{k}") for k, a in plan.agencies.items()
+             if a.kind != "generic" and not a.is_group]
+    return [(label, value) for label, value in opts if questions_for_topic(plan, questions, Topic.parse(value))]
 
 
 def _stacked(w: widgets.Widget) -> widgets.Widget:
@@ -194,17 +219,7 @@ class QuizApp:
                 + [(TEXT[self.lang]["other_unit"], "khac")])
 
     def _topic_options(self) -> list[tuple[str, str]]:
-        opts = [("Toàn bộ Kế hoạch", "all")]
-        if self.participant and self.participant.unit_key in self.plan.units:
-            opts.append((f"Nhiệm vụ của đơn vị tôi ({self.plan.unit(self.participant.unit_key).name})",
-                         f"unit:{self.participant.unit_key}"))
-        opts += [(f"Mục {s.label}", f"section:{s.id}") for s in self.plan.sections]
-        banks = sorted({q.bank for q in self.all_questions if q.bank})
-        opts += [(f"Câu hỏi soạn sẵn: {b}", f"bank:{b}") for b in banks]
-        opts += [(f"Cơ quan: {a.short}", f"agency:{k}") for k, a in self.plan.agencies.items()
-                 if a.kind != "generic" and not a.is_group]
-        return [(label, value) for label, value in opts
-                if questions_for_topic(self.plan, self.all_questions, Topic.parse(value))]
+        return topic_options(self.plan, self.all_questions, self.participant.unit_key if self.participant else None)
 
     def _show(self, box: widgets.Widget) -> None:
         self.body.children = [box]
@@ -239,7 +254,10 @@ class QuizApp:
 
     @guarded("mở bài làm")
     def on_resume(self, attempt_id: int) -> None:
-        self.run = QuizRun.resume(self.store, attempt_id, self.questions, self.plan)
+        record = self.store.attempt(attempt_id)
+        # An unfinished workshop attempt resumed here keeps its session's rule: no answer once closed.
+        guard = session_guard(self.store, record.session_code) if record.session_code else None
+        self.run = QuizRun.resume(self.store, attempt_id, self.questions, self.plan, guard=guard)
         if self.run.expired:
             self.run.finish()
         if self.run.finished:
@@ -415,7 +433,8 @@ class QuizApp:
                 f"<details><summary>{esc(self.t('source'))}</summary><blockquote>{esc(fb.source)}</blockquote>"
                 "</details></div>")
 
-    def _show_results(self, summary: Summary) -> None:
+    def _show_results(self, summary: Summary, reveal: bool = True) -> None:
+        """The score and, if `reveal`, every mistake with the key (a workshop in test mode waits until it closes)."""
         minutes, seconds = divmod(int(summary.duration.total_seconds()), 60)
         rows = "".join(f"<tr><td>{esc(label)}</td><td>{p:g}/{m:g}</td></tr>" for label, p, m in summary.by_section)
         mistakes = "".join(
@@ -428,7 +447,8 @@ class QuizApp:
             f"<p>Thời gian làm bài: {minutes} phút {seconds} giây. Đã trả lời {summary.answered}/{summary.total} câu"
             f"{f', {unanswered} câu bỏ trống' if unanswered else ''}.</p>"
             f'<table class="sections"><tr><th>Mục</th><th>Điểm</th></tr>{rows}</table>'
-            + (f"<h3>Các câu cần xem lại ({len(summary.mistakes)})</h3>{mistakes}" if mistakes else
+            + ("" if not reveal else
+               f"<h3>Các câu cần xem lại ({len(summary.mistakes)})</h3>{mistakes}" if mistakes else
                "<p>Bạn trả lời đúng tất cả các câu đã làm.</p>"))
         self.retry.disabled = not self.run.mistake_questions()
         self._show(self.results_box)

@@ -1,0 +1,225 @@
+"""A workshop round in real Chromium: the trainer on a desktop, three participants on phones.
+
+- The trainer unlocks the page with the server's passcode, creates a 5-question session and reads
+  its join code; the join URL and QR code point at the participant page with `?code=`.
+- Three participants, each in their own browser context (their own phone), open that URL, sign
+  in and answer; the trainer's dashboard follows without a reload (the browser-driven ticker).
+- Closing the session refuses the last participant's next answer, with a message on their page.
+- Someone who opens the trainer page without the passcode gets the passcode field and nothing else.
+
+Screenshots: /tmp/trainer.png (1280×800), /tmp/trainer-full.png, /tmp/trainer-1920.png (projector),
+/tmp/trainer-closed.png, /tmp/participant-question.png, /tmp/participant-phone.png, /tmp/participant-closed.png.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from toolkit.plan import load_plan
+from toolkit.quiz import question_bank
+from toolkit.store import SessionStore, Store
+
+TRAINER = "4-tap-huan-bao-cao-vien.ipynb"
+JOIN = "4-tap-huan-tham-gia.ipynb"
+T = ".pbgdpl-trainer"
+Q = ".pbgdpl-quiz"
+STEP_MS = 30_000
+UNIT_LABEL, UNIT_KEY = "UBND quận Ba Đình", "quan_ba_dinh"
+PEOPLE = (("Nguyễn Thị Mai", 5), ("Trần Văn Bình", 3), ("Lê Hoàng Yến", 1))
+TITLE = "Tập huấn Kế hoạch 241 — thử nghiệm"
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    expect.set_options(timeout=STEP_MS)
+    yield
+    expect.set_options(timeout=None)
+
+
+@pytest.fixture(scope="module")
+def bank():
+    questions, problems = question_bank(load_plan())
+    assert not problems
+    return {q.id: q for q in questions}
+
+
+@pytest.fixture
+def store(voila_server):
+    db = Store(voila_server.database_url)
+    yield db
+    db.engine.dispose()
+
+
+def button(page, root: str, name: str):
+    return page.locator(f'{root} button.widget-button[title="{name}"]')
+
+
+def new_phone(browser):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    context.set_default_timeout(STEP_MS)
+    return context
+
+
+def close_context(context) -> None:
+    for open_page in context.pages:
+        with contextlib.suppress(Exception):
+            open_page.goto("about:blank", timeout=10_000)  # fires Voila's shutdown beacon, as closing a tab does
+    context.close()
+
+
+def shown_answer(q, raw: dict, right: bool):
+    """What to click (display positions) for question q shown in the stored order `raw`."""
+    order, rows = raw["o"], raw.get("r", [])
+    if q.type in ("single", "true_false"):
+        good = order.index(q.correct[0])
+        return good if right else next(i for i in range(len(order)) if i != good)
+    if q.type == "multiple":
+        good = sorted(order.index(c) for c in q.correct)
+        bad = [i for i in range(len(order)) if order[i] not in q.correct][:1]
+        return good if right else (bad or good[:1])
+    if q.type == "matching":
+        good = [order.index(q.correct[r]) for r in rows]
+        return good if right else good[1:] + good[:1]
+    return q.answers[0] if right else "không nhớ"
+
+
+def answer(page, q, raw: dict, right: bool) -> None:
+    root = page.locator(Q)
+    expect(root.locator(".stem")).to_have_text(q.stem)
+    shown = shown_answer(q, raw, right)
+    if q.type in ("single", "true_false"):
+        root.locator(".widget-radio-box input[type=radio]").nth(shown).check()
+    elif q.type == "multiple":
+        for i in shown:
+            root.locator(".widget-checkbox input[type=checkbox]").nth(i).check()
+    elif q.type == "matching":
+        for row, choice in enumerate(shown):
+            root.locator(".widget-dropdown select").nth(row).select_option(index=choice + 1)
+    else:
+        root.locator(".widget-text input").fill(shown)
+    button(page, Q, "Trả lời").click()
+
+
+def join(page, voila_server, wait_for_widgets, code: str, name: str) -> None:
+    page.goto(voila_server.url(JOIN) + f"?code={code}")
+    wait_for_widgets(page)
+    root = page.locator(Q)
+    expect(root.get_by_label("Mã phiên")).to_have_value(code)  # filled in from the QR code's URL
+    root.get_by_label("Họ và tên").fill(name)
+    root.get_by_label("Đơn vị công tác").select_option(label=UNIT_LABEL)
+    button(page, Q, "Tham gia").click()
+    expect(root.locator(".progress-text")).to_have_text("Câu 1/5 · Đã trả lời 0/5")
+    expect(page.locator(Q)).to_contain_text(TITLE)
+
+
+def attempt_of(store: Store, code: str, name: str) -> dict:
+    participant = store.participant(name, UNIT_KEY)
+    mine = [a for a in SessionStore(store).attempts(code) if a["pid"] == participant.id]
+    assert len(mine) == 1, mine
+    return store.attempt(mine[0]["id"])
+
+
+def test_a_workshop_round_trainer_and_three_phones(page, browser, voila_server, wait_for_widgets, store, bank):
+    # ---- the trainer unlocks and creates a session
+    page.goto(voila_server.url(TRAINER))
+    wait_for_widgets(page)
+    trainer = page.locator(T)
+    expect(trainer.get_by_label("Mã truy cập")).to_be_visible()
+    trainer.get_by_label("Mã truy cập").fill(voila_server.passcode)
+    button(page, T, "Mở trang").click()
+    trainer.get_by_label("Tên buổi tập huấn").fill(TITLE)
+    trainer.get_by_label("Số câu hỏi").select_option(label="5")
+    expect(trainer.locator(".widget-toggle-button.mod-active")).to_have_text("Kiểm tra (xem đáp án khi nộp bài)")
+    trainer.get_by_text("Học viên xem được thứ hạng của mình khi nộp bài").click()
+    button(page, T, "Tạo phiên").click()
+    expect(trainer.locator(".join-code")).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
+    code = trainer.locator(".join-code").inner_text()
+    url = voila_server.url(JOIN) + f"?code={code}"
+    expect(trainer.locator(".join-url")).to_have_text(url)
+    page.wait_for_function(f"() => {{ const i = document.querySelector('{T} .qr img, {T} img.qr');"
+                           " return i && i.naturalWidth >= 200 && i.getBoundingClientRect().width >= 200; }")
+    expect(trainer.locator(".counts")).to_have_text("Đã tham gia: 0 · Đã nộp bài: 0 · Đang làm: 0")
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    # ---- three participants on their own phones
+    contexts = [new_phone(browser) for _ in PEOPLE]
+    try:
+        phones = [c.new_page() for c in contexts]
+        for phone, (name, _right) in zip(phones, PEOPLE):
+            join(phone, voila_server, wait_for_widgets, code, name)
+        expect(trainer.locator(".counts")).to_have_text("Đã tham gia: 3 · Đã nộp bài: 0 · Đang làm: 3")
+
+        # The first two answer everything and submit; the third stops before the last question.
+        items = {}
+        for phone, (name, right) in zip(phones, PEOPLE):
+            items[name] = attempt_of(store, code, name).items
+            stop = 5 if right != 1 else 4
+            for pos in range(stop):
+                raw = items[name][pos]
+                if name == PEOPLE[1][0] and pos == 1:
+                    phone.screenshot(path="/tmp/participant-question.png")
+                answer(phone, bank[raw["q"]], raw, right=pos < right)
+                expect(phone.locator(f"{Q} .progress-text")).to_contain_text(f"Đã trả lời {pos + 1}/5")
+            if stop == 5:
+                button(phone, Q, "Nộp bài").click()
+                expect(phone.locator(f"{Q} .score")).to_be_visible()
+                expect(phone.locator(f"{Q} .rank")).to_contain_text("/3 người tham gia")
+        expect(phones[0].locator(f"{Q} .score")).to_have_text("5/5 điểm (100%)")
+        expect(phones[0].locator(f"{Q} .rank")).to_contain_text("Thứ hạng của bạn: 1/3")
+        phones[1].locator(f"{Q} .rank").scroll_into_view_if_needed()
+        phones[1].screenshot(path="/tmp/participant-phone.png")
+
+        # ---- the dashboard followed, without a reload
+        expect(trainer.locator(".counts")).to_have_text("Đã tham gia: 3 · Đã nộp bài: 2 · Đang làm: 1")
+        for name, _ in PEOPLE:
+            expect(trainer.locator("table.people")).to_contain_text(name)
+        expect(trainer.locator("table.people tr").nth(1)).to_contain_text(PEOPLE[0][0])  # 5/5 ranks first
+        expect(trainer.locator(".missed .stem")).to_be_visible()
+        expect(trainer.locator("table.per-question tr")).to_have_count(6)
+        page.wait_for_function(f"() => {{ const i = document.querySelector('{T} img.histogram');"
+                               " return i && i.naturalWidth > 0; }")
+        assert page.evaluate("window.__sameDocument") is True
+        page.screenshot(path="/tmp/trainer.png")
+        # Voila scrolls inside its own box: a tall viewport shows the whole dashboard in one picture.
+        page.set_viewport_size({"width": 1280, "height": 2600})
+        page.screenshot(path="/tmp/trainer-full.png")
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.screenshot(path="/tmp/trainer-1920.png")
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+        # ---- closing refuses the next answer, on the participant's page
+        button(page, T, "Đóng phiên").click()
+        button(page, T, "Bấm lần nữa để đóng phiên").click()
+        expect(trainer.locator(".status-closed")).to_be_visible()
+        expect(trainer).to_contain_text("Phân tích sau buổi tập huấn")
+        expect(trainer).to_contain_text("Nhầm lẫn cơ quan qua tất cả các phiên tập huấn")
+        assert not SessionStore(store).get(code).is_open
+        page.set_viewport_size({"width": 1280, "height": 5000})
+        page.screenshot(path="/tmp/trainer-closed.png")
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+        last, (name, _right) = phones[2], PEOPLE[2]
+        raw = items[name][4]
+        answer(last, bank[raw["q"]], raw, right=True)
+        expect(last.locator(f"{Q} .pbgdpl-alert").first).to_contain_text("Phiên đã đóng")
+        expect(last.locator(f"{Q} .score")).to_be_visible()
+        last.screenshot(path="/tmp/participant-closed.png")
+        assert len(store.responses(attempt_of(store, code, name).id)) == 4
+
+        # ---- a participant opens the trainer page: the passcode field and nothing else
+        snoop = phones[0]
+        snoop.goto(voila_server.url(TRAINER))
+        wait_for_widgets(snoop)
+        expect(snoop.locator(T).get_by_label("Mã truy cập")).to_be_visible()
+        content = snoop.content()
+        for secret in (code, TITLE, *(n for n, _ in PEOPLE), "Tạo phiên"):
+            assert secret not in content, secret
+        assert "Traceback" not in page.inner_text("body")
+    finally:
+        for context in contexts:
+            close_context(context)

@@ -1,0 +1,371 @@
+"""Do the workshop pages keep data behind the passcode, run a round end to end, and keep people apart?"""
+
+import base64
+import html
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from toolkit.access import PasscodeGate
+from toolkit.quiz import question_bank
+from toolkit.store import SessionStore, Store
+from toolkit.ui.workshop import ParticipantApp, TrainerApp, join_url
+
+PASSCODE = "424242"
+NAMES = ("Nguyễn Thị Mai", "Trần Văn Bình", "Lê Hoàng Yến")
+REQUEST = {"VOILA_REQUEST_URL": "http://192.168.1.20:8866/voila/render/4-tap-huan-bao-cao-vien.ipynb"}
+
+
+@pytest.fixture(autouse=True)
+def passcode(monkeypatch):
+    monkeypatch.setenv("TOOLKIT_PASSCODE", PASSCODE)
+
+
+@pytest.fixture(scope="module")
+def bank(plan):
+    questions, problems = question_bank(plan)
+    assert not problems
+    return questions
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(f"sqlite:///{tmp_path / 'workshop.sqlite3'}")
+
+
+@pytest.fixture
+def trainer(plan, bank, store):
+    return TrainerApp(plan, bank, store, env=REQUEST)
+
+
+def widget_states(root) -> str:
+    """Every synced trait of every widget under root: what the browser can read."""
+    seen, out, todo = set(), [], [root]
+    while todo:
+        w = todo.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        out.append(json.dumps(w.get_state(), default=str, ensure_ascii=False))
+        todo.extend(getattr(w, "children", ()))
+    return "\n".join(out)
+
+
+def unlock(app, code=PASSCODE):
+    app.passcode.value = code
+    app.unlock.click()
+
+
+def create(app, title="Tập huấn Kế hoạch 241, quận Ba Đình", n=5, mode="test", show_rank=True):
+    app.title.value, app.count.value, app.mode.value, app.show_rank.value = title, n, mode, show_rank
+    app.create.click()
+    assert app.current, app.create_message.value + app.error.value
+    return app.current
+
+
+def join(plan, bank, store, code, name, unit="quan_ba_dinh"):
+    # Each participant is a page of their own: a new kernel, a new app, the same database.
+    app = ParticipantApp(plan, bank, Store(store.url), code=code)
+    app.name.value, app.unit.value = name, unit
+    app.sign_in.click()
+    assert app.body.children == (app.quiz_box,), app.notice.value + app.error.value
+    return app
+
+
+def key_for(app):
+    run, pos = app.run, app.position
+    q, item = run.questions[pos], run.items[pos]
+    shown = [item.option_order.index(c) for c in q.correct]
+    if q.type == "matching":
+        return [shown[item.row_order[r]] for r in range(len(item.row_order))]
+    if q.type == "text":
+        return q.answers[0]
+    return shown if q.type == "multiple" else shown[0]
+
+
+def wrong_for(app):
+    q, item, right = app.run.questions[app.position], app.run.items[app.position], key_for(app)
+    if q.type == "text":
+        return "không nhớ"
+    if q.type == "matching":
+        return right[1:] + right[:1]
+    wrong = next(i for i in range(len(item.option_order)) if item.option_order[i] not in q.correct)
+    return [wrong] if q.type == "multiple" else wrong
+
+
+def give(app, answer):
+    q = app.run.questions[app.position]
+    if q.type in ("single", "true_false"):
+        app.choice.value = answer
+    elif q.type == "multiple":
+        for i, c in enumerate(app.checks):
+            c.value = i in answer
+    elif q.type == "matching":
+        for d, v in zip(app.pairs, answer):
+            d.value = v
+    else:
+        app.typed.value = answer
+    app.submit.click()
+
+
+def answer_all(app, right: int):
+    """Answer every question (the first `right` of them correctly, in the participant's own order) and submit."""
+    for i in range(app.run.total):
+        give(app, key_for(app) if i < right else wrong_for(app))
+        if app.run.next_unanswered() is not None and app.position == i:
+            app.next.click()
+    app.finish.click()
+    assert app.body.children == (app.results_box,)
+
+
+# ---------------------------------------------------------------- the passcode
+
+
+def test_a_locked_trainer_page_holds_no_data_widgets(trainer, store, plan, bank):
+    """Before the passcode: only the gate's widgets exist, so the browser has nothing else to read."""
+    SessionStore(store).create("Phiên bí mật của lớp A", "all", "test", [bank[0].id], None, False, False)
+    state = widget_states(trainer.widget)
+    assert "Phiên bí mật" not in state and "Tạo phiên" not in state
+    assert not hasattr(trainer, "title") and not hasattr(trainer, "history") and not hasattr(trainer, "ticker")
+    assert trainer.body.children == (trainer.gate_box,)
+
+
+def test_trainer_handlers_refuse_while_locked(trainer, store):
+    """A crafted message can call any handler; each checks the gate in the kernel first."""
+    for handler in (trainer.on_create, trainer.on_open_history, trainer.on_tick, trainer.on_refresh,
+                    trainer.on_close, trainer.on_download, trainer.on_back, trainer.on_hide_scores):
+        handler(None)
+        assert "Trang đang khóa" in trainer.gate_message.value, handler.__name__
+        assert trainer.error.value == ""  # refused, not crashed on a widget that does not exist
+    assert SessionStore(store).all() == []
+
+
+def test_a_wrong_passcode_keeps_the_page_locked(trainer):
+    unlock(trainer, "000000")
+    assert "Mã truy cập không đúng" in trainer.gate_message.value
+    assert not trainer.gate.unlocked and trainer.body.children == (trainer.gate_box,)
+    assert trainer.passcode.value == ""  # what was typed does not stay in the widget state
+
+
+def test_relocking_refuses_actions_of_an_unlocked_page(trainer, store):
+    unlock(trainer)
+    code = create(trainer)
+    trainer.gate.unlocked = False  # e.g. a future lock button: every handler checks again
+    trainer.close_session.click()
+    trainer.close_session.click()
+    assert SessionStore(store).get(code).is_open
+
+
+# ---------------------------------------------------------------- a whole round
+
+
+def test_a_round_from_creation_to_export(trainer, plan, bank, store):
+    unlock(trainer)
+    assert trainer.body.children == (trainer.home_box,)
+    code = create(trainer, n=5, mode="test", show_rank=True)
+    session = SessionStore(store).get(code)
+    assert len(session.question_ids) == 5 and session.mode == "test" and session.show_rank
+    assert not session.tie_break_time  # default: accuracy only
+    # The join code big, the join URL from the request, and its QR code.
+    assert f'<div class="join-code" aria-label="Mã phiên">{code}</div>' in trainer.join_text.value
+    url = f"http://192.168.1.20:8866/voila/render/4-tap-huan-tham-gia.ipynb?code={code}"
+    assert url in trainer.join_text.value
+    assert trainer.qr.value[:8] == b"\x89PNG\r\n\x1a\n" and trainer.qr.layout.display is None
+    assert "Đã tham gia: <b>0</b>" in trainer.counts.value
+
+    people = [join(plan, bank, store, code.lower(), name) for name in NAMES]
+    trainer.on_tick({"new": 1})  # the browser's ticker
+    assert "Đã tham gia: <b>3</b>" in trainer.counts.value and "Đã nộp bài: <b>0</b>" in trainer.counts.value
+    assert all(html.escape(n) in trainer.people.value for n in NAMES)
+
+    for app, right in zip(people, (5, 3, 1)):
+        answer_all(app, right)
+    trainer.on_tick({"new": 2})
+    assert "Đã nộp bài: <b>3</b>" in trainer.counts.value
+    assert trainer.histogram.value[:4] == b"\x89PNG" and trainer.histogram.layout.display is None
+    # Most missed: the question fewest answered right, with everything needed to discuss it.
+    board = trainer.most_missed.value
+    shares = {}
+    for app in people:
+        for pos, q in enumerate(app.run.questions):
+            r = app.run.responses[pos]
+            shares.setdefault(q.id, []).append(r.points >= r.max_points)
+    worst = min(session.question_ids, key=lambda q: sum(shares[q]))
+    q = next(x for x in bank if x.id == worst)
+    assert f"({100 * sum(shares[worst]) / 3:.0f}% trả lời đúng" in board
+    for text in (q.stem, q.correct_text, q.explanation, q.source):
+        assert html.escape(text) in board
+    assert trainer.per_question.value.count('class="bar') == 5
+
+    # Ranks: each participant sees their own, and in test mode no key while the session is open.
+    assert "Thứ hạng của bạn: <b>1</b>/3 người" in people[0].rank.value  # 5/5; the others are below 5
+    assert all("/3 người tham gia" in app.rank.value for app in people)
+    assert "Các câu cần xem lại" not in people[2].results.value
+
+    trainer.close_session.click()
+    assert SessionStore(store).get(code).is_open  # the first click asks to confirm
+    trainer.close_session.click()
+    assert not SessionStore(store).get(code).is_open and trainer.ticker.playing is False
+    analysis = trainer.analysis.value
+    for heading in ("Phân tích sau buổi tập huấn", "Độ phân biệt D", "r điểm-nhị phân", "Các phương án đã chọn",
+                    "Nhầm lẫn cơ quan trong phiên này", "Nhầm lẫn cơ quan qua tất cả các phiên tập huấn",
+                    "Cronbach"):
+        assert heading in analysis, heading
+
+    people[2].refresh_results.click()  # closed now: the mistakes and their keys are shown
+    assert "Các câu cần xem lại (4)" in people[2].results.value
+
+    trainer.download.click()
+    link = trainer.download_link.value
+    assert f'download="phien-{code}.xlsx"' in link
+    data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", link)[1])
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    assert len(sheets) >= 4 and {"Người tham gia", "Câu trả lời", "Thống kê câu hỏi"} <= set(sheets)
+    assert sorted(sheets["Người tham gia"]["Họ và tên"]) == sorted(NAMES)
+
+
+def test_a_closed_session_refuses_the_next_answer_with_a_message(trainer, plan, bank, store):
+    unlock(trainer)
+    code = create(trainer, mode="practice")
+    app = join(plan, bank, store, code, NAMES[0])
+    give(app, key_for(app))
+    trainer.close_session.click()
+    trainer.close_session.click()
+    app.next.click()
+    give(app, key_for(app))
+    assert "Phiên đã đóng" in app.notice.value
+    assert len(store.responses(app.run.attempt.id)) == 1
+    assert app.body.children == (app.results_box,)
+    # A new participant cannot join a closed session.
+    late = ParticipantApp(plan, bank, Store(store.url), code=code)
+    late.name.value, late.unit.value = "Người đến muộn", "quan_ba_dinh"
+    late.sign_in.click()
+    assert "Phiên đã đóng" in late.notice.value and late.run is None
+
+
+def test_the_quiz_page_cannot_resume_a_closed_sessions_attempt(trainer, plan, bank, store):
+    """The quiz page offers unfinished attempts; a workshop attempt keeps its session's rule there."""
+    from toolkit.ui.quiz import QuizApp
+
+    unlock(trainer)
+    code = create(trainer, mode="practice")
+    join(plan, bank, store, code, NAMES[1])
+    SessionStore(store).close(code)
+    quiz = QuizApp(plan, bank, Store(store.url))
+    quiz.name.value, quiz.unit.value = NAMES[1], "quan_ba_dinh"
+    quiz.sign_in.click()
+    quiz.resume_box.children[1].children[0].click()
+    give(quiz, key_for(quiz))
+    assert "Phiên đã đóng" in quiz.feedback.value
+    assert store.responses(quiz.run.attempt.id) == []
+
+
+def test_joining_again_resumes_and_a_wrong_code_is_explained(trainer, plan, bank, store):
+    unlock(trainer)
+    code = create(trainer)
+    first = join(plan, bank, store, code, NAMES[0])
+    give(first, key_for(first))
+    again = join(plan, bank, store, f" {code[:3]}-{code[3:]} ", "nguyen thi mai")  # typed loosely
+    assert again.run.attempt.id == first.run.attempt.id and again.run.answered_count == 1
+    bad = ParticipantApp(plan, bank, Store(store.url), code="ZZZZZZ")
+    bad.name.value, bad.unit.value = NAMES[1], "quan_ba_dinh"
+    bad.sign_in.click()
+    assert "Không có phiên nào với mã này" in bad.notice.value
+
+
+def test_a_participant_page_never_holds_other_participants(trainer, plan, bank, store):
+    unlock(trainer)
+    code = create(trainer, show_rank=True)
+    people = [join(plan, bank, store, code, name) for name in NAMES]
+    for app, right in zip(people, (2, 4, 3)):
+        answer_all(app, right)
+    for app, me in zip(people, NAMES):
+        app.refresh_results.click()
+        state = widget_states(app.widget)
+        assert me in state
+        for other in set(NAMES) - {me}:
+            assert other not in state and html.escape(other) not in state
+
+
+def test_rank_is_hidden_unless_the_session_allows_it(trainer, plan, bank, store):
+    unlock(trainer)
+    code = create(trainer, show_rank=False, mode="practice")
+    app = join(plan, bank, store, code, NAMES[0])
+    answer_all(app, 2)
+    assert "Thứ hạng" not in app.rank.value and app.refresh_results.layout.display == "none"
+    assert "Các câu cần xem lại" in app.results.value  # practice mode: feedback was shown already
+
+
+def test_previous_sessions_reopen_their_dashboard(trainer, plan, bank, store):
+    unlock(trainer)
+    first = create(trainer, title="Buổi sáng")
+    join(plan, bank, store, first, NAMES[0])
+    trainer.back.click()
+    create(trainer, title="Buổi chiều")
+    trainer.back.click()
+    labels = [label for label, _ in trainer.history.options]
+    assert len(labels) == 2 and "Buổi chiều" in labels[0] and "Buổi sáng" in labels[1]
+    trainer.history.value = first
+    trainer.open_history.click()
+    assert trainer.current == first and "Đã tham gia: <b>1</b>" in trainer.counts.value
+
+
+def test_unchanged_ticks_redraw_nothing(trainer, plan, bank, store, monkeypatch):
+    unlock(trainer)
+    code = create(trainer)
+    app = join(plan, bank, store, code, NAMES[0])
+    give(app, key_for(app))
+    trainer.on_tick({"new": 1})
+    drawn = []
+    monkeypatch.setattr("toolkit.ui.workshop.score_histogram", lambda *a: drawn.append(a) or b"\x89PNG")
+    monkeypatch.setattr("toolkit.ui.workshop.dashboard", lambda *a: pytest.fail("dashboard rebuilt"))
+    trainer.on_tick({"new": 2})
+    assert drawn == [] and trainer.error.value == ""
+
+
+def test_form_values_the_kernel_did_not_offer_are_refused(trainer, store):
+    """The browser picks among the options it was sent; the kernel still checks against its own list."""
+    unlock(trainer)
+    trainer.title.value = "Lớp thử"
+    trainer.count.options = (5, 10, 999)  # as if the page's list had been tampered with
+    trainer.count.value = 999
+    trainer.create.click()
+    assert "Lựa chọn không hợp lệ" in trainer.create_message.value and SessionStore(store).all() == []
+
+
+def test_a_failing_tick_shows_vietnamese_not_a_traceback(trainer, monkeypatch):
+    unlock(trainer)
+    create(trainer)
+    monkeypatch.setattr(trainer.sessions, "attempts", lambda code: 1 / 0)
+    trainer.on_tick({"new": 1})
+    assert "Không thể cập nhật bảng kết quả" in trainer.error.value
+    assert "ZeroDivisionError" not in widget_states(trainer.widget)
+
+
+@pytest.mark.parametrize("env,url,warned", [
+    ({"TOOLKIT_PUBLIC_URL": "http://10.1.2.3:8866/"}, "http://10.1.2.3:8866/voila/render/4-tap-huan-tham-gia.ipynb"
+                                                      "?code=ABC234", False),
+    (REQUEST, "http://192.168.1.20:8866/voila/render/4-tap-huan-tham-gia.ipynb?code=ABC234", False),
+    ({"VOILA_REQUEST_URL": "http://127.0.0.1:8866/voila/render/4-tap-huan-bao-cao-vien.ipynb?x=1"},
+     "http://127.0.0.1:8866/voila/render/4-tap-huan-tham-gia.ipynb?code=ABC234", True),
+    ({}, "4-tap-huan-tham-gia.ipynb?code=ABC234", True),
+])
+def test_join_url_prefers_the_public_address(env, url, warned):
+    got, warning = join_url("ABC234", env)
+    assert got == url and bool(warning) == warned
+
+
+def test_participant_code_comes_from_the_query_string(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUERY_STRING", "code=k7qm2x")
+    monkeypatch.setenv("TOOLKIT_DATABASE_URL", f"sqlite:///{tmp_path / 'q.sqlite3'}")
+    assert ParticipantApp.from_environment().code.value == "K7QM2X"
+
+
+def test_trainer_page_builds_without_a_passcode_or_request(monkeypatch, tmp_path):
+    monkeypatch.delenv("TOOLKIT_PASSCODE")
+    monkeypatch.setenv("TOOLKIT_DATABASE_URL", f"sqlite:///{tmp_path / 'q.sqlite3'}")
+    app = TrainerApp.from_environment()
+    assert isinstance(app.gate, PasscodeGate) and not app.gate.unlocked

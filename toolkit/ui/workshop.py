@@ -1,0 +1,767 @@
+"""Workshop pages: the trainer's page (passcode, sessions, live dashboard) and the participant's page.
+
+The trainer's page holds nothing but a passcode field until `PasscodeGate.check` accepts the
+passcode in the kernel; every other widget is built after that, and every handler checks the gate
+again (VOILA.md: the browser can click any widget it knows, disabled or not).
+
+The dashboard refreshes itself without threads: a hidden `Play` widget ticks in the browser every
+3 s and each tick is a widget message the kernel answers on its main thread, like a click. Kernel
+threads could not safely send widget updates, and a browser ticker stops by itself when the page
+closes. Each tick reads one aggregate query and redraws only when something changed.
+
+The participant's page is the quiz page's own answer, feedback and results screens (`QuizApp`),
+entered through a join code instead of a topic. Nothing about other participants is ever put in
+its widgets: a participant sees their own answers and, if the session allows it, their own rank.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import ipaddress
+import os
+from typing import Mapping
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import ipywidgets as widgets
+
+from toolkit.access import PasscodeGate
+from toolkit.attempt import MODES, QuizRuleError, Summary
+from toolkit.plan import Plan, load_plan
+from toolkit.quiz import question_bank
+from toolkit.store import JOIN_ALPHABET, InputError, SessionRecord, SessionStore, Store
+from toolkit.ui.common import download_link, error_box, esc, guarded, page_style
+from toolkit.ui.pages import WORKSHOP_JOIN_NOTEBOOK
+from toolkit.ui.quiz import COUNTS, LIMITS, VIETNAM, QuizApp, _query, _stacked, topic_options
+from toolkit.ui.quiz import ROOT_CLASS as QUIZ_CLASS  # the participant page is the quiz page's look
+from toolkit.workshop import dashboard, join_session, session_workbook, standings
+
+TRAINER_CLASS = "pbgdpl-trainer"
+TICK_MS = 3000
+LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+FLAG_HTML = '<span class="flag">⚑ xem lại</span>'
+
+
+def _alert(text: str) -> str:
+    return f'<div class="pbgdpl-alert" role="alert">{esc(text)}</div>'
+
+
+def _pct(x) -> str:
+    return "—" if x is None or x != x else f"{100 * x:.0f}%"
+
+
+def _num(x, digits: int = 2) -> str:
+    return "—" if x is None or x != x else f"{x:.{digits}f}".replace(".", ",")  # Vietnamese decimal comma
+
+
+# ---------------------------------------------------------------- join URL and QR code
+
+
+def _is_loopback(host: str) -> bool:
+    host = (host or "").strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def join_url(code: str, env: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+    """The participant page's address with `?code=`, and a Vietnamese warning if phones cannot open it.
+
+    In order: TOOLKIT_PUBLIC_URL (set by `toolkit serve --lan`, or by whoever runs a proxy in front),
+    the address the trainer's own page was requested at (Voila gives the kernel VOILA_REQUEST_URL),
+    else the path relative to the trainer's page.
+
+    >>> join_url("ABC234", {"TOOLKIT_PUBLIC_URL": "http://192.168.1.20:8866"})[0]
+    'http://192.168.1.20:8866/voila/render/4-tap-huan-tham-gia.ipynb?code=ABC234'
+    """
+    env = os.environ if env is None else env
+    query = f"code={quote(code)}"
+    public = (env.get("TOOLKIT_PUBLIC_URL") or "").strip()
+    if public:
+        return f"{public.rstrip('/')}/voila/render/{WORKSHOP_JOIN_NOTEBOOK}?{query}", None
+    request = (env.get("VOILA_REQUEST_URL") or "").strip()
+    if request.startswith(("http://", "https://")):
+        parts = urlsplit(request)
+        folder = parts.path.rsplit("/", 1)[0]
+        url = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{WORKSHOP_JOIN_NOTEBOOK}", query, ""))
+        if _is_loopback(parts.hostname or ""):
+            return url, ("Địa chỉ này chỉ mở được trên chính máy này. Để học viên mở bằng điện thoại, hãy chạy "
+                         "«toolkit serve --lan» và mở trang này bằng địa chỉ LAN mà lệnh in ra.")
+        return url, None
+    return f"{WORKSHOP_JOIN_NOTEBOOK}?{query}", "Không xác định được địa chỉ máy chủ; học viên nhập mã phiên."
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of `text` as PNG, 10 px per module: sharp when a projector scales it up."""
+    import qrcode
+    from qrcode.image.pil import PilImage
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
+    qr.add_data(text)
+    qr.make(fit=True)
+    buf = io.BytesIO()
+    qr.make_image(image_factory=PilImage).save(buf)
+    return buf.getvalue()
+
+
+def score_histogram(scores: list[float], total: int) -> bytes:
+    """How many participants got each score (0..total), as PNG; matplotlib's object API, no pyplot state."""
+    from matplotlib.figure import Figure
+
+    from toolkit.report import figure_png
+
+    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    ax = fig.subplots()
+    counts = [0] * (total + 1)
+    for s in scores:
+        counts[min(total, max(0, int(round(s))))] += 1
+    ax.bar(range(total + 1), counts, color="#2563eb", width=0.8)
+    ax.set_xticks(range(total + 1))
+    ax.set_xlabel(f"Điểm (tối đa {total}; điểm lẻ làm tròn)")
+    ax.set_ylabel("Số người")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(0, max(1, max(counts)) * 1.15)
+    for x, c in enumerate(counts):
+        if c:
+            ax.text(x, c, str(c), ha="center", va="bottom", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    return figure_png(fig, dpi=100)
+
+
+# ---------------------------------------------------------------- trainer page
+
+TRAINER_CSS = page_style(TRAINER_CLASS) + f"""<style>
+.{TRAINER_CLASS} {{ max-width: 1500px; }}
+.{TRAINER_CLASS} .gate {{ max-width: 420px; }}
+.{TRAINER_CLASS} .form {{ max-width: 640px; }}
+.{TRAINER_CLASS} .join-code {{ font-family: 'DejaVu Sans Mono', monospace; font-size: clamp(3.2em, 6vw, 8em); font-weight: 800;
+  letter-spacing: 0.14em; color: #1e3a8a; line-height: 1.1; margin: 0.1em 0 0.2em; }}
+.{TRAINER_CLASS} .join-url {{ font-family: 'DejaVu Sans Mono', monospace; font-size: 1.05em; word-break: break-all; }}
+.{TRAINER_CLASS} .join-row {{ flex-wrap: wrap; gap: 1.5em; align-items: center; }}
+.{TRAINER_CLASS} .join-text {{ flex: 1 1 380px; min-width: 0; }}
+.{TRAINER_CLASS} .qr {{ width: clamp(220px, 45vh, 560px); height: auto; image-rendering: pixelated; }}
+.{TRAINER_CLASS} .counts {{ font-size: 1.5em; margin: 0.3em 0; }}
+.{TRAINER_CLASS} .counts b {{ font-size: 1.3em; color: #1e3a8a; }}
+.{TRAINER_CLASS} .live-row {{ flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }}
+.{TRAINER_CLASS} .live-row > * {{ flex: 1 1 420px; min-width: 0; }}
+.{TRAINER_CLASS} .histogram {{ width: 100%; max-width: 640px; height: auto; }}
+.{TRAINER_CLASS} table.grid {{ border-collapse: collapse; width: 100%; margin: 0.4em 0; font-size: 0.95em; }}
+.{TRAINER_CLASS} table.grid th, .{TRAINER_CLASS} table.grid td {{ border-bottom: 1px solid #e5e7eb;
+  padding: 0.3em 0.45em; text-align: left; vertical-align: top; }}
+.{TRAINER_CLASS} table.grid td.n {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+.{TRAINER_CLASS} .bar {{ background: #e5e7eb; border-radius: 4px; height: 1.1em; min-width: 90px; position: relative; }}
+.{TRAINER_CLASS} .bar > span {{ display: block; height: 100%; border-radius: 4px; background: #16a34a; }}
+.{TRAINER_CLASS} .bar.low > span {{ background: #dc2626; }}
+.{TRAINER_CLASS} .bar.mid > span {{ background: #d97706; }}
+.{TRAINER_CLASS} .missed {{ border: 2px solid #fca5a5; background: #fff7f7; border-radius: 10px;
+  padding: 0.7em 1em; }}
+.{TRAINER_CLASS} .missed .stem {{ font-size: 1.2em; font-weight: 700; }}
+.{TRAINER_CLASS} blockquote {{ margin: 0.3em 0; padding: 0.3em 0.7em; border-left: 3px solid #93c5fd;
+  background: #f8fafc; font-family: Georgia, 'Times New Roman', serif; }}
+.{TRAINER_CLASS} .chips {{ display: flex; flex-wrap: wrap; gap: 0.35em; }}
+.{TRAINER_CLASS} .chip {{ border: 1px solid #cbd5e1; border-radius: 999px; padding: 0.1em 0.7em; background: #f8fafc; }}
+.{TRAINER_CLASS} .chip.done {{ background: #ecfdf5; border-color: #6ee7b7; }}
+.{TRAINER_CLASS} .status-open {{ color: #15803d; font-weight: 700; }}
+.{TRAINER_CLASS} .status-closed {{ color: #991b1b; font-weight: 700; }}
+.{TRAINER_CLASS} .flag {{ color: #b91c1c; font-weight: 700; }}
+.{TRAINER_CLASS} table.confusion td.hit {{ background: #dcfce7; }}
+.{TRAINER_CLASS} table.confusion td.miss {{ background: #fee2e2; font-weight: 700; }}
+.{TRAINER_CLASS} .scroll-x {{ overflow-x: auto; max-width: 100%; }}
+.{TRAINER_CLASS} .toolbar {{ flex-wrap: wrap; gap: 0.4em; }}
+.{TRAINER_CLASS} table.grid.options {{ width: auto; min-width: min(100%, 520px); }}
+.{TRAINER_CLASS} .toolbar .widget-button {{ width: auto; padding: 0 1em; }}
+</style>"""
+
+
+def trainer_only(method):
+    """Refuse a trainer action while the page is locked: the browser can fire any callback it knows."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if not self.gate.unlocked:
+            self.gate_message.value = _alert("Trang đang khóa: nhập đúng mã truy cập trước.")
+            return None
+        return method(self, *args, **kwargs)
+    return wrapper
+
+
+class TrainerApp:
+    """Passcode → create or reopen a session → join code, QR, live dashboard → close → item analysis."""
+
+    def __init__(self, plan: Plan, questions, store: Store, gate: PasscodeGate | None = None,
+                 env: Mapping[str, str] | None = None, bank_problems=()):
+        self.plan, self.store = plan, store
+        self.all_questions = tuple(questions)
+        self.questions = {q.id: q for q in self.all_questions}
+        self.sessions = SessionStore(store)
+        self.gate = gate or PasscodeGate()
+        self.env = os.environ if env is None else env
+        self.bank_problems = bank_problems
+        self.current: str | None = None  # the session on screen
+        self.confirming_close = False
+        self._seen = None  # what the dashboard last showed, to skip unchanged ticks
+        self._scores_seen = None  # the histogram is redrawn only when scores change
+
+        # Before unlocking: these widgets and nothing else (VOILA.md: every synced trait reaches the browser).
+        self.error = error_box()
+        self.passcode = _stacked(widgets.Password(description="Mã truy cập",
+                                                  placeholder="Mã do máy chủ in ra khi khởi động",
+                                                  layout=widgets.Layout(width="100%")))
+        self.unlock = widgets.Button(description="Mở trang", button_style="primary", icon="unlock")
+        self.unlock.on_click(self.on_unlock)
+        self.gate_message = widgets.HTML("")
+        self.gate_box = widgets.VBox([
+            widgets.HTML("<p>Trang dành cho báo cáo viên. Nhập mã truy cập (do người quản trị máy chủ cung cấp; "
+                         "lệnh <code>toolkit serve</code> in ra khi khởi động) để mở phiên và xem kết quả.</p>"),
+            self.passcode, self.unlock, self.gate_message]).add_class("gate")
+        self.body = widgets.VBox([self.gate_box])
+        self.widget = widgets.VBox([widgets.HTML(TRAINER_CSS), self.error, self.body]).add_class(TRAINER_CLASS)
+
+    @classmethod
+    def from_environment(cls) -> "TrainerApp":
+        plan = load_plan()
+        questions, problems = question_bank(plan)
+        return cls(plan, questions, Store(), bank_problems=problems)
+
+    def _show(self, box: widgets.Widget) -> None:
+        self.body.children = [box]
+
+    # ---------------------------------------------------------------- passcode
+    @guarded("kiểm tra mã truy cập")
+    def on_unlock(self, _=None) -> None:
+        if self.gate.unlocked:
+            return
+        typed, self.passcode.value = self.passcode.value, ""  # the typed code does not stay in widget state
+        ok, message = self.gate.check(typed)
+        if not ok:
+            self.gate_message.value = _alert(message)
+            return
+        self.gate_message.value = ""
+        self._build()
+        self._show_home()
+
+    # ---------------------------------------------------------------- building (only once unlocked)
+    def _build(self) -> None:
+        full = widgets.Layout(width="100%")
+        self.title = _stacked(widgets.Text(description="Tên buổi tập huấn", layout=full,
+                                           placeholder="VD: Tập huấn PBGDPL phường Ba Đình, 15/3"))
+        self.topic = _stacked(widgets.Dropdown(description="Chủ đề",
+                                               options=topic_options(self.plan, self.all_questions), value="all",
+                                               layout=full))
+        self.count = _stacked(widgets.Dropdown(description="Số câu hỏi", options=COUNTS, value=10, layout=full))
+        self.mode = widgets.ToggleButtons(options=[(v, k) for k, v in MODES.items()], value="test",
+                                          style={"button_width": "auto"})
+        self.limit = _stacked(widgets.Dropdown(description="Thời gian làm bài", options=[(b, a) for a, b in LIMITS],
+                                               value=0, layout=full))
+        self.show_rank = widgets.Checkbox(description="Học viên xem được thứ hạng của mình khi nộp bài",
+                                          value=False, indent=False, layout=full)
+        self.tie_break = widgets.Checkbox(description="Bằng điểm thì ai làm nhanh hơn xếp trên (mặc định: chỉ tính "
+                                                      "số câu đúng, bằng điểm thì đồng hạng)",
+                                          value=False, indent=False, layout=full)
+        self.create = widgets.Button(description="Tạo phiên", button_style="primary", icon="plus")
+        self.create.on_click(self.on_create)
+        self.create_message = widgets.HTML("")
+        self.history = _stacked(widgets.Dropdown(description="Các phiên đã tạo", options=[], layout=full))
+        self.open_history = widgets.Button(description="Mở bảng kết quả", icon="chart-bar")
+        self.open_history.on_click(self.on_open_history)
+        notice = (_alert("Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: "
+                         + "; ".join(str(p) for p in self.bank_problems)) if self.bank_problems else "")
+        self.home_box = widgets.VBox([
+            widgets.HTML(notice + "<h3>Tạo phiên mới</h3><p class=\"muted\">Mọi học viên trong phiên làm cùng các câu "
+                         "hỏi, mỗi người một thứ tự. Điểm tính theo số câu đúng.</p>"),
+            self.title, self.topic, self.count, widgets.HTML("<b>Chế độ</b>"), self.mode, self.limit,
+            self.show_rank, self.tie_break, self.create, self.create_message,
+            widgets.HTML("<h3>Các phiên đã tạo</h3>"), self.history, self.open_history,
+        ]).add_class("form")
+
+        # the session on screen
+        self.session_head = widgets.HTML("")
+        self.refresh = widgets.Button(description="Cập nhật ngay", icon="sync")
+        self.refresh.on_click(self.on_refresh)
+        self.close_session = widgets.Button(description="Đóng phiên", button_style="danger", icon="lock")
+        self.close_session.on_click(self.on_close)
+        self.download = widgets.Button(description="Tải kết quả (Excel)", icon="download")
+        self.download.on_click(self.on_download)
+        self.back = widgets.Button(description="Về danh sách phiên", icon="arrow-left")
+        self.back.on_click(self.on_back)
+        self.hide_scores = widgets.Checkbox(description="Ẩn điểm từng người (khi chiếu lên màn hình)", value=False,
+                                            indent=False, layout=widgets.Layout(width="auto"))
+        self.hide_scores.observe(self.on_hide_scores, "value")
+        self.download_link = widgets.HTML("")
+        self.join_text = widgets.HTML("").add_class("join-text")
+        # Hidden until drawn: an empty Image shows as a broken-image icon.
+        self.qr = widgets.Image(format="png", layout=widgets.Layout(display="none")).add_class("qr")
+        self.join_row = widgets.HBox([self.join_text, self.qr]).add_class("join-row")
+        self.counts = widgets.HTML("")
+        self.histogram = widgets.Image(format="png", layout=widgets.Layout(display="none")).add_class("histogram")
+        self.people = widgets.HTML("")
+        self.live_row = widgets.HBox([widgets.VBox([widgets.HTML("<h3>Phân bố điểm</h3>"), self.histogram]),
+                                      widgets.VBox([self.people, self.hide_scores])]).add_class("live-row")
+        self.per_question = widgets.HTML("")
+        self.most_missed = widgets.HTML("")
+        self.analysis = widgets.HTML("")
+        self.updated = widgets.HTML("")
+        self.session_box = widgets.VBox([
+            self.session_head,
+            widgets.HBox([self.refresh, self.close_session, self.download, self.back]).add_class("toolbar"),
+            self.download_link, self.join_row, self.counts, self.live_row, self.most_missed,
+            self.per_question, self.analysis, self.updated])
+
+        # The ticker: its view must exist before `playing` turns true (the browser starts the timer on
+        # that change), so it is displayed, hidden, from now on.
+        self.ticker = widgets.Play(value=0, min=0, max=10**9, step=1, interval=TICK_MS, repeat=True,
+                                   show_repeat=False, playing=False, layout=widgets.Layout(display="none"))
+        self.ticker.observe(self.on_tick, "value")
+        self.widget.children = [*self.widget.children, self.ticker]
+        self._fill_history()
+
+    def _fill_history(self) -> None:
+        sessions = self.sessions.all()
+        self.history.options = [(self._session_label(s), s.code) for s in sessions]
+        self.history.value = sessions[0].code if sessions else None
+        self.open_history.disabled = not sessions
+
+    @staticmethod
+    def _session_label(s: SessionRecord) -> str:
+        state = "đang mở" if s.is_open else "đã đóng"
+        return f"{s.created_at.astimezone(VIETNAM):%d/%m/%Y %H:%M} · {s.code} · {s.title} ({state})"
+
+    def _show_home(self) -> None:
+        self.current = None
+        self.ticker.playing = False
+        self._fill_history()
+        self._show(self.home_box)
+
+    # ---------------------------------------------------------------- creating and opening
+    @guarded("tạo phiên")
+    @trainer_only
+    def on_create(self, _=None) -> None:
+        # Widget values come from the browser: check them against what the page offers.
+        topics = dict(self.topic.options)
+        if self.topic.value not in topics.values() or self.count.value not in COUNTS \
+                or self.mode.value not in MODES or self.limit.value not in dict(LIMITS):
+            self.create_message.value = _alert("Lựa chọn không hợp lệ; hãy chọn lại.")
+            return
+        try:
+            session = self._create_session()
+        except (InputError, QuizRuleError) as exc:
+            self.create_message.value = _alert(str(exc))
+            return
+        self.create_message.value = ""
+        self.title.value = ""
+        self._open(session.code)
+
+    def _create_session(self) -> SessionRecord:
+        from toolkit.workshop import create_session
+
+        return create_session(self.store, self.plan, self.all_questions, title=self.title.value,
+                              topic=self.topic.value, n=self.count.value, mode=self.mode.value,
+                              time_limit_s=(self.limit.value or 0) * 60 or None,
+                              show_rank=bool(self.show_rank.value), tie_break_time=bool(self.tie_break.value))
+
+    @guarded("mở phiên")
+    @trainer_only
+    def on_open_history(self, _=None) -> None:
+        if self.history.value:
+            self._open(self.history.value)
+
+    @guarded("quay lại danh sách phiên")
+    @trainer_only
+    def on_back(self, _=None) -> None:
+        self._show_home()
+
+    def _open(self, code: str) -> None:
+        session = self.sessions.get(code)
+        if session is None:
+            self.create_message.value = _alert("Không còn phiên này.")
+            return
+        self.current, self.confirming_close = session.code, False
+        self._seen = self._scores_seen = None
+        self.download_link.value = ""
+        self.analysis.value = ""
+        url, warning = join_url(session.code, self.env)
+        absolute = url.startswith(("http://", "https://"))
+        self.join_text.value = (
+            '<div class="muted">Mã tham gia phiên</div>'
+            f'<div class="join-code" aria-label="Mã phiên">{esc(session.code)}</div>'
+            f'<div>Học viên quét mã QR, hoặc mở trang <b>«Tham gia phiên tập huấn»</b> và nhập mã trên. Địa chỉ:</div>'
+            f'<div class="join-url">{esc(url)}</div>' + (f'<div class="muted">{esc(warning)}</div>' if warning else ""))
+        if absolute:
+            self.qr.value = qr_png(url)
+            self.qr.layout.display = None
+        else:
+            self.qr.layout.display = "none"
+        self._show(self.session_box)
+        self._refresh(force=True)
+
+    # ---------------------------------------------------------------- live dashboard
+    @guarded("cập nhật bảng kết quả")
+    @trainer_only
+    def on_tick(self, _=None) -> None:
+        if self.current is not None:
+            self._refresh()
+
+    @guarded("cập nhật bảng kết quả")
+    @trainer_only
+    def on_refresh(self, _=None) -> None:
+        if self.current is not None:
+            self._refresh(force=True)
+
+    @guarded("đổi cách hiển thị")
+    @trainer_only
+    def on_hide_scores(self, _=None) -> None:
+        if self.current is not None:
+            self._refresh(force=True)
+
+    def _refresh(self, force: bool = False) -> None:
+        code = self.current
+        session = self.sessions.get(code)
+        attempts = self.sessions.attempts(code)
+        # One aggregate query tells whether anything changed; the rest runs only if it did.
+        seen = (session.status, tuple((a["id"], a["answered"], float(a["points"] or 0), a["finished_at"] is not None)
+                                      for a in attempts))
+        now_text = f"{_now_vn():%H:%M:%S}"
+        if not force and seen == self._seen:
+            return
+        self._seen = seen
+        data = dashboard(self.store, self.plan, self.questions, code)
+        state = ('<span class="status-open">đang mở</span>' if session.is_open
+                 else f'<span class="status-closed">đã đóng lúc {session.closed_at.astimezone(VIETNAM):%H:%M}</span>')
+        self.session_head.value = (f"<h2>{esc(session.title)}</h2><p>Phiên {esc(session.code)} · {state} · "
+                                   f"{data['total']} câu · {esc(MODES[session.mode])}"
+                                   + (f" · {session.time_limit_s // 60} phút" if session.time_limit_s else "")
+                                   + " · " + ("bằng điểm thì xét thời gian" if session.tie_break_time
+                                              else "chỉ tính số câu đúng")
+                                   + "</p>")
+        self.close_session.layout.display = None if session.is_open else "none"
+        self.join_row.layout.display = None if session.is_open else "none"
+        self.counts.value = (f'<div class="counts">Đã tham gia: <b>{data["joined"]}</b> · Đã nộp bài: '
+                             f'<b>{data["finished"]}</b> · Đang làm: <b>{data["joined"] - data["finished"]}</b></div>')
+        scores = sorted(data["scores"])
+        if scores != self._scores_seen:
+            self._scores_seen = scores
+            if scores:
+                self.histogram.value = score_histogram(scores, data["total"])
+                self.histogram.layout.display = None
+            else:
+                self.histogram.layout.display = "none"
+        self.people.value = self._people_html(data)
+        self.per_question.value = self._per_question_html(data)
+        self.most_missed.value = self._most_missed_html(data)
+        if session.is_open:
+            self.analysis.value = ""
+        elif not self.analysis.value:
+            self.analysis.value = self._analysis_html(code)
+        self.ticker.playing = session.is_open
+        self.updated.value = (f'<p class="muted">Cập nhật lúc {now_text}'
+                              + (f"; tự động mỗi {TICK_MS // 1000} giây." if session.is_open else ".") + "</p>")
+
+    def _people_html(self, data: dict) -> str:
+        rows = data["standings"]
+        if not rows:
+            return "<h3>Người tham gia</h3><p class=\"muted\">Chưa có ai tham gia.</p>"
+        total = data["total"]
+        if self.hide_scores.value:
+            chips = "".join(f'<span class="chip{" done" if s.finished else ""}">{esc(s.name)}</span>' for s in rows)
+            return f'<h3>Người tham gia ({len(rows)})</h3><div class="chips">{chips}</div>'
+        body = "".join(
+            f"<tr><td class=\"n\">{s.rank}</td><td>{esc(s.name)}</td><td>{esc(self._unit_name(s.unit_key))}</td>"
+            f'<td class="n">{s.answered}/{total}</td><td class="n">{s.points:g}</td>'
+            f"<td>{'đã nộp' if s.finished else 'đang làm'}</td></tr>" for s in rows)
+        return (f"<h3>Người tham gia ({len(rows)})</h3><div class=\"scroll-x\"><table class=\"grid people\">"
+                "<tr><th>Hạng</th><th>Họ và tên</th><th>Đơn vị</th><th>Đã trả lời</th><th>Điểm</th>"
+                f"<th>Trạng thái</th></tr>{body}</table></div>")
+
+    def _unit_name(self, key: str) -> str:
+        unit = self.plan.units.get(key)
+        return unit.name if unit else "Đơn vị khác"
+
+    @staticmethod
+    def _bar(share) -> str:
+        if share is None:
+            return '<span class="muted">chưa có ai trả lời</span>'
+        level = "low" if share < 0.5 else "mid" if share < 0.75 else ""
+        return (f'<div class="bar {level}" title="{_pct(share)}"><span style="width:{100 * share:.0f}%"></span></div>'
+                f"{_pct(share)}")
+
+    def _per_question_html(self, data: dict) -> str:
+        rows = "".join(
+            f"<tr><td class=\"n\">{q['number']}</td><td>{esc(_short(q['stem'], 140))}</td>"
+            f"<td class=\"n\">{q['answered']}</td><td>{self._bar(q['share_correct'])}</td></tr>"
+            for q in data["per_question"])
+        return ("<h3>Tỉ lệ trả lời đúng từng câu</h3><div class=\"scroll-x\"><table class=\"grid per-question\">"
+                "<tr><th>Câu</th><th>Nội dung</th><th>Đã trả lời</th><th style=\"min-width:160px\">Đúng</th></tr>"
+                f"{rows}</table></div>")
+
+    def _most_missed_html(self, data: dict) -> str:
+        m = data["most_missed"]
+        if not m:
+            return ""
+        return (f'<div class="missed"><h3>Câu nhiều người sai nhất: câu {m["number"]} '
+                f"({_pct(m['share_correct'])} trả lời đúng, {m['answered']} người đã trả lời)</h3>"
+                f'<div class="stem">{esc(m["stem"])}</div>'
+                f"<p><b>Đáp án đúng:</b> {esc(m['correct'])}</p>"
+                f"<p><b>Giải thích:</b> {esc(m['explanation'])}</p>"
+                f"<p><b>Nguyên văn Kế hoạch:</b></p><blockquote>{esc(m['source'])}</blockquote></div>")
+
+    # ---------------------------------------------------------------- after the round
+    def _analysis_html(self, code: str) -> str:
+        import pandas as pd
+
+        from toolkit import analytics
+        from toolkit.workshop import responses_frame
+
+        frame = responses_frame(self.store, code)
+        if frame.empty:
+            return "<h3>Phân tích câu hỏi</h3><p class=\"muted\">Phiên không có câu trả lời nào.</p>"
+        stats = analytics.session_statistics(frame)
+        items = analytics.item_statistics(frame)
+        order = {qid: i for i, qid in enumerate(self.sessions.get(code).question_ids, start=1)}
+        item_rows = "".join(
+            f"<tr><td class=\"n\">{order.get(qid, '')}</td><td>{esc(_short(self.questions[qid].stem, 120))}</td>"
+            f"<td class=\"n\">{int(r['n'])}</td><td class=\"n\">{_pct(r['facility'])}</td>"
+            f"<td class=\"n\">{_num(r['discrimination'])}</td><td class=\"n\">{_num(r['point_biserial'])}</td>"
+            f"<td>{FLAG_HTML if r['flag'] else ''}</td></tr>"
+            for qid, r in sorted(items.iterrows(), key=lambda x: order.get(x[0], 0)))
+        distractors = analytics.distractor_table(frame, self.questions)
+        dist_html = []
+        for qid in sorted(distractors["question_id"].unique(), key=lambda q: order.get(q, 0)):
+            if self.questions[qid].type == "matching":
+                continue  # every option is chosen once per person: the confusion matrix below says more
+            rows = distractors[distractors["question_id"] == qid].sort_values("count", ascending=False)
+            opts = "".join(f"<tr><td>{'✔ ' if k else ''}{esc(_short(t, 110))}</td><td class=\"n\">{int(c)}</td>"
+                           f"<td class=\"n\">{_pct(s)}</td></tr>"
+                           for t, c, s, k in zip(rows["text"], rows["count"], rows["share"], rows["is_key"]))
+            dist_html.append(f"<p><b>Câu {order.get(qid, '')}.</b> {esc(_short(self.questions[qid].stem, 160))}</p>"
+                             f'<table class="grid options"><tr><th>Phương án</th><th>Số lần chọn</th><th>Tỉ lệ</th></tr>'
+                             f"{opts}</table>")
+        here = analytics.agency_confusion(frame, self.questions, self.plan)
+        everywhere = self._all_sessions_confusion(pd)
+        alpha = stats["alpha"]
+        return (
+            "<h3>Phân tích sau buổi tập huấn</h3>"
+            f"<p>{stats['participants']} người, {stats['items']} câu · Điểm trung bình: <b>{_pct(stats['mean'])}</b> · "
+            f"Trung vị: <b>{_pct(stats['median'])}</b> · Hệ số tin cậy Cronbach's alpha: <b>{_num(alpha)}</b></p>"
+            '<p class="muted">Độ khó = tỉ lệ trả lời đúng; độ phân biệt D = tỉ lệ đúng của 27% người điểm cao nhất trừ '
+            "27% thấp nhất; r = tương quan giữa câu và tổng điểm các câu còn lại. Câu có D hoặc r dưới 0,10 được "
+            "đánh dấu để xem lại cách hỏi.</p>"
+            '<div class="scroll-x"><table class="grid items"><tr><th>Câu</th><th>Nội dung</th><th>Số người</th>'
+            "<th>Độ khó (tỉ lệ đúng)</th><th>Độ phân biệt D</th><th>r điểm-nhị phân</th><th></th></tr>"
+            f"{item_rows}</table></div>"
+            "<h3>Các phương án đã chọn</h3>" + "".join(dist_html)
+            + "<h3>Nhầm lẫn cơ quan trong phiên này</h3>" + _confusion_html(here)
+            + "<h3>Nhầm lẫn cơ quan qua tất cả các phiên tập huấn</h3>" + _confusion_html(everywhere))
+
+    def _all_sessions_confusion(self, pd):
+        from toolkit import analytics
+
+        rows = [r for r in self.store.results() if r.get("session_code")]
+        if not rows:
+            return pd.DataFrame()
+        frame = pd.DataFrame(rows).rename(columns={"attempt_id": "participant"})
+        return analytics.agency_confusion(frame, self.questions, self.plan)
+
+    # ---------------------------------------------------------------- closing and downloading
+    @guarded("đóng phiên")
+    @trainer_only
+    def on_close(self, _=None) -> None:
+        if self.current is None:
+            return
+        if not self.confirming_close:
+            self.confirming_close = True
+            self.close_session.description = "Bấm lần nữa để đóng phiên"
+            return
+        self.sessions.close(self.current)
+        self.confirming_close = False
+        self.close_session.description = "Đóng phiên"
+        self._refresh(force=True)
+
+    @guarded("tạo tệp Excel")
+    @trainer_only
+    def on_download(self, _=None) -> None:
+        if self.current is None:
+            return
+        data = session_workbook(self.store, self.plan, self.questions, self.current)
+        self.download_link.value = download_link(data, f"phien-{self.current}.xlsx", "xlsx",
+                                                 f"Lưu tệp Excel kết quả phiên {self.current}")
+
+
+def _now_vn():
+    from toolkit.store import now
+
+    return now().astimezone(VIETNAM)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _confusion_html(matrix) -> str:
+    """The agency-confusion matrix as a table (right answers on the diagonal) and its largest mistakes."""
+    from toolkit.analytics import top_confusions
+
+    if matrix is None or matrix.empty:
+        return '<p class="muted">Chưa có câu hỏi nào về cơ quan chủ trì được trả lời.</p>'
+    head = "".join(f"<th>{esc(c)}</th>" for c in matrix.columns)
+    body = "".join(
+        f"<tr><th>{esc(r)}</th>" + "".join(
+            f'<td class="n {"hit" if r == c and v else "miss" if v else ""}">{int(v) if v else ""}</td>'
+            for c, v in zip(matrix.columns, matrix.loc[r])) + "</tr>"
+        for r in matrix.index)
+    top = top_confusions(matrix, 5)
+    worst = ("<p>Nhầm nhiều nhất: " + "; ".join(f"{esc(a)} → {esc(b)} ({n} lần)" for a, b, n in top) + "</p>") if top \
+        else "<p>Không có nhầm lẫn nào.</p>"
+    return (f'{worst}<div class="scroll-x"><table class="grid confusion"><tr><th>Đáp án đúng ↓ / Đã chọn →</th>'
+            f"{head}</tr>{body}</table></div>")
+
+
+# ---------------------------------------------------------------- participant page
+
+JOIN_TEXT = {
+    "vi": {"code": "Mã phiên", "join": "Tham gia", "refresh": "Cập nhật kết quả"},
+    "en": {"code": "Session code", "join": "Join", "refresh": "Update results"},
+}
+
+
+def clean_code(text: str) -> str:
+    """A join code as typed on a phone: upper case, letters and digits of the join alphabet only."""
+    return "".join(ch for ch in (text or "").upper() if ch in JOIN_ALPHABET)[:12]
+
+
+PARTICIPANT_CSS = f"""<style>
+.{QUIZ_CLASS} .rank {{ font-size: 1.2em; background: #eff6ff; border: 1px solid #93c5fd; border-radius: 8px;
+  padding: 0.5em 0.8em; margin: 0.6em 0 0; }}
+.{QUIZ_CLASS} .rank b {{ font-size: 1.4em; color: #1e3a8a; }}
+</style>"""
+
+
+class ParticipantApp(QuizApp):
+    """Code → name and unit → the session's questions on the quiz page's own screens → own result."""
+
+    def __init__(self, plan: Plan, questions, store: Store, bank_problems=(), lang: str = "vi", code: str = ""):
+        super().__init__(plan, questions, store, bank_problems, lang)
+        self.sessions = SessionStore(store)
+        self.session: SessionRecord | None = None
+        t = JOIN_TEXT[lang]
+        self.code = _stacked(widgets.Text(description=t["code"], value=clean_code(code), placeholder="VD: K7QM2X",
+                                          layout=widgets.Layout(width="100%")))
+        self.sign_in.description, self.sign_in.icon = t["join"], "sign-in-alt"
+        self.sign_in_box.children = [
+            widgets.HTML("<p>Nhập mã phiên trên màn hình của báo cáo viên (mở trang bằng mã QR thì mã đã được điền "
+                         "sẵn), rồi họ tên và đơn vị của bạn.</p>"),
+            self.code, self.name, self.unit, self.sign_in]
+        self.session_head = widgets.HTML("")
+        self.rank = widgets.HTML("")  # above the score's details: the moment a participant looks for
+        self.pending = widgets.HTML("")
+        self.refresh_results = widgets.Button(description=t["refresh"], icon="sync")
+        self.refresh_results.on_click(self.on_refresh_results)
+        # No "new quiz" or "practise mistakes" here: the round is the trainer's.
+        self.results_box.children = [self.rank, self.results, self.pending, self.refresh_results]
+        self.widget.children = [widgets.HTML(PARTICIPANT_CSS), *self.widget.children[:-1], self.session_head,
+                                self.body]
+
+    @classmethod
+    def from_environment(cls) -> "ParticipantApp":
+        plan = load_plan()
+        questions, problems = question_bank(plan)
+        query = _query()
+        return cls(plan, questions, Store(), problems, lang="en" if query.get("lang") == "en" else "vi",
+                   code=query.get("code", ""))
+
+    # ---------------------------------------------------------------- joining
+    @guarded("tham gia phiên")
+    def on_sign_in(self, _=None) -> None:
+        code = clean_code(self.code.value)
+        if not code:
+            self.notice.value = _alert("Vui lòng nhập mã phiên.")
+            return
+        if self.unit.value is None:
+            self.notice.value = _alert("Vui lòng chọn đơn vị công tác.")
+            return
+        try:
+            participant = self.store.participant(self.name.value, self.unit.value)
+            run = join_session(self.store, self.plan, self.questions, code, participant)
+        except (InputError, QuizRuleError) as exc:
+            self.notice.value = _alert(str(exc))
+            return
+        self.participant, self.run = participant, run
+        self.session = self.sessions.get(code)
+        self.notice.value = ""
+        self.code.value, self.name.value = code, participant.name
+        self.session_head.value = (f"<h3>{esc(self.session.title)}</h3>"
+                                   f'<p class="muted">Phiên {esc(code)} · {esc(participant.name)}</p>')
+        if run.expired:
+            run.finish()
+        if run.finished:
+            self._show_results(run.summary())
+            return
+        self._show_question(run.next_unanswered() or 0)
+
+    # The quiz page's other ways into a quiz are not this page's: refused even if clicked by hand.
+    def on_setup(self, _=None) -> None:
+        return None
+
+    def on_start(self, _=None) -> None:
+        return None
+
+    def on_resume(self, attempt_id: int) -> None:
+        return None
+
+    def on_retry(self, _=None) -> None:
+        return None
+
+    def on_again(self, _=None) -> None:
+        return None
+
+    def on_signout(self, _=None) -> None:
+        return None
+
+    @guarded("ghi câu trả lời")
+    def on_submit(self, _=None) -> None:
+        if self.run is None:
+            return
+        super().on_submit.__wrapped__(self)
+        # Closed while this participant was answering: the kernel refused; show what they have.
+        session = self.sessions.get(self.session.code)
+        if not session.is_open and not self.run.finished:
+            self.run.finish()
+            self.notice.value = _alert("Phiên đã đóng; câu trả lời sau khi đóng không được ghi nhận.")
+            self._show_results(self.run.summary())
+
+    # ---------------------------------------------------------------- results
+    def _show_results(self, summary: Summary, reveal: bool = True) -> None:
+        session = self.sessions.get(self.session.code)
+        # In test mode the key waits until the trainer closes the session, so it cannot be passed around.
+        hold_back = session.mode == "test" and session.is_open
+        super()._show_results(summary, reveal=reveal and not hold_back)
+        self.pending.value = ("<p>Đáp án và giải thích các câu sai sẽ hiện khi báo cáo viên đóng phiên; bấm «Cập "
+                              "nhật kết quả» sau đó.</p>" if hold_back and summary.mistakes else "")
+        self.rank.value = self._rank_html(session) if session.show_rank else ""
+        self.refresh_results.layout.display = None if (hold_back or session.show_rank) else "none"
+
+    def _rank_html(self, session: SessionRecord) -> str:
+        """This participant's own rank and the number ranked: no one else's name or score."""
+        table = standings(session, self.sessions.attempts(session.code))
+        mine = next((s for s in table if s.name == self.participant.name and s.unit_key == self.participant.unit_key),
+                    None)
+        if mine is None:
+            return ""
+        return (f'<div class="rank">Thứ hạng của bạn: <b>{mine.rank}</b>/{len(table)} người tham gia'
+                '<div class="muted">Tính đến lúc này; người khác có thể vẫn đang làm bài.</div></div>')
+
+    @guarded("cập nhật kết quả")
+    def on_refresh_results(self, _=None) -> None:
+        if self.run is None or not self.run.finished:
+            return
+        self._show_results(self.run.summary())
+
+    @guarded("đổi ngôn ngữ")
+    def on_language(self, change) -> None:
+        super().on_language.__wrapped__(self, change)
+        t = JOIN_TEXT[self.lang]
+        if hasattr(self, "code"):
+            self.code.description, self.sign_in.description = t["code"], t["join"]
+            self.refresh_results.description = t["refresh"]

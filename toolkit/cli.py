@@ -162,6 +162,21 @@ def cmd_export_results(args) -> int:
     return _write(args, table_bytes(df, args.format, sheet="Kết quả"), args.format == "xlsx")
 
 
+def cmd_export_session(args) -> int:
+    from toolkit.quiz import question_bank
+    from toolkit.store import SessionStore, Store
+    from toolkit.workshop import session_workbook
+
+    plan = _plan(args)
+    store = Store(args.database)
+    session = SessionStore(store).get(args.code)
+    if session is None:
+        print(f"Không có phiên nào với mã {args.code}.", file=sys.stderr)
+        return 2
+    questions, _ = question_bank(plan, args.quizzes)
+    return _write(args, session_workbook(store, plan, {q.id: q for q in questions}, session.code), True)
+
+
 def cmd_serve(args) -> int:
     from toolkit.serve import serve
 
@@ -218,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--quizzes", help="thư mục ngân hàng câu hỏi soạn tay (mặc định quizzes/)")
     q.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
     q.set_defaults(func=cmd_export_results)
+    q = what.add_parser("session", formatter_class=fmt, help="kết quả một phiên tập huấn (người tham gia, câu trả "
+                        "lời, thống kê câu hỏi, nhầm lẫn cơ quan)",
+                        epilog="Ví dụ:\n  toolkit export session K7QM2X --format xlsx --output phien-K7QM2X.xlsx")
+    q.add_argument("code", metavar="MÃ_PHIÊN", help="mã phiên trên trang báo cáo viên, ví dụ K7QM2X")
+    q.add_argument("--format", choices=["xlsx"], default="xlsx")
+    q.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình nếu không phải terminal)")
+    q.add_argument("--quizzes", help="thư mục ngân hàng câu hỏi soạn tay (mặc định quizzes/)")
+    q.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
+    q.set_defaults(func=cmd_export_session)
 
     from toolkit.assessment_cli import register as register_assess
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import os
 import signal
 import socket
 import subprocess
@@ -143,6 +144,18 @@ def lan_addresses() -> list[str]:
     return [a for a in found if not a.startswith("127.")]
 
 
+def workshop_lines(bases: list[str]) -> list[str]:
+    """The two workshop pages, at each address participants and the trainer can use."""
+    from toolkit.ui.pages import WORKSHOP_JOIN_NOTEBOOK, WORKSHOP_TRAINER_NOTEBOOK  # no ipywidgets import
+
+    lines = []
+    for base in bases:
+        lines.append(f"Học viên tham gia phiên / Workshop participants: {render_url(base, WORKSHOP_JOIN_NOTEBOOK)}")
+    for base in bases:
+        lines.append(f"Báo cáo viên / Workshop trainer: {render_url(base, WORKSHOP_TRAINER_NOTEBOOK)}")
+    return lines
+
+
 def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = False) -> int:
     """Run Voila on ``notebooks/`` until stopped; return its exit code."""
     ip = LAN_IP if lan else LOCAL_IP
@@ -154,7 +167,13 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
         )
         return 1
     cmd = voila_command(NOTEBOOK_DIR, port, ip)
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, preexec_fn=die_with_parent)
+    addresses = lan_addresses() if lan else []
+    env = dict(os.environ)
+    if addresses and not env.get("TOOLKIT_PUBLIC_URL"):
+        # The trainer's page builds the participants' join URL and QR code from this, even when the
+        # trainer's own browser opened the page on 127.0.0.1 (a phone cannot reach that address).
+        env["TOOLKIT_PUBLIC_URL"] = f"http://{addresses[0]}:{port}"
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, preexec_fn=die_with_parent)
     # `kill <pid>` / systemd stop: let Voila shut its kernels down before we exit.
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
@@ -165,15 +184,18 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
                 "",
                 f"Trang chủ / Home page: {home}",
             ]
-            if lan:
-                addresses = lan_addresses()
-                for address in addresses:
-                    lines.append(f"Trong mạng LAN / On the LAN: {render_url(f'http://{address}:{port}')}")
-                if not addresses:
-                    lines.append(
-                        "Không đoán được địa chỉ LAN; dùng địa chỉ IP của máy này.\n"
-                        "Could not guess the LAN address; use this machine's IP address."
-                    )
+            bases = [local_base]
+            if lan and addresses:
+                bases = [f"http://{address}:{port}" for address in addresses]
+                lines += [f"Trong mạng LAN / On the LAN: {render_url(base)}" for base in bases]
+            elif lan:
+                lines.append(
+                    "Không đoán được địa chỉ LAN; dùng địa chỉ IP của máy này.\n"
+                    "Could not guess the LAN address; use this machine's IP address."
+                )
+            if os.environ.get("TOOLKIT_PUBLIC_URL"):  # set by whoever runs a proxy in front: what users reach
+                bases = [os.environ["TOOLKIT_PUBLIC_URL"].rstrip("/")]
+            lines += workshop_lines(bases)
             from toolkit.access import ensure_passcode
 
             lines.append(f"Mã truy cập trang người hướng dẫn, Sở Tư pháp / Trainer and city pages passcode: "

@@ -71,3 +71,39 @@ def test_readme_example_output_is_real(capsys):
         capsys.readouterr()
         assert main(command.replace('"', "").split()) == 0
         assert capsys.readouterr().out == shown, command
+
+
+def test_export_session_writes_the_session_workbook(tmp_path, capsys):
+    """Does `toolkit export session CODE` write the trainer's workbook, and name an unknown code?"""
+    import pandas as pd
+
+    from toolkit.plan import load_plan
+    from toolkit.quiz import question_bank
+    from toolkit.store import Store
+    from toolkit.workshop import create_session, join_session
+
+    url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    store, plan = Store(url), load_plan()
+    questions, _ = question_bank(plan)
+    session = create_session(store, plan, questions, title="Lớp thử", topic="all", n=3)
+    run_ = join_session(store, plan, {q.id: q for q in questions}, session.code, store.participant("Hà An", "khac"))
+    kind = run_.questions[0].type  # any valid answer will do: the workbook lists it, right or wrong
+    run_.answer(0, {"multiple": [0], "text": "không nhớ",
+                    "matching": [0] * len(run_.questions[0].rows)}.get(kind, 0))
+    out = tmp_path / "phien.xlsx"
+    assert main(["export", "session", session.code.lower(), "--format", "xlsx", "--output", str(out),
+                 "--database", url]) == 0
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert {"Phiên", "Người tham gia", "Câu trả lời", "Thống kê câu hỏi", "Nhầm lẫn cơ quan"} <= set(sheets)
+    assert list(sheets["Người tham gia"]["Họ và tên"]) == ["Hà An"]
+    assert main(["export", "session", "ZZZZZZ", "--output", str(out), "--database", url]) == 2
+    assert "Không có phiên nào với mã ZZZZZZ" in capsys.readouterr().err
+
+
+def test_serve_prints_both_workshop_pages():
+    from toolkit.serve import workshop_lines
+
+    lines = workshop_lines(["http://192.168.1.20:8866"])
+    assert lines == ["Học viên tham gia phiên / Workshop participants: "
+                     "http://192.168.1.20:8866/voila/render/4-tap-huan-tham-gia.ipynb",
+                     "Báo cáo viên / Workshop trainer: http://192.168.1.20:8866/voila/render/4-tap-huan-bao-cao-vien.ipynb"]

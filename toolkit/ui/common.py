@@ -10,10 +10,31 @@ import base64
 import functools
 import html
 import logging
+import sys
 
 import ipywidgets as widgets
 
 log = logging.getLogger("toolkit.ui")
+
+
+def _keep_logs_out_of_the_page() -> None:
+    """Send kernel-side logs to the kernel process's own stderr (the server's log), not to the page.
+
+    In a kernel, sys.stderr is a stream published to the browser, and Python's last-resort log
+    handler writes there: a logged traceback (ours, or the "Comm" logger's when a crafted widget
+    message is rejected) would reach the websocket. With a handler of our own on sys.__stderr__,
+    the last resort is never used. Records still propagate, so test log capture keeps working.
+    """
+    for name in ("toolkit", "Comm"):
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "pbgdpl_server_log", False) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.__stderr__)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+            handler.pbgdpl_server_log = True
+            logger.addHandler(handler)
+
+
+_keep_logs_out_of_the_page()
 
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -244,8 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_export_session)
 
     from toolkit.assessment_cli import register as register_assess
+    from toolkit.assessment_import import register_import
 
-    register_assess(sub, fmt)
+    register_import(register_assess(sub, fmt))
 
     p = sub.add_parser("serve", formatter_class=fmt, help="chạy ứng dụng Voila / serve the app",
                        epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866")

@@ -105,7 +105,13 @@ def read_yaml(path: Path | str) -> YamlDoc:
         loader.dispose()
     doc = YamlDoc(name, None)
     problems: list[Problem] = []
-    doc.data = None if root is None else _build(loader, root, (), doc, problems)
+    try:
+        doc.data = None if root is None else _build(loader, root, (), doc, problems)
+    except yaml.YAMLError as exc:  # e.g. a lone "=" (YAML's value tag), which the safe loader cannot build
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError([Problem(name, mark.line + 1 if mark else None,
+                                 f"Lỗi cú pháp YAML — giá trị không đọc được (chi tiết: "
+                                 f"{getattr(exc, 'problem', None) or exc}).")]) from None
     if problems:
         raise DataError(problems)
     return doc

@@ -157,7 +157,7 @@ def test_is_the_import_handler_refused_before_unlocking(app, astore):
     before = [(a.unit_key, a.version) for a in astore.submitted()]
     good = (IMPORTS / "valid.json").read_text(encoding="utf-8").replace('"quan_ba_dinh"', '"quan_tay_ho"')
     app.on_upload({"new": upload_value(("tay-ho.json", good.encode("utf-8")))})
-    assert "Cần nhập đúng mã truy cập" in app.gate_message.value
+    assert "nhập đúng mã truy cập trước" in app.gate_message.value
     assert [(a.unit_key, a.version) for a in astore.submitted()] == before
     app.on_download()
     app.on_year()

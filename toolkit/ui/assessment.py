@@ -23,8 +23,7 @@ from toolkit.assessment import (STATUS, Criterion, Entry, Settings, entries_of, 
                                 unit_history)
 from toolkit.plan import Plan, Unit, load_plan
 from toolkit.store import AssessmentLocked, AssessmentRecord, AssessmentStore, InputError, Store, clean_name
-from toolkit.ui import common
-from toolkit.ui.common import download_link, error_box, esc, guarded, page_style
+from toolkit.ui.common import alert, download_link, error_box, esc, guarded, page_style
 
 ROOT_CLASS = "pbgdpl-assess"
 UNRATED = ""  # the radio value of "— Chưa chọn —"
@@ -37,9 +36,6 @@ FIELD_NAMES = {"reason": "Lý do không áp dụng", "evidence_number": "Số, k
                "evidence_date": "Ngày văn bản", "evidence_text": "Mô tả minh chứng", "evidence_link": "Liên kết",
                "note": "Ghi chú"}
 LOCKED = "Bản tự đánh giá này đã nộp, không sửa được nữa. Muốn sửa, hãy bấm «Sửa (tạo phiên bản mới)»."
-# TODO(lead): move these two into common.MIME; kept here so this page does not edit a shared file.
-common.MIME.setdefault("html", "text/html;charset=utf-8")
-common.MIME.setdefault("json", "application/json;charset=utf-8")
 
 CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} {{ max-width: 860px; }}
@@ -103,9 +99,6 @@ def _query() -> dict[str, str]:
 def _stacked(w: widgets.Widget) -> widgets.Widget:
     return w.add_class("stacked")
 
-
-def _alert(text: str) -> str:
-    return f'<div class="pbgdpl-alert" role="alert">{esc(text)}</div>'
 
 
 def _vn(d: date) -> str:
@@ -342,7 +335,7 @@ class AssessmentApp:
         if not unit.active_in(year):
             successors = [u.name for u in self.plan.units.values() if key in u.successor_of]
             after = f" Đơn vị kế thừa: {', '.join(successors)}." if successors else ""
-            self.notice.value = _alert(f"{unit.name} không hoạt động trong năm {year} (hoạt động {self._span(unit)}); "
+            self.notice.value = alert(f"{unit.name} không hoạt động trong năm {year} (hoạt động {self._span(unit)}); "
                                        f"không tự đánh giá năm này được.{after}")
             self.body.children = []
             return
@@ -439,7 +432,7 @@ class AssessmentApp:
         finally:
             self._loading = False
         self._layout_form(c, e)
-        self.entry_note.value = "".join(_alert(p) for p in self._problems(c, e))
+        self.entry_note.value = "".join(alert(p) for p in self._problems(c, e))
         ids = [x.id for x in self.criteria]
         self.prev.disabled = ids.index(task_id) == 0
         self.next.disabled = ids.index(task_id) == len(ids) - 1
@@ -509,7 +502,7 @@ class AssessmentApp:
             self.save(task_id, self._form_entry())
         except RuleError as exc:
             self._show(task_id)  # the form shows what is stored again
-            self.entry_note.value = _alert(str(exc)) + self.entry_note.value
+            self.entry_note.value = alert(str(exc)) + self.entry_note.value
             return
         self._show(task_id)
         self._fill_marks()
@@ -746,7 +739,7 @@ class AssessmentApp:
         if problems:
             self.confirming = False
             self._submit_state()
-            self.notice.value = _alert("Chưa nộp được: " + problems[0])
+            self.notice.value = alert("Chưa nộp được: " + problems[0])
             return
         self.notice.value = ""
         self.confirming = True
@@ -759,7 +752,7 @@ class AssessmentApp:
     @guarded("nộp bản tự đánh giá")
     def on_confirm(self, _=None) -> None:
         if not self.confirming:
-            self.notice.value = _alert("Hãy bấm «Nộp bản tự đánh giá» trước, rồi xác nhận.")
+            self.notice.value = alert("Hãy bấm «Nộp bản tự đánh giá» trước, rồi xác nhận.")
             return
         self.confirming = False
         if self.record is not None and not self.readonly:
@@ -771,7 +764,7 @@ class AssessmentApp:
             self._show(self.current)
             self._fill_marks()
             self._refresh()
-            self.notice.value = _alert("Chưa nộp được: " + problems[0])
+            self.notice.value = alert("Chưa nộp được: " + problems[0])
             return
         if self.record is None:  # nothing to rate this year: an empty version is still a report
             self.record = self.astore.open_draft(self.unit_key, self.year)
@@ -780,7 +773,7 @@ class AssessmentApp:
         except AssessmentLocked as exc:  # another page submitted it first: show that version
             self.history = unit_history(self.astore, self.unit_key)
             self._load_record(self.astore.get(self.record.id))
-            self.notice.value = _alert(str(exc))
+            self.notice.value = alert(str(exc))
             return
         self.history = unit_history(self.astore, self.unit_key)
         self._load_record(record)
@@ -795,7 +788,7 @@ class AssessmentApp:
     @guarded("tạo phiên bản mới")
     def on_edit(self, _=None) -> None:
         if not self.readonly:
-            self.notice.value = _alert("Phiên bản đang xem là bản nháp: sửa trực tiếp được.")
+            self.notice.value = alert("Phiên bản đang xem là bản nháp: sửa trực tiếp được.")
             return
         self.history = unit_history(self.astore, self.unit_key)
         self._load_record(self.astore.open_draft(self.unit_key, self.year))

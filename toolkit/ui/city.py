@@ -24,7 +24,7 @@ from toolkit.assessment import Settings, load_settings
 from toolkit.assessment_import import import_assessments
 from toolkit.plan import Plan, load_plan
 from toolkit.store import AssessmentStore, Store
-from toolkit.ui.common import download_link, error_box, esc, guarded, page_style
+from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
 
 ROOT_CLASS = "pbgdpl-city"
 TAB_RANKING, TAB_HEATMAP, TAB_MISSING, TAB_OVERDUE, TAB_CHANGE, TAB_FILES = range(6)
@@ -63,9 +63,6 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 </style>"""
 
 
-def _alert(text: str) -> str:
-    return f'<div class="pbgdpl-alert" role="alert">{esc(text)}</div>'
-
 
 def _number(x) -> str:
     """Vietnamese decimal comma; a dash where there is no value."""
@@ -94,30 +91,19 @@ def _file_name(name: object) -> str:
     return text if len(text) <= MAX_NAME_SHOWN else text[: MAX_NAME_SHOWN - 1] + "…"
 
 
-class CityOverviewApp:
+class CityOverviewApp(PasscodeLocked):
     """Passcode → year → ranking, sections heatmap, not submitted, overdue, change, uploads, download."""
 
     def __init__(self, plan: Plan, settings: Settings, astore: AssessmentStore, gate: PasscodeGate | None = None,
                  today: date | None = None):
         self.plan, self.settings, self.astore = plan, settings, astore
-        self.gate = gate or PasscodeGate()
         self.today = today or date.today()
         self._submissions = None
         self._overviews: dict[int, object] = {}
         self._heatmap_drawn: tuple[int, int] | None = None  # (year, first unit) of the image on screen
 
-        # Before unlocking: these widgets, and nothing else.
-        self.error = error_box()
-        self.passcode = widgets.Password(description="Mã truy cập", placeholder="Mã do máy chủ in ra khi khởi động",
-                                         layout=widgets.Layout(width="100%")).add_class("stacked")
-        self.unlock = widgets.Button(description="Mở trang", button_style="primary", icon="unlock")
-        self.unlock.on_click(self.on_unlock)
-        self.gate_message = widgets.HTML("")
-        self.gate_box = widgets.VBox([
-            widgets.HTML('<p>Trang này dành cho Sở Tư pháp. Nhập mã truy cập (người quản trị máy chủ cung cấp) '
-                         "để xem kết quả tự đánh giá của các đơn vị.</p>"),
-            self.passcode, self.unlock, self.gate_message]).add_class("gate")
-        self.body = widgets.VBox([self.gate_box])
+        self._init_lock("<p>Trang này dành cho Sở Tư pháp. Nhập mã truy cập (người quản trị máy chủ cung cấp) "
+                        "để xem kết quả tự đánh giá của các đơn vị.</p>", gate)
         self.widget = widgets.VBox([widgets.HTML(CSS), self.error, self.body]).add_class(ROOT_CLASS)
 
         # Built by _build() after the passcode is accepted.
@@ -131,24 +117,7 @@ class CityOverviewApp:
         plan = load_plan()
         return cls(plan, load_settings(plan), AssessmentStore(Store()))
 
-    @property
-    def unlocked(self) -> bool:
-        return self.gate.unlocked
-
-    def _refuse(self) -> None:
-        self.gate_message.value = _alert("Cần nhập đúng mã truy cập trước.")
-
-    # ---------------------------------------------------------------- passcode
-    @guarded("kiểm tra mã truy cập")
-    def on_unlock(self, _=None) -> None:
-        if self.unlocked:
-            return
-        typed, self.passcode.value = self.passcode.value, ""  # the typed code does not stay in widget state
-        ok, message = self.gate.check(typed)
-        if not ok:
-            self.gate_message.value = _alert(message)
-            return
-        self.gate_message.value = ""
+    def on_unlocked(self) -> None:
         self._build()
 
     # ---------------------------------------------------------------- building the page
@@ -310,24 +279,21 @@ class CityOverviewApp:
 
     # ---------------------------------------------------------------- callbacks
     @guarded("hiển thị năm đã chọn")
+    @unlocked_only
     def on_year(self, change=None) -> None:
-        if not self.unlocked:
-            return self._refuse()
         if self.year.value not in self._years():
             return  # the browser can send any value
         self.show()
 
     @guarded("mở thẻ đã chọn")
+    @unlocked_only
     def on_tab(self, change=None) -> None:
-        if not self.unlocked:
-            return self._refuse()
         if self.tabs.selected_index == TAB_HEATMAP:
             self.draw_heatmap()
 
     @guarded("vẽ biểu đồ theo mục")
+    @unlocked_only
     def on_heatmap_page(self, change=None) -> None:
-        if not self.unlocked:
-            return self._refuse()
         if self.tabs.selected_index == TAB_HEATMAP:
             self.draw_heatmap()
 
@@ -349,15 +315,14 @@ class CityOverviewApp:
             self.heatmap_status.value = ""
 
     @guarded("nhập tệp tự đánh giá")
+    @unlocked_only
     def on_upload(self, change=None) -> None:
-        if not self.unlocked:
-            return self._refuse()
         files = change["new"] if isinstance(change, dict) and "new" in change else (self.upload.value if self.upload
                                                                                     else ())
         if not files:
             return  # clearing the widget after an import calls this again
         if len(files) > MAX_UPLOAD_FILES:
-            self.upload_result.value = _alert(f"Mỗi lần chọn tối đa {MAX_UPLOAD_FILES} tệp.")
+            self.upload_result.value = alert(f"Mỗi lần chọn tối đa {MAX_UPLOAD_FILES} tệp.")
             self._clear_upload()
             return
         sources = []
@@ -394,9 +359,8 @@ class CityOverviewApp:
         return head + "".join(parts)
 
     @guarded("tạo tệp Excel tổng hợp")
+    @unlocked_only
     def on_download(self, _=None) -> None:
-        if not self.unlocked:
-            return self._refuse()
         from toolkit.city import overview_xlsx
 
         ov = self._overview(self.year.value)

@@ -40,12 +40,19 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv;charset=utf-8",
     "png": "image/png",
+    "html": "text/html;charset=utf-8",
+    "json": "application/json;charset=utf-8",
 }
 
 
 def esc(text: object) -> str:
     """Text from data or from the user, safe inside HTML (names could contain `<`)."""
     return html.escape(str(text), quote=True)
+
+
+def alert(text: object) -> str:
+    """A Vietnamese message for the person at the screen, as escaped HTML."""
+    return f'<div class="pbgdpl-alert" role="alert">{esc(text)}</div>'
 
 
 def error_box() -> widgets.HTML:
@@ -132,3 +139,56 @@ def page_style(root_class: str) -> str:
   {tab} > .widget-tab-contents {{ padding: 0.6em 0.4em; }}
 }}
 </style>"""
+
+
+class PasscodeLocked:
+    """Mixin for protected pages: a passcode field, and nothing else, until the kernel accepts it.
+
+    VOILA.md: every synced trait of every displayed widget reaches the browser, so before unlocking
+    no widget holding data exists; the page builds it in `on_unlocked`. Handlers that act on data
+    are decorated with `unlocked_only`: the browser can fire any callback it knows, locked or not.
+    """
+
+    def _init_lock(self, intro_html: str, gate=None) -> None:
+        from toolkit.access import PasscodeGate
+
+        self.gate = gate or PasscodeGate()
+        self.error = error_box()
+        self.passcode = widgets.Password(description="Mã truy cập", placeholder="Mã do máy chủ in ra khi khởi động",
+                                         layout=widgets.Layout(width="100%")).add_class("stacked")
+        self.unlock = widgets.Button(description="Mở trang", button_style="primary", icon="unlock")
+        self.unlock.on_click(self.on_unlock)
+        self.gate_message = widgets.HTML("")
+        self.gate_box = widgets.VBox([widgets.HTML(intro_html), self.passcode, self.unlock,
+                                      self.gate_message]).add_class("gate")
+        self.body = widgets.VBox([self.gate_box])
+
+    @property
+    def unlocked(self) -> bool:
+        return self.gate.unlocked
+
+    @guarded("kiểm tra mã truy cập")
+    def on_unlock(self, _=None) -> None:
+        if self.gate.unlocked:
+            return
+        typed, self.passcode.value = self.passcode.value, ""  # the typed code does not stay in widget state
+        ok, message = self.gate.check(typed)
+        if not ok:
+            self.gate_message.value = alert(message)
+            return
+        self.gate_message.value = ""
+        self.on_unlocked()
+
+    def on_unlocked(self) -> None:
+        raise NotImplementedError
+
+
+def unlocked_only(method):
+    """Refuse an action on a protected page while it is locked (see PasscodeLocked)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if not self.gate.unlocked:
+            self.gate_message.value = alert("Trang đang khóa: nhập đúng mã truy cập trước.")
+            return None
+        return method(self, *args, **kwargs)
+    return wrapper

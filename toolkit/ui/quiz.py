@@ -18,7 +18,7 @@ from toolkit.attempt import MODES, Feedback, QuizRuleError, QuizRun, Summary
 from toolkit.plan import Plan, load_plan
 from toolkit.quiz import Question, Topic, question_bank, questions_for_topic
 from toolkit.store import InputError, Participant, Store
-from toolkit.ui.common import error_box, esc, guarded, page_style
+from toolkit.ui.common import alert, error_box, esc, guarded, page_style
 from toolkit.workshop import session_guard
 
 ROOT_CLASS = "pbgdpl-quiz"
@@ -233,7 +233,7 @@ class QuizApp:
         try:
             self.participant = self.store.participant(self.name.value, self.unit.value)
         except InputError as exc:
-            self.notice.value = f'<div class="pbgdpl-alert" role="alert">{esc(exc)}</div>'
+            self.notice.value = alert(exc)
             return
         self.notice.value = ""
         self.name.value = self.participant.name
@@ -296,7 +296,7 @@ class QuizApp:
             self.run = QuizRun.start(self.store, self.participant, pool, self.plan, topic=topic, n=n, mode=mode,
                                      time_limit_s=limit_s)
         except QuizRuleError as exc:
-            self.notice.value = f'<div class="pbgdpl-alert" role="alert">{esc(exc)}</div>'
+            self.notice.value = alert(exc)
             return
         self.notice.value = ""
         self._show_question(0)
@@ -388,7 +388,7 @@ class QuizApp:
         try:
             self.run.answer(self.position, answer)
         except QuizRuleError as exc:
-            self.feedback.value = f'<div class="pbgdpl-alert" role="alert">{esc(exc)}</div>'
+            self.feedback.value = alert(exc)
             if self.run.finished:
                 self._show_results(self.run.summary())
             return

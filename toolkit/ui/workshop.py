@@ -16,7 +16,6 @@ its widgets: a participant sees their own answers and, if the session allows it,
 
 from __future__ import annotations
 
-import functools
 import io
 import ipaddress
 import os
@@ -30,7 +29,7 @@ from toolkit.attempt import MODES, QuizRuleError, Summary
 from toolkit.plan import Plan, load_plan
 from toolkit.quiz import question_bank
 from toolkit.store import JOIN_ALPHABET, InputError, SessionRecord, SessionStore, Store
-from toolkit.ui.common import download_link, error_box, esc, guarded, page_style
+from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
 from toolkit.ui.pages import WORKSHOP_JOIN_NOTEBOOK
 from toolkit.ui.quiz import COUNTS, LIMITS, VIETNAM, QuizApp, _query, _stacked, topic_options
 from toolkit.ui.quiz import ROOT_CLASS as QUIZ_CLASS  # the participant page is the quiz page's look
@@ -41,9 +40,6 @@ TICK_MS = 3000
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 FLAG_HTML = '<span class="flag">⚑ xem lại</span>'
 
-
-def _alert(text: str) -> str:
-    return f'<div class="pbgdpl-alert" role="alert">{esc(text)}</div>'
 
 
 def _pct(x) -> str:
@@ -176,18 +172,7 @@ TRAINER_CSS = page_style(TRAINER_CLASS) + f"""<style>
 </style>"""
 
 
-def trainer_only(method):
-    """Refuse a trainer action while the page is locked: the browser can fire any callback it knows."""
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        if not self.gate.unlocked:
-            self.gate_message.value = _alert("Trang đang khóa: nhập đúng mã truy cập trước.")
-            return None
-        return method(self, *args, **kwargs)
-    return wrapper
-
-
-class TrainerApp:
+class TrainerApp(PasscodeLocked):
     """Passcode → create or reopen a session → join code, QR, live dashboard → close → item analysis."""
 
     def __init__(self, plan: Plan, questions, store: Store, gate: PasscodeGate | None = None,
@@ -196,7 +181,6 @@ class TrainerApp:
         self.all_questions = tuple(questions)
         self.questions = {q.id: q for q in self.all_questions}
         self.sessions = SessionStore(store)
-        self.gate = gate or PasscodeGate()
         self.env = os.environ if env is None else env
         self.bank_problems = bank_problems
         self.current: str | None = None  # the session on screen
@@ -204,19 +188,8 @@ class TrainerApp:
         self._seen = None  # what the dashboard last showed, to skip unchanged ticks
         self._scores_seen = None  # the histogram is redrawn only when scores change
 
-        # Before unlocking: these widgets and nothing else (VOILA.md: every synced trait reaches the browser).
-        self.error = error_box()
-        self.passcode = _stacked(widgets.Password(description="Mã truy cập",
-                                                  placeholder="Mã do máy chủ in ra khi khởi động",
-                                                  layout=widgets.Layout(width="100%")))
-        self.unlock = widgets.Button(description="Mở trang", button_style="primary", icon="unlock")
-        self.unlock.on_click(self.on_unlock)
-        self.gate_message = widgets.HTML("")
-        self.gate_box = widgets.VBox([
-            widgets.HTML("<p>Trang dành cho báo cáo viên. Nhập mã truy cập (do người quản trị máy chủ cung cấp; "
-                         "lệnh <code>toolkit serve</code> in ra khi khởi động) để mở phiên và xem kết quả.</p>"),
-            self.passcode, self.unlock, self.gate_message]).add_class("gate")
-        self.body = widgets.VBox([self.gate_box])
+        self._init_lock("<p>Trang dành cho báo cáo viên. Nhập mã truy cập (do người quản trị máy chủ cung cấp; "
+                        "lệnh <code>toolkit serve</code> in ra khi khởi động) để mở phiên và xem kết quả.</p>", gate)
         self.widget = widgets.VBox([widgets.HTML(TRAINER_CSS), self.error, self.body]).add_class(TRAINER_CLASS)
 
     @classmethod
@@ -228,17 +201,7 @@ class TrainerApp:
     def _show(self, box: widgets.Widget) -> None:
         self.body.children = [box]
 
-    # ---------------------------------------------------------------- passcode
-    @guarded("kiểm tra mã truy cập")
-    def on_unlock(self, _=None) -> None:
-        if self.gate.unlocked:
-            return
-        typed, self.passcode.value = self.passcode.value, ""  # the typed code does not stay in widget state
-        ok, message = self.gate.check(typed)
-        if not ok:
-            self.gate_message.value = _alert(message)
-            return
-        self.gate_message.value = ""
+    def on_unlocked(self) -> None:
         self._build()
         self._show_home()
 
@@ -266,7 +229,7 @@ class TrainerApp:
         self.history = _stacked(widgets.Dropdown(description="Các phiên đã tạo", options=[], layout=full))
         self.open_history = widgets.Button(description="Mở bảng kết quả", icon="chart-bar")
         self.open_history.on_click(self.on_open_history)
-        notice = (_alert("Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: "
+        notice = (alert("Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: "
                          + "; ".join(str(p) for p in self.bank_problems)) if self.bank_problems else "")
         self.home_box = widgets.VBox([
             widgets.HTML(notice + "<h3>Tạo phiên mới</h3><p class=\"muted\">Mọi học viên trong phiên làm cùng các câu "
@@ -336,18 +299,18 @@ class TrainerApp:
 
     # ---------------------------------------------------------------- creating and opening
     @guarded("tạo phiên")
-    @trainer_only
+    @unlocked_only
     def on_create(self, _=None) -> None:
         # Widget values come from the browser: check them against what the page offers.
         topics = dict(self.topic.options)
         if self.topic.value not in topics.values() or self.count.value not in COUNTS \
                 or self.mode.value not in MODES or self.limit.value not in dict(LIMITS):
-            self.create_message.value = _alert("Lựa chọn không hợp lệ; hãy chọn lại.")
+            self.create_message.value = alert("Lựa chọn không hợp lệ; hãy chọn lại.")
             return
         try:
             session = self._create_session()
         except (InputError, QuizRuleError) as exc:
-            self.create_message.value = _alert(str(exc))
+            self.create_message.value = alert(str(exc))
             return
         self.create_message.value = ""
         self.title.value = ""
@@ -362,20 +325,20 @@ class TrainerApp:
                               show_rank=bool(self.show_rank.value), tie_break_time=bool(self.tie_break.value))
 
     @guarded("mở phiên")
-    @trainer_only
+    @unlocked_only
     def on_open_history(self, _=None) -> None:
         if self.history.value:
             self._open(self.history.value)
 
     @guarded("quay lại danh sách phiên")
-    @trainer_only
+    @unlocked_only
     def on_back(self, _=None) -> None:
         self._show_home()
 
     def _open(self, code: str) -> None:
         session = self.sessions.get(code)
         if session is None:
-            self.create_message.value = _alert("Không còn phiên này.")
+            self.create_message.value = alert("Không còn phiên này.")
             return
         self.current, self.confirming_close = session.code, False
         self._seen = self._scores_seen = None
@@ -398,19 +361,19 @@ class TrainerApp:
 
     # ---------------------------------------------------------------- live dashboard
     @guarded("cập nhật bảng kết quả")
-    @trainer_only
+    @unlocked_only
     def on_tick(self, _=None) -> None:
         if self.current is not None:
             self._refresh()
 
     @guarded("cập nhật bảng kết quả")
-    @trainer_only
+    @unlocked_only
     def on_refresh(self, _=None) -> None:
         if self.current is not None:
             self._refresh(force=True)
 
     @guarded("đổi cách hiển thị")
-    @trainer_only
+    @unlocked_only
     def on_hide_scores(self, _=None) -> None:
         if self.current is not None:
             self._refresh(force=True)
@@ -565,7 +528,7 @@ class TrainerApp:
 
     # ---------------------------------------------------------------- closing and downloading
     @guarded("đóng phiên")
-    @trainer_only
+    @unlocked_only
     def on_close(self, _=None) -> None:
         if self.current is None:
             return
@@ -579,7 +542,7 @@ class TrainerApp:
         self._refresh(force=True)
 
     @guarded("tạo tệp Excel")
-    @trainer_only
+    @unlocked_only
     def on_download(self, _=None) -> None:
         if self.current is None:
             return
@@ -676,16 +639,16 @@ class ParticipantApp(QuizApp):
     def on_sign_in(self, _=None) -> None:
         code = clean_code(self.code.value)
         if not code:
-            self.notice.value = _alert("Vui lòng nhập mã phiên.")
+            self.notice.value = alert("Vui lòng nhập mã phiên.")
             return
         if self.unit.value is None:
-            self.notice.value = _alert("Vui lòng chọn đơn vị công tác.")
+            self.notice.value = alert("Vui lòng chọn đơn vị công tác.")
             return
         try:
             participant = self.store.participant(self.name.value, self.unit.value)
             run = join_session(self.store, self.plan, self.questions, code, participant)
         except (InputError, QuizRuleError) as exc:
-            self.notice.value = _alert(str(exc))
+            self.notice.value = alert(str(exc))
             return
         self.participant, self.run = participant, run
         self.session = self.sessions.get(code)
@@ -728,7 +691,7 @@ class ParticipantApp(QuizApp):
         session = self.sessions.get(self.session.code)
         if not session.is_open and not self.run.finished:
             self.run.finish()
-            self.notice.value = _alert("Phiên đã đóng; câu trả lời sau khi đóng không được ghi nhận.")
+            self.notice.value = alert("Phiên đã đóng; câu trả lời sau khi đóng không được ghi nhận.")
             self._show_results(self.run.summary())
 
     # ---------------------------------------------------------------- results

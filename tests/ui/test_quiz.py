@@ -1,13 +1,13 @@
 """Does the quiz page work without a browser, keep the key in the kernel, and enforce its rules?"""
 
 import html
-import json
 
 import pytest
 
 from toolkit.quiz import question_bank
 from toolkit.store import Store
 from toolkit.ui.quiz import QuizApp
+from helpers import give, key_for, widget_states, wrong_for
 
 
 @pytest.fixture(scope="module")
@@ -40,54 +40,12 @@ def begin(app, n=5, mode="practice", topic=None):
     assert app.body.children == (app.quiz_box,), app.notice.value + app.error.value
 
 
-def key_for(app):
-    """The display answer that is right: the test reads the kernel's key, as no page can."""
-    run, pos = app.run, app.position
-    q, item = run.questions[pos], run.items[pos]
-    shown = [item.option_order.index(c) for c in q.correct]
-    if q.type == "matching":
-        return [shown[item.row_order[r]] for r in range(len(item.row_order))]
-    if q.type == "text":
-        return q.answers[0]
-    return shown if q.type == "multiple" else shown[0]
 
 
-def give(app, answer):
-    q = app.run.questions[app.position]
-    if q.type in ("single", "true_false"):
-        app.choice.value = answer
-    elif q.type == "multiple":
-        for i, c in enumerate(app.checks):
-            c.value = i in answer
-    elif q.type == "matching":
-        for d, v in zip(app.pairs, answer):
-            d.value = v
-    else:
-        app.typed.value = answer
-    app.submit.click()
 
 
-def wrong_for(app):
-    q, item, right = app.run.questions[app.position], app.run.items[app.position], key_for(app)
-    if q.type == "text":
-        return "không nhớ"
-    if q.type == "matching":
-        return right[1:] + right[:1]
-    wrong = next(i for i in range(len(item.option_order)) if item.option_order[i] not in q.correct)
-    return [wrong] if q.type == "multiple" else wrong
 
 
-def widget_states(root) -> str:
-    """Every synced trait of every widget on the page: what the browser can read."""
-    seen, out, todo = set(), [], [root]
-    while todo:
-        w = todo.pop()
-        if id(w) in seen:
-            continue
-        seen.add(id(w))
-        out.append(json.dumps(w.get_state(), default=str, ensure_ascii=False))
-        todo.extend(getattr(w, "children", ()))
-    return "\n".join(out)
 
 
 def test_sign_in_needs_a_name_and_a_unit(app):

@@ -3,7 +3,6 @@
 import base64
 import html
 import io
-import json
 import re
 
 import pandas as pd
@@ -13,6 +12,7 @@ from toolkit.access import PasscodeGate
 from toolkit.quiz import question_bank
 from toolkit.store import SessionStore, Store
 from toolkit.ui.workshop import ParticipantApp, TrainerApp, join_url
+from helpers import give, key_for, widget_states, wrong_for
 
 PASSCODE = "424242"
 NAMES = ("Nguyễn Thị Mai", "Trần Văn Bình", "Lê Hoàng Yến")
@@ -41,17 +41,6 @@ def trainer(plan, bank, store):
     return TrainerApp(plan, bank, store, env=REQUEST)
 
 
-def widget_states(root) -> str:
-    """Every synced trait of every widget under root: what the browser can read."""
-    seen, out, todo = set(), [], [root]
-    while todo:
-        w = todo.pop()
-        if id(w) in seen:
-            continue
-        seen.add(id(w))
-        out.append(json.dumps(w.get_state(), default=str, ensure_ascii=False))
-        todo.extend(getattr(w, "children", ()))
-    return "\n".join(out)
 
 
 def unlock(app, code=PASSCODE):
@@ -75,40 +64,10 @@ def join(plan, bank, store, code, name, unit="quan_ba_dinh"):
     return app
 
 
-def key_for(app):
-    run, pos = app.run, app.position
-    q, item = run.questions[pos], run.items[pos]
-    shown = [item.option_order.index(c) for c in q.correct]
-    if q.type == "matching":
-        return [shown[item.row_order[r]] for r in range(len(item.row_order))]
-    if q.type == "text":
-        return q.answers[0]
-    return shown if q.type == "multiple" else shown[0]
 
 
-def wrong_for(app):
-    q, item, right = app.run.questions[app.position], app.run.items[app.position], key_for(app)
-    if q.type == "text":
-        return "không nhớ"
-    if q.type == "matching":
-        return right[1:] + right[:1]
-    wrong = next(i for i in range(len(item.option_order)) if item.option_order[i] not in q.correct)
-    return [wrong] if q.type == "multiple" else wrong
 
 
-def give(app, answer):
-    q = app.run.questions[app.position]
-    if q.type in ("single", "true_false"):
-        app.choice.value = answer
-    elif q.type == "multiple":
-        for i, c in enumerate(app.checks):
-            c.value = i in answer
-    elif q.type == "matching":
-        for d, v in zip(app.pairs, answer):
-            d.value = v
-    else:
-        app.typed.value = answer
-    app.submit.click()
 
 
 def answer_all(app, right: int):

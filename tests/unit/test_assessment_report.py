@@ -6,7 +6,7 @@ import argparse
 import ast
 import io
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 

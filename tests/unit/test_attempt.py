@@ -9,6 +9,7 @@ from toolkit.attempt import QuizRuleError, QuizRun, ShownQuestion
 from toolkit.plan import load_plan
 from toolkit.quiz import Question, Topic, generate_questions, questions_for_topic, score
 from toolkit.store import InputError, Store, clean_name
+from helpers import shown_key, shown_wrong
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +74,6 @@ def start(store, plan, bank, **kw):
                          **kw)
 
 
-def right_answer(run, position):
-    """The displayed index/indices of the key (the test knows the key; the page never does)."""
-    qn, item = run.questions[position], run.items[position]
-    shown = [item.option_order.index(c) for c in qn.correct]
-    if qn.type == "matching":
-        return [shown[item.row_order[r]] for r in range(len(item.row_order))]
-    return shown if qn.type == "multiple" else shown[0]
 
 
 def test_unit_topic_only_asks_about_the_units_duties(plan, bank):
@@ -103,7 +97,7 @@ def test_shown_question_carries_no_key(store, plan, bank):
 
 def test_each_answer_is_stored_when_given_and_survives_a_restart(store, plan, bank, tmp_path):
     run = start(store, plan, bank)
-    fb = run.answer(0, right_answer(run, 0))
+    fb = run.answer(0, shown_key(run, 0))
     assert fb.is_correct and fb.points == 1.0 and fb.source
     run.answer(1, 0 if run.questions[1].type != "multiple" else [0])
     # A new Store on the same file is what a new kernel after a reload or restart gets.
@@ -114,13 +108,13 @@ def test_each_answer_is_stored_when_given_and_survives_a_restart(store, plan, ba
 
 def test_one_answer_per_question_even_from_a_second_page(store, plan, bank):
     run = start(store, plan, bank)
-    run.answer(0, right_answer(run, 0))
+    run.answer(0, shown_key(run, 0))
     with pytest.raises(QuizRuleError, match="đã được trả lời"):
-        run.answer(0, right_answer(run, 0))
+        run.answer(0, shown_key(run, 0))
     other_page = QuizRun.resume(Store(store.url), run.attempt.id, {x.id: x for x in bank}, plan)
     other_page.responses.clear()  # a page that loaded before the first answer was given
     with pytest.raises(QuizRuleError, match="trang khác"):
-        other_page.answer(0, right_answer(run, 0))
+        other_page.answer(0, shown_key(run, 0))
     assert len(store.responses(run.attempt.id)) == 1
 
 
@@ -136,10 +130,10 @@ def test_out_of_range_answers_are_refused(store, plan, bank, bad):
 def test_no_answer_after_the_time_limit(store, plan, bank):
     clock = [datetime.now(timezone.utc)]
     run = start(store, plan, bank, time_limit_s=60, clock=lambda: clock[0])
-    run.answer(0, right_answer(run, 0))
+    run.answer(0, shown_key(run, 0))
     clock[0] += timedelta(seconds=61)
     with pytest.raises(QuizRuleError, match="hết thời gian"):
-        run.answer(1, right_answer(run, 1))
+        run.answer(1, shown_key(run, 1))
     assert run.finished and run.answered_count == 1
 
 
@@ -147,22 +141,15 @@ def test_no_answer_after_submitting(store, plan, bank):
     run = start(store, plan, bank)
     run.finish()
     with pytest.raises(QuizRuleError, match="đã nộp"):
-        run.answer(0, right_answer(run, 0))
+        run.answer(0, shown_key(run, 0))
 
 
-def wrong_answer(run, position):
-    qn, item = run.questions[position], run.items[position]
-    if qn.type == "matching":
-        right = right_answer(run, position)
-        return right[1:] + right[:1]  # every row shifted: all wrong, since choices are distinct
-    wrong = next(i for i in range(len(item.option_order)) if item.option_order[i] not in qn.correct)
-    return [wrong] if qn.type == "multiple" else wrong
 
 
 def test_summary_by_section_and_mistakes(store, plan, bank):
     run = start(store, plan, bank, n=6)
     for pos in range(6):
-        run.answer(pos, right_answer(run, pos) if pos % 2 == 0 else wrong_answer(run, pos))
+        run.answer(pos, shown_key(run, pos) if pos % 2 == 0 else shown_wrong(run, pos))
     summary = run.finish()
     assert (summary.total, summary.answered, summary.points, summary.max_points) == (6, 6, 3.0, 6.0)
     assert summary.percent == 50.0

@@ -11,6 +11,7 @@ from toolkit.plan import load_plan
 from toolkit.quiz import question_bank
 from toolkit.store import SessionRecord, SessionStore, Store
 from toolkit.workshop import create_session, dashboard, join_session, session_workbook, standings
+from helpers import shown_key, shown_wrong
 
 
 @pytest.fixture(scope="module")
@@ -29,25 +30,8 @@ def store(database_url):
     return Store(database_url)
 
 
-def right(run, pos):
-    q, item = run.questions[pos], run.items[pos]
-    shown = [item.option_order.index(c) for c in q.correct]
-    if q.type == "matching":
-        return [shown[item.row_order[r]] for r in range(len(item.row_order))]
-    if q.type == "text":
-        return q.answers[0]
-    return shown if q.type == "multiple" else shown[0]
 
 
-def wrong(run, pos):
-    q, item = run.questions[pos], run.items[pos]
-    if q.type == "text":
-        return "không biết"
-    if q.type == "matching":
-        r = right(run, pos)
-        return r[1:] + r[:1]
-    w = next(i for i in range(len(item.option_order)) if item.option_order[i] not in q.correct)
-    return [w] if q.type == "multiple" else w
 
 
 def test_everyone_gets_the_same_questions_in_their_own_order(store, plan, questions):
@@ -64,7 +48,7 @@ def test_joining_again_resumes_the_same_attempt(store, plan, questions):
     by_id = {q.id: q for q in questions}
     person = store.participant("Ngô Thị Lan", "quan_tay_ho")
     first = join_session(store, plan, by_id, session.code, person)
-    first.answer(0, right(first, 0))
+    first.answer(0, shown_key(first, 0))
     again = join_session(store, plan, by_id, session.code, person)
     assert again.attempt.id == first.attempt.id and again.answered_count == 1
 
@@ -75,7 +59,7 @@ def test_closed_session_refuses_answers_and_joins(store, plan, questions):
     run = join_session(store, plan, by_id, session.code, store.participant("Vũ Văn Nam", "quan_long_bien"))
     SessionStore(store).close(session.code)
     with pytest.raises(QuizRuleError, match="Phiên đã đóng"):
-        run.answer(0, right(run, 0))
+        run.answer(0, shown_key(run, 0))
     with pytest.raises(QuizRuleError, match="Phiên đã đóng"):
         join_session(store, plan, by_id, session.code, store.participant("Người đến muộn", "quan_long_bien"))
     with pytest.raises(QuizRuleError, match="Không có phiên"):
@@ -110,7 +94,7 @@ def test_dashboard_and_workbook(store, plan, questions):
     missed = session.question_ids[0]
     for run in runs:
         for pos, q in enumerate(run.questions):
-            run.answer(pos, wrong(run, pos) if q.id == missed else right(run, pos))
+            run.answer(pos, shown_wrong(run, pos) if q.id == missed else shown_key(run, pos))
         run.finish()
     d = dashboard(store, plan, by_id, session.code)
     assert (d["joined"], d["finished"], d["total"]) == (4, 4, 5)

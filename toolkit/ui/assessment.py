@@ -674,7 +674,7 @@ class AssessmentApp:
             if c.task.section != section:
                 section = c.task.section
                 parts.append(f"<h4>{esc(self.plan.section(section).label)}</h4>")
-            e, it = self.entries.get(c.id, Entry()), items[c.id]
+            it = items[c.id]
             if c.scored:
                 what = f"{esc(it.why)} · {ar.number(it.points)}/{ar.number(it.max_points)} điểm"
             else:

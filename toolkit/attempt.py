@@ -205,7 +205,7 @@ class QuizRun:
             raise QuizRuleError("Chưa trả lời câu này.")
         r, q = self.responses[position], self.questions[position]
         return Feedback(position, q.id, r.points >= r.max_points, r.points, r.max_points,
-                        self._describe(q, r.answer), q.correct_text, q.explanation, q.source, q.section, q.stem)
+                        q.describe(r.answer), q.correct_text, q.explanation, q.source, q.section, q.stem)
 
     def finish(self) -> "Summary":
         if not self.finished:
@@ -274,13 +274,3 @@ class QuizRun:
                 raise QuizRuleError("Hãy nhập câu trả lời.")
             return text[:200]
         raise bad
-
-    @staticmethod
-    def _describe(q: Question, answer) -> str:
-        if q.type in ("single", "true_false"):
-            return q.options[answer]
-        if q.type == "multiple":
-            return "; ".join(q.options[i] for i in answer)
-        if q.type == "matching":
-            return "; ".join(f"{row} → {q.options[c]}" for row, c in zip(q.rows, answer))
-        return str(answer)

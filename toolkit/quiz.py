@@ -58,9 +58,24 @@ class Question:
         """The right answer in words, for feedback after the participant has answered."""
         if self.type == "text":
             return self.answers[0]
-        if self.type == "matching":
-            return "; ".join(f"{row} → {self.options[c]}" for row, c in zip(self.rows, self.correct))
-        return "; ".join(self.options[i] for i in self.correct)
+        if self.type in ("single", "true_false"):
+            return self.options[self.correct[0]]
+        return self.describe(list(self.correct))
+
+    def describe(self, answer) -> str:
+        """An answer (in this question's own option indices) in words; a malformed one as its JSON."""
+        import json
+
+        try:
+            if self.type in ("single", "true_false"):
+                return self.options[answer]
+            if self.type == "multiple":
+                return "; ".join(self.options[i] for i in answer)
+            if self.type == "matching":
+                return "; ".join(f"{row} → {self.options[c]}" for row, c in zip(self.rows, answer))
+        except (IndexError, TypeError):
+            return json.dumps(answer, ensure_ascii=False)
+        return str(answer)
 
 
 def stable_seed(*parts: str) -> int:

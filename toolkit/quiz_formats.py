@@ -164,7 +164,7 @@ def results_table(plan: Plan, rows: list[dict], questions: dict[str, Question]):
             "Chủ đề": r["topic"], "Chế độ": r["mode"], "Phiên": r["session_code"] or "",
             "Bắt đầu": _local(r["started_at"]), "Nộp bài": _local(r["finished_at"]),
             "Câu số": r["position"] + 1, "Mã câu hỏi": r["question_id"],
-            "Câu hỏi": q.stem if q else "", "Trả lời": _answer_text(q, answer) if q else json.dumps(answer),
+            "Câu hỏi": q.stem if q else "", "Trả lời": q.describe(answer) if q else json.dumps(answer),
             "Điểm": r["points"], "Điểm tối đa": r["max_points"], "Trả lời lúc": _local(r["answered_at"])})
     return pd.DataFrame(out)
 
@@ -179,16 +179,3 @@ def _local(value: datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _answer_text(q: Question, answer) -> str:
-    try:
-        if q.type in ("single", "true_false"):
-            return q.options[answer]
-        if q.type == "multiple":
-            return "; ".join(q.options[i] for i in answer)
-        if q.type == "matching":
-            return "; ".join(f"{row} → {q.options[c]}" for row, c in zip(q.rows, answer))
-    except (IndexError, TypeError):
-        return json.dumps(answer, ensure_ascii=False)
-    return str(answer)

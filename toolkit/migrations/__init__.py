@@ -7,11 +7,13 @@ in place, keeping its data.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import sqlalchemy as sa
 
 HEAD = "0002"
+ADVISORY_LOCK = 24_120_2020  # any constant shared by every process of this toolkit
 REVISIONS = ("0001", "0002")
 HERE = Path(__file__).resolve().parent
 
@@ -32,25 +34,54 @@ def config(connection):
     return cfg
 
 
+@contextlib.contextmanager
+def _exclusive(engine: sa.Engine):
+    """Only one process migrates a database at a time.
+
+    Kernels of a room of participants open a new database at the same moment; SQLite's driver
+    commits each CREATE TABLE on its own, so without this the second kernel sees half a schema.
+    SQLite files are locked with a lock file beside them, PostgreSQL with an advisory lock.
+    """
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        import fcntl
+
+        with open(f"{engine.url.database}.migrate-lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    elif engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK})
+                conn.commit()
+    else:
+        yield
+
+
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (default: the newest)."""
+    target = HEAD if revision == "head" else revision
     found = current_revision(engine)
+    _check_known(found)
+    if found == target:
+        return  # the common case: one small query, no lock, no Alembic import
+    from alembic import command
+
+    with _exclusive(engine):
+        found = current_revision(engine)  # another process may have migrated while we waited
+        _check_known(found)
+        if found == target:
+            return
+        with engine.begin() as conn:
+            command.upgrade(config(conn), revision)
+
+
+def _check_known(found: str | None) -> None:
     if found is not None and found not in REVISIONS:
         raise RuntimeError(f"Cơ sở dữ liệu có phiên bản lược đồ {found}, mới hơn phần mềm này ({HEAD}); "
                            "hãy cập nhật phần mềm.")
-    if revision == "head" and found == HEAD:
-        return
-    from alembic import command
-
-    for attempt in range(3):
-        try:
-            with engine.begin() as conn:
-                command.upgrade(config(conn), revision)
-            return
-        except sa.exc.DBAPIError:
-            # Two kernels opening a new database at once: one creates the tables, the other fails
-            # on them; it then finds the schema current.
-            if current_revision(engine) == (HEAD if revision == "head" else revision) or attempt == 2:
-                if attempt == 2:
-                    raise
-                return

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Stamp file: reinstall only when the dependency declaration or the pins change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup serve test constraints clean
+.PHONY: setup serve test bench constraints clean
 
 setup: $(INSTALLED)
 
@@ -22,6 +22,11 @@ serve: $(INSTALLED)
 # --nbval-lax runs notebooks/*.ipynb (cells must not raise; outputs are not compared).
 test: $(INSTALLED)
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
+
+# Figures (JSON lines on stdout) for speed, memory and a room of participants; see benchmarks/.
+# Reports, never fails on a missed target. `make bench BENCH_ARGS=--quick` for a short run.
+bench: $(INSTALLED)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 # Pin what was just installed and tested; run after changing dependencies in pyproject.toml.
 constraints: $(INSTALLED)

@@ -58,10 +58,17 @@ def kernel_process(server, kid: str) -> psutil.Process:
 
 
 def question_kind(page) -> str:
+    """The kind of the question on screen, once its inputs are rendered and enabled.
+
+    After «Câu tiếp theo» the progress line can update before the new inputs replace the previous
+    (answered, disabled) ones, so this waits for enabled inputs rather than counting what is there.
+    """
     root = page.locator(ROOT)
-    for kind, selector in (("radio", ".widget-radio-box input[type=radio]"),
-                           ("checkbox", ".widget-checkbox input[type=checkbox]"),
-                           ("matching", ".widget-dropdown select"), ("text", ".widget-text input")):
+    kinds = (("radio", ".widget-radio-box input[type=radio]:enabled"),
+             ("checkbox", ".widget-checkbox input[type=checkbox]:enabled"),
+             ("matching", ".widget-dropdown select:enabled"), ("text", ".widget-text input:enabled"))
+    root.locator(", ".join(sel for _, sel in kinds)).first.wait_for(state="visible", timeout=30_000)
+    for kind, selector in kinds:
         if root.locator(selector).count():
             return kind
     raise AssertionError("no answer input on the page")
@@ -71,9 +78,9 @@ def give_answer(page, kind: str):
     """The first option (or "2022"): what the participant gave, as the page shows it."""
     root = page.locator(ROOT)
     if kind == "radio":
-        root.locator(".widget-radio-box input[type=radio]").first.check()
+        root.locator(".widget-radio-box input[type=radio]:enabled").first.check()
     elif kind == "checkbox":
-        root.locator(".widget-checkbox input[type=checkbox]").first.check()
+        root.locator(".widget-checkbox input[type=checkbox]:enabled").first.check()
     elif kind == "matching":
         for select in root.locator(".widget-dropdown select").all():
             select.select_option(index=1)

@@ -127,6 +127,37 @@ def probe_modules(server, notebooks: list[str]) -> dict[str, dict]:
     return out
 
 
+def preheated_query_string(server) -> dict:
+    """Does a preheated quiz kernel see the request's query string (VOILA.md: wait_for_request)?
+
+    The quiz reads ?lang= and ?unit= in ``from_environment``; a preheated kernel ran the notebook
+    before any request, so it must wait for the request before reading QUERY_STRING.
+    """
+    from benchmarks.protocol import Page, _http, run_async
+
+    async def check():
+        page = Page(server.base_url, f"{QUIZ_NOTEBOOK}?lang=en&unit=quan_ba_dinh", _http())
+        try:
+            await page.load()
+            english = bool(page.find_all("ButtonModel", description="Continue"))
+            unit = page.find_all("DropdownModel", description="Unit")
+            labels = page.models[unit[0]].get("_options_labels", []) if unit else []
+            index = page.models[unit[0]].get("index") if unit else None
+            chosen = labels[index] if unit and index is not None else None
+            return {"english": english, "unit_chosen": chosen, "kernel_id": page.kernel_id,
+                    "honoured": english and chosen == "UBND quận Ba Đình"}
+        except Exception as exc:  # noqa: BLE001
+            return {"honoured": False, "error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            await page.close()
+
+    result = run_async(check)
+    kid = result.pop("kernel_id", None)
+    result["served_by_pool"] = bool(kid) and f"Using pre-heated kernel: {kid}" in server.log_path.read_text(
+        errors="replace")
+    return result
+
+
 def failures(loads, baseline_loads) -> dict:
     """Loads that never became usable (a failed notebook cell, a timeout): listed, and the figure fails."""
     errors = [x.error for x in loads if x.error]
@@ -144,7 +175,8 @@ def page_figures(report: Report, work: Path, folder: Path, pages: list[str], loa
         with running(folder, work, name="pages-cold") as server:
             cold = measure_pages(browser, server, notebooks, loads, log=log)
             probes = probe_modules(server, notebooks)
-        pool = {nb: loads + (nb == BARE) for nb in notebooks}  # + the bare warm-up load
+        # + the bare warm-up load, + one quiz kernel for the query-string check
+        pool = {nb: loads + (nb == BARE) + (nb == QUIZ_NOTEBOOK) for nb in notebooks}
         log(f"[1/4] pages, preheated: pool of {loads} per notebook, fill_delay {POOL_FILL_DELAY_S} s; filling…")
         with running(folder, work, name="pages-preheated",
                      extra_args=preheat_args(pool, POOL_FILL_DELAY_S)) as server:
@@ -153,6 +185,7 @@ def page_figures(report: Report, work: Path, folder: Path, pages: list[str], loa
             log(f"  pool {'ready' if ready else 'NOT ready'} after {time.monotonic() - started:.0f} s "
                 f"({server.kernel_count()} kernels)")
             hot = measure_pages(browser, server, notebooks, loads, log=log)
+            query = preheated_query_string(server)
     finally:
         browser.close()
 
@@ -176,6 +209,16 @@ def page_figures(report: Report, work: Path, folder: Path, pages: list[str], loa
                       "≤ 1.0 × bare cold" if is_quiz else None, s <= bare_s,
                       loads=[x.seconds for x in hot[nb]], bare_preheated=bare_hot_s,
                       ratio_to_bare_preheated=s / bare_hot_s if bare_hot_s else None, **failures(hot[nb], hot[BARE]))
+    report.figure(f"preheated_query_string:{QUIZ_NOTEBOOK}", int(query["honoured"]), "bool",
+                  "the same page from a normal kernel", 1, "?lang=en&unit=… honoured by a preheated kernel",
+                  query["honoured"], **{k: v for k, v in query.items() if k != "honoured"})
+    quiz_hot_rss = _median([x.rss_mb for x in hot[QUIZ_NOTEBOOK]])
+    bare_hot_rss = _median([x.rss_mb for x in hot[BARE]])
+    report.figure(f"kernel_rss_preheated:{QUIZ_NOTEBOOK}", quiz_hot_rss, "MB", f"{BARE} preheated kernel",
+                  bare_hot_rss, "≤ bare + 40 MB", quiz_hot_rss <= bare_hot_rss + 40,
+                  delta_mb=quiz_hot_rss - bare_hot_rss,
+                  uss_mb=_median([x.uss_mb for x in hot[QUIZ_NOTEBOOK]]),
+                  baseline_uss_mb=_median([x.uss_mb for x in hot[BARE]]))
     for nb in pages:
         is_quiz = nb == QUIZ_NOTEBOOK
         rss = _median([x.rss_mb for x in cold[nb]])
@@ -278,6 +321,40 @@ def room_figures(report: Report, work: Path, folder: Path, sizes: list[int], thi
     return cold
 
 
+def beyond_pool_figure(report: Report, work: Path, folder: Path, fill_delay: float = 15.0) -> None:
+    """A participant who arrives when the pool is empty waits for the delayed refill, not for a new kernel.
+
+    Voila 0.5.13 puts the refill task in the pool as soon as a kernel is taken, and a request that
+    finds a task there awaits it: with ``fill_delay`` D, whoever comes after the pool ran out waits
+    about D seconds plus a kernel start. Measured with a pool of 1: the first join is served by the
+    pool (baseline), the second comes right after it.
+    """
+    from benchmarks.protocol import Page, _http, now, run_async
+
+    log(f"[3/4] a join beyond the pool: pool of 1, fill_delay {fill_delay:g} s")
+    with running(folder, work, name="pool-exhausted",
+                 extra_args=preheat_args({QUIZ_NOTEBOOK: 1}, fill_delay)) as server:
+        server.wait_idle(1, POOL_READY_TIMEOUT_S)
+
+        async def joins():
+            http = _http()
+            times, pages = [], []
+            for _ in range(2):
+                page = Page(server.base_url, QUIZ_NOTEBOOK, http)
+                started = now()
+                await page.load()
+                times.append(now() - started)
+                pages.append(page)
+            for page in pages:
+                await page.close()
+            http.close()
+            return times
+
+        first, second = run_async(joins)
+    report.figure("preheat_join_beyond_pool", second, "s", "a join served by the pool", first, None, None,
+                  fill_delay_s=fill_delay, pool_size=1)
+
+
 def postgres_figures(report: Report, work: Path, folder: Path, url: str, n: int, think, questions: int,
                      cold: dict) -> None:
     from benchmarks import postgres_bench
@@ -353,6 +430,7 @@ def main(argv=None) -> int:
         cold = {}
         if "rooms" in only:
             cold = room_figures(report, work, folder, sizes, think, args.questions)
+            beyond_pool_figure(report, work, folder)
         postgres_url = args.postgres or os.environ.get("TOOLKIT_BENCH_POSTGRES_URL")
         if postgres_url and "postgres" in only:
             postgres_figures(report, work, folder, postgres_url, max(sizes), think, args.questions, cold)

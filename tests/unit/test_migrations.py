@@ -40,3 +40,44 @@ def test_a_newer_database_is_refused(database_url):
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(RuntimeError, match="mới hơn phần mềm"):
         Store(database_url)
+
+
+def test_opening_waits_while_another_process_converts_a_new_sqlite_file(tmp_path):
+    # What a second kernel meets when it opens a new database a moment after the first: the file is
+    # still in rollback mode and the first holds its write lock while creating the schema. SQLite
+    # refuses "PRAGMA journal_mode=WAL" at once then ("database is locked", no busy wait), so the
+    # opening must wait for the first one's lock, not run into it.
+    import fcntl
+    import sqlite3
+    import threading
+
+    path = tmp_path / "new.sqlite3"
+    first = sqlite3.connect(path, isolation_level=None)
+    first.execute("CREATE TABLE being_created (i INTEGER)")
+    lock = open(f"{path}.migrate-lock", "a")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    first.execute("BEGIN IMMEDIATE")
+    first.execute("INSERT INTO being_created VALUES (1)")
+
+    outcome = {}
+
+    def open_store():
+        try:
+            outcome["store"] = Store(f"sqlite:///{path}")
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            outcome["error"] = exc
+
+    opener = threading.Thread(target=open_store)
+    opener.start()
+    opener.join(0.5)
+    assert opener.is_alive() and not outcome, outcome  # waiting, not failed
+    first.execute("COMMIT")
+    first.close()
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    opener.join(30)
+    assert "error" not in outcome, outcome
+    with outcome["store"].engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+    assert migrations.current_revision(outcome["store"].engine) == migrations.HEAD
+    outcome["store"].engine.dispose()

@@ -42,7 +42,7 @@ def _exclusive(engine: sa.Engine):
     commits each CREATE TABLE on its own, so without this the second kernel sees half a schema.
     SQLite files are locked with a lock file beside them, PostgreSQL with an advisory lock.
     """
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+    if _sqlite_file(engine):
         import fcntl
 
         with open(f"{engine.url.database}.migrate-lock", "a") as fh:
@@ -66,19 +66,35 @@ def _exclusive(engine: sa.Engine):
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (default: the newest)."""
     target = HEAD if revision == "head" else revision
+    if _sqlite_file(engine):
+        # A connection's first statement turns the file to WAL; SQLite fails that at once, without
+        # waiting, while another connection converts or writes the still rollback-mode file (seen in
+        # CI as "database is locked" when 12 kernels opened a new database together). So every
+        # opening of a SQLite file is serialised; on a current file that costs one flock.
+        with _exclusive(engine):
+            _upgrade_locked(engine, target, revision)
+        return
     found = current_revision(engine)
     _check_known(found)
     if found == target:
         return  # the common case: one small query, no lock, no Alembic import
+    with _exclusive(engine):
+        _upgrade_locked(engine, target, revision)
+
+
+def _upgrade_locked(engine: sa.Engine, target: str, revision: str) -> None:
+    found = current_revision(engine)  # another process may have migrated while we waited
+    _check_known(found)
+    if found == target:
+        return
     from alembic import command
 
-    with _exclusive(engine):
-        found = current_revision(engine)  # another process may have migrated while we waited
-        _check_known(found)
-        if found == target:
-            return
-        with engine.begin() as conn:
-            command.upgrade(config(conn), revision)
+    with engine.begin() as conn:
+        command.upgrade(config(conn), revision)
+
+
+def _sqlite_file(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
 
 
 def _check_known(found: str | None) -> None:

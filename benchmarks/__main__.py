@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from benchmarks import analytics_bench
+from benchmarks import server as server_module
 from benchmarks.participants import QUIZ_NOTEBOOK
 from benchmarks.room import run_room
 from benchmarks.server import BARE, app_notebooks, build_folder, preheat_args, probe_name, running
@@ -178,9 +179,9 @@ def page_figures(report: Report, work: Path, folder: Path, pages: list[str], loa
         # + the bare warm-up load, + one quiz kernel for the query-string check
         pool = {nb: loads + (nb == BARE) + (nb == QUIZ_NOTEBOOK) for nb in notebooks}
         log(f"[1/4] pages, preheated: pool of {loads} per notebook, fill_delay {POOL_FILL_DELAY_S} s; filling…")
+        started = time.monotonic()
         with running(folder, work, name="pages-preheated",
                      extra_args=preheat_args(pool, POOL_FILL_DELAY_S)) as server:
-            started = time.monotonic()
             ready = server.wait_idle(sum(pool.values()), POOL_READY_TIMEOUT_S)
             log(f"  pool {'ready' if ready else 'NOT ready'} after {time.monotonic() - started:.0f} s "
                 f"({server.kernel_count()} kernels)")
@@ -259,6 +260,7 @@ def room_detail(r) -> dict:
     return {"participants": r.n, "answered": r.answered, "failed_participants": len(r.errors),
             "errors": r.errors[:5], "usable_median_s": r.usable_median_s, "answering_s": r.answering_s,
             "cpu_per_answer_s": r.cpu_per_answer_s, "server_cpu_per_answer_s": r.server_cpu_per_answer_s,
+            "kernel_start_failures": r.kernel_start_failures,
             "shutdown_responses": {str(k): v for k, v in r.shutdown_codes.items()}}
 
 
@@ -276,13 +278,14 @@ def room_figures(report: Report, work: Path, folder: Path, sizes: list[int], thi
     for n in sizes:
         for kind, notebook in (("bare", BARE), ("quiz", QUIZ_NOTEBOOK)):
             log(f"[3/4] rooms, preheated: pool of {n} for {notebook}; filling…")
+            started = time.monotonic()  # the pool starts filling while the server starts
             with running(folder, work, name=f"rooms-pool-{kind}-{n}",
                          extra_args=preheat_args({notebook: n}, POOL_FILL_DELAY_S)) as server:
-                started = time.monotonic()
                 ready = server.wait_idle(n, POOL_READY_TIMEOUT_S)
                 fill_s = time.monotonic() - started
                 r = run_room(server, kind, n, think=think, seed=n, questions=questions)
                 r.pool_fill_s, r.pool_ready = fill_s, ready
+                r.pool_start_failures = server.kernel_start_failures() - r.kernel_start_failures
                 hot[(kind, n)] = r
                 log(f"  pool {'ready' if ready else 'NOT READY'} in {fill_s:.0f} s; {kind} N={n}: all usable "
                     f"{r.all_usable_s:.1f} s, rtt median {r.rtt_median_ms:.0f} ms p95 {r.rtt_p95_ms:.0f} ms, "
@@ -300,9 +303,10 @@ def room_figures(report: Report, work: Path, folder: Path, sizes: list[int], thi
                       cpu_per_join_s=qc.cpu_per_join_s, baseline_cpu_per_join_s=bc.cpu_per_join_s, **detail(qc))
         report.figure(f"room_all_usable_preheated:N={n}", qh.all_usable_s, "s", f"{BARE} N={n} cold",
                       bc.all_usable_s, "≤ 0.5 × bare cold" if judged else None,
-                      not qh.errors and qh.all_usable_s <= 0.5 * bc.all_usable_s,
+                      not qh.errors and qh.pool_ready and qh.all_usable_s <= 0.5 * bc.all_usable_s,
                       bare_preheated_s=bh.all_usable_s, pool_fill_s=qh.pool_fill_s, pool_ready=qh.pool_ready,
                       bare_pool_fill_s=bh.pool_fill_s, cpu_per_join_s=qh.cpu_per_join_s,
+                      pool_kernel_start_failures=qh.pool_start_failures,
                       baseline_preheated_cpu_per_join_s=bh.cpu_per_join_s, **detail(qh))
         for mode, q, b in (("cold", qc, bc), ("preheated", qh, bh)):
             report.figure(f"room_answer_rtt_median_{mode}:N={n}", q.rtt_median_ms, "ms",
@@ -401,7 +405,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="3 loads per page, one room of 10 (a few minutes)")
     ap.add_argument("--loads", type=int, help="fresh loads per page (default 5, --quick 3)")
     ap.add_argument("--rooms", help="room sizes, comma-separated (default 10,30,60; --quick 10)")
-    ap.add_argument("--think", default="2,5", help="seconds a participant reads before each answer: min,max")
+    ap.add_argument("--think", default="1.5,3.5", help="seconds a participant reads before each answer: min,max")
     ap.add_argument("--questions", type=int, default=5, choices=(5, 10, 15, 20),
                     help="questions each simulated participant answers (the quiz offers 5, 10, 15, 20)")
     ap.add_argument("--only", default="pages,rooms,postgres,analytics",
@@ -409,6 +413,9 @@ def main(argv=None) -> int:
     ap.add_argument("--postgres", help="SQLAlchemy URL of a PostgreSQL database whose name contains 'bench' "
                                        "(its schema is reset): two Voila servers share it "
                                        "(default: TOOLKIT_BENCH_POSTGRES_URL; skipped if neither)")
+    ap.add_argument("--voila-arg", action="append", default=[], metavar="ARG",
+                    help="extra Voila command-line argument for every server, e.g. "
+                         "--voila-arg=--KernelManager.transport=ipc (default: exactly voila.json)")
     ap.add_argument("--out", type=Path, help="also write the JSON lines to this file")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (server logs, databases)")
     args = ap.parse_args(argv)
@@ -421,6 +428,7 @@ def main(argv=None) -> int:
     load_start = os.getloadavg()
     report = Report(args.out)
     work = Path(tempfile.mkdtemp(prefix="pbgdpl-bench-"))
+    server_module.EXTRA_ARGS[:] = args.voila_arg
     log(f"work folder: {work}")
     try:
         folder = build_folder(work)
@@ -442,6 +450,7 @@ def main(argv=None) -> int:
         report.summary(seconds=time.monotonic() - started, quick=args.quick, loads_per_page=loads,
                        room_sizes=sizes, think_s=list(think), answers_per_participant=args.questions, load_avg_start=list(load_start),
                        load_avg_end=list(os.getloadavg()), cpus=os.cpu_count(), python=platform.python_version(),
+                       extra_voila_args=args.voila_arg,
                        git=git_state())
         if args.keep:
             log(f"kept {work}")

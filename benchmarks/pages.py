@@ -20,7 +20,7 @@ import psutil
 
 from benchmarks.server import Server
 
-SETTLE_S = 0.5  # after usable, before reading memory: the kernel finishes sending states
+SETTLE_S = 0.3  # after usable, before reading memory: the kernel finishes sending states
 
 
 def _conftest():
@@ -77,7 +77,7 @@ class Browser:
         with contextlib.suppress(Exception):
             self._pw.stop()
 
-    def load(self, server: Server, notebook: str, timeout_ms: int = 60_000) -> Load:
+    def load(self, server: Server, notebook: str, timeout_ms: int = 30_000) -> Load:
         """One fresh load; a page that never becomes usable is a failed load, not a crash."""
         try:
             return self._load(server, notebook, timeout_ms)

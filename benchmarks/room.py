@@ -42,8 +42,10 @@ class RoomResult:
     cpu_per_answer_s: float = float("nan")  # servers + kernels while all N answered, per answer (or click)
     server_cpu_per_answer_s: float = float("nan")  # the Voila process(es) alone
     names: list[str] = field(default_factory=list)
+    kernel_start_failures: int = 0  # "Address already in use" in the server log during the room
     pool_fill_s: float | None = None
     pool_ready: bool | None = None
+    pool_start_failures: int = 0
 
     @property
     def rtt_median_ms(self) -> float:
@@ -84,6 +86,7 @@ class _Cpu:
 async def _room(servers: list[Server], kind, n: int, think, seed: int, questions: int) -> RoomResult:
     http = _http()
     kernels_before = sum(s.kernel_count() for s in servers)
+    failures_before = sum(s.kernel_start_failures() for s in servers)
     joining_cpu = _Cpu(servers)
     go = asyncio.Event()
     joined = [0]
@@ -121,6 +124,7 @@ async def _room(servers: list[Server], kind, n: int, think, seed: int, questions
 
     left = await asyncio.get_running_loop().run_in_executor(None, left_running)
     answered = sum(p.answered for p in people)
+    failures = sum(s.kernel_start_failures() for s in servers) - failures_before
     return RoomResult(
         notebook=kind.notebook, n=n,
         all_usable_s=max(usable) if usable else float("nan"),  # of those that joined; failures listed
@@ -130,7 +134,7 @@ async def _room(servers: list[Server], kind, n: int, think, seed: int, questions
         answered=answered, answering_s=answering_s,
         cpu_per_answer_s=cpu_answering / answered if answered else float("nan"),
         server_cpu_per_answer_s=server_answering / answered if answered else float("nan"),
-        names=[p.name for p in people if getattr(p, "name", None)])
+        names=[p.name for p in people if getattr(p, "name", None)], kernel_start_failures=failures)
 
 
 def run_room(server: Server | list[Server], notebook_kind: str, n: int, think=(0.0, 0.0), seed: int = 0,

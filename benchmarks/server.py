@@ -26,6 +26,7 @@ import psutil
 from toolkit.serve import NOTEBOOK_DIR, REPO_ROOT, die_with_parent, voila_command, wait_until_ready
 
 HERE = Path(__file__).resolve().parent
+EXTRA_ARGS: list[str] = []  # --voila-arg: added to every server's command (default none: exactly voila.json)
 BARE = "bare.ipynb"
 HEAVY = ("pandas", "matplotlib", "numpy", "openpyxl", "PIL", "scipy", "sqlalchemy", "alembic", "yaml", "jsonschema")
 PROBE_CELL = f"""import sys as _sys, json as _json, ipywidgets as _w
@@ -133,26 +134,33 @@ class Server:
             count = self.kernel_count()
         return count
 
-    def wait_idle(self, expected_kernels: int, timeout: float, quiet_s: float = 1.0) -> bool:
+    def wait_idle(self, expected_kernels: int, timeout: float, quiet_s: float = 1.0, give_up_s: float = 10.0) -> bool:
         """Until ``expected_kernels`` kernels run and none of them (nor the server) uses CPU.
 
         A preheated pool is ready when its kernels have started *and* run their notebook; Voila logs
-        "filled" as soon as they have started, so we watch CPU instead.
+        "filled" as soon as they have started, so we watch CPU instead. False if the machine has been
+        quiet for ``give_up_s`` with fewer kernels (some died at start) or after ``timeout``.
         """
         deadline = time.monotonic() + timeout
+        quiet_since = None
         while time.monotonic() < deadline:
-            if self.kernel_count() >= expected_kernels:
-                before = self.kernel_cpu()
-                server_before = self.cpu_seconds()
-                time.sleep(quiet_s)
-                after = self.kernel_cpu()
-                busy = sum(after.get(pid, 0) - before.get(pid, 0) for pid in after)
-                busy += self.cpu_seconds() - server_before
-                if len(after) >= expected_kernels and busy < 0.05 * quiet_s * (1 + len(after) / 20):
-                    return True
-            else:
-                time.sleep(0.5)
+            before = self.kernel_cpu()
+            server_before = self.cpu_seconds()
+            time.sleep(quiet_s)
+            after = self.kernel_cpu()
+            busy = sum(after.get(pid, 0) - before.get(pid, 0) for pid in after)
+            busy += self.cpu_seconds() - server_before
+            quiet = busy < 0.05 * quiet_s * (1 + len(after) / 20)
+            if quiet and len(after) >= expected_kernels:
+                return True
+            quiet_since = (quiet_since or time.monotonic()) if quiet else None
+            if quiet_since is not None and time.monotonic() - quiet_since > give_up_s:
+                return False
         return False
+
+    def kernel_start_failures(self) -> int:
+        """Kernels that died binding their TCP ports (jupyter_client picks them before the kernel binds)."""
+        return self.log_path.read_text(errors="replace").count("Address already in use")
 
     def log_tail(self, chars: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:]
@@ -189,7 +197,7 @@ def running(folder: Path, work: Path, extra_args: list[str] = (), name: str = "v
     env = {**os.environ, "TOOLKIT_VAR_DIR": str(var_dir), "TOOLKIT_DATABASE_URL": database_url}
     log_path = work / f"{name}.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([*voila_command(folder, port), *extra_args], cwd=REPO_ROOT, env=env,
+        proc = subprocess.Popen([*voila_command(folder, port), *EXTRA_ARGS, *extra_args], cwd=REPO_ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                 preexec_fn=die_with_parent)
     server = Server(f"http://127.0.0.1:{port}", proc, log_path, database_url, list(extra_args))

@@ -13,14 +13,10 @@ import secrets
 import time
 from pathlib import Path
 
-from toolkit.store import DEFAULT_VAR_DIR
+from toolkit.paths import var_dir
 
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 60
-
-
-def var_dir() -> Path:
-    return Path(os.environ.get("TOOLKIT_VAR_DIR") or DEFAULT_VAR_DIR)
 
 
 def passcode_file() -> Path:

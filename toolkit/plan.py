@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
+from toolkit.datacache import cached, fingerprint
 from toolkit.datafile import DataError, Problem, YamlDoc, check_schema, load_schema, non_nfc_strings, read_yaml
 from toolkit.text import fold, search, squash
 
@@ -194,6 +196,18 @@ class Plan:
     agencies: Mapping[str, Agency]
     units: Mapping[str, Unit]
 
+    # -- pickling (toolkit.datacache): the fields only, not what cached_property derived from them
+    def __getstate__(self) -> dict:
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        state.update(agencies=dict(self.agencies), units=dict(self.units),
+                     source_key=self.__dict__.get("source_key"))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state, agencies=MappingProxyType(state["agencies"]), units=MappingProxyType(state["units"]))
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
     # -- look-ups
     def task(self, task_id: str) -> Task:
         return self._tasks_by_id[task_id]
@@ -343,7 +357,15 @@ def plan_dir() -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(directory: str) -> Plan:
-    return _load(Path(directory))
+    folder = Path(directory)
+    key = fingerprint(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+    def build() -> Plan:
+        plan = _load(folder)
+        object.__setattr__(plan, "source_key", key)  # names what the question bank is built from
+        return plan
+
+    return cached("plan", key, build)
 
 
 def load_plan(directory: Path | str | None = None) -> Plan:

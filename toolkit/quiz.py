@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from toolkit.datacache import cached, fingerprint
 from toolkit.datafile import DataError, Problem, check_schema, load_schema, non_nfc_strings, read_yaml
 from toolkit.plan import DEFAULT_PLAN_DIR, SOURCE_TEXT, Plan, Task
 from toolkit.text import fold, squash
@@ -536,8 +537,16 @@ def load_banks(directory: Path | str | None, plan: Plan,
 
 @functools.lru_cache(maxsize=4)
 def _question_bank_cached(plan: Plan, directory: str) -> tuple[tuple[Question, ...], tuple[Problem, ...]]:
-    banks, problems = load_banks(directory, plan)
-    return tuple(generate_questions(plan)) + tuple(q for b in banks for q in b.questions), tuple(problems)
+    def build():
+        banks, problems = load_banks(directory, plan)
+        return tuple(generate_questions(plan)) + tuple(q for b in banks for q in b.questions), tuple(problems)
+
+    plan_key = plan.__dict__.get("source_key")
+    if not plan_key:  # a plan built in memory (tests): nothing on disk names it
+        return build()
+    folder = Path(directory)
+    files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts] if folder.is_dir() else []
+    return cached("questions", fingerprint(files, plan_key, directory), build)
 
 
 def question_bank(plan: Plan, directory: Path | str | None = None) -> tuple[tuple[Question, ...], tuple[Problem, ...]]:

@@ -1,0 +1,113 @@
+"""The on-disk cache of the validated plan and question bank: never stale, never fatal."""
+
+import logging
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit import datacache, plan as plan_module
+from toolkit.datafile import DataError
+from toolkit.plan import load_plan
+from toolkit.quiz import question_bank
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def var(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_VAR_DIR", str(tmp_path / "var"))
+    plan_module._load_cached.cache_clear()  # the in-process cache would hide the disk
+    yield tmp_path / "var" / "cache"
+    plan_module._load_cached.cache_clear()
+
+
+@pytest.fixture
+def plan_copy(tmp_path):
+    folder = tmp_path / "plan"
+    shutil.copytree(DATA / "plan" / "valid", folder)
+    return folder
+
+
+def entries(cache: Path, kind: str) -> list[Path]:
+    return sorted(cache.glob(f"{kind}-*.pickle"))
+
+
+def test_a_second_kernel_reads_the_plan_without_validating_it(var, plan_copy, monkeypatch):
+    first = load_plan(plan_copy)
+    assert len(entries(var, "plan")) == 1
+    plan_module._load_cached.cache_clear()  # as a new kernel
+    monkeypatch.setattr(plan_module, "_load", lambda folder: pytest.fail("validated again"))
+    second = load_plan(plan_copy)
+    assert second is not first
+    assert [t.id for t in second.tasks] == [t.id for t in first.tasks]
+    assert [(t.lead, t.coordinating, t.deadline) for t in second.tasks] == \
+        [(t.lead, t.coordinating, t.deadline) for t in first.tasks]
+    assert dict(second.agencies) == dict(first.agencies) and dict(second.units) == dict(first.units)
+    some = next(iter(first.agencies))
+    assert second.memberships(some) == first.memberships(some)  # derived look-ups work after unpickling
+    with pytest.raises(TypeError):
+        second.agencies["x"] = None  # still read-only
+
+
+def test_an_edited_data_file_is_read_not_the_old_entry(var, plan_copy):
+    before = load_plan(plan_copy)
+    tasks = plan_copy / "tasks.yaml"
+    first_id = before.tasks[0].id
+    text = tasks.read_text(encoding="utf-8")
+    summary = before.tasks[0].summary
+    assert summary in text
+    tasks.write_text(text.replace(summary, summary + " (đã sửa)", 1), encoding="utf-8")
+    plan_module._load_cached.cache_clear()
+    after = load_plan(plan_copy)
+    assert after.task(first_id).summary == summary + " (đã sửa)"
+    assert len(entries(var, "plan")) == 1  # the old entry is gone
+
+
+def test_data_with_problems_is_reported_every_time_and_never_stored(var, tmp_path):
+    bad = tmp_path / "bad"
+    shutil.copytree(DATA / "plan" / "unknown_agency", bad)
+    for _ in range(2):
+        plan_module._load_cached.cache_clear()
+        with pytest.raises(DataError):
+            load_plan(bad)
+    assert entries(var, "plan") == []
+
+
+def test_a_damaged_entry_is_rebuilt_with_a_warning(var, plan_copy, caplog):
+    expected = [t.id for t in load_plan(plan_copy).tasks]
+    (entry,) = entries(var, "plan")
+    entry.write_bytes(entry.read_bytes()[:100])  # a crash while writing cannot do this (os.replace); a disk can
+    plan_module._load_cached.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="toolkit.datacache"):
+        assert [t.id for t in load_plan(plan_copy).tasks] == expected
+    assert "bộ nhớ đệm hỏng" in caplog.text
+    with open(entries(var, "plan")[0], "rb") as fh:
+        assert [t.id for t in pickle.load(fh).tasks] == expected  # rewritten whole
+
+
+def test_an_unwritable_cache_costs_speed_not_the_page(var, plan_copy, monkeypatch, caplog):
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(datacache.tempfile, "mkstemp", refuse)
+    with caplog.at_level(logging.WARNING, logger="toolkit.datacache"):
+        plan = load_plan(plan_copy)
+    assert plan.tasks and "không ghi được bộ nhớ đệm" in caplog.text
+    assert entries(var, "plan") == []
+
+
+def test_the_question_bank_is_cached_for_the_plan_it_was_built_from(var, monkeypatch):
+    from toolkit import quiz
+
+    plan = load_plan()
+    questions, problems = question_bank(plan)
+    assert len(entries(var, "questions")) == 1
+    quiz._question_bank_cached.cache_clear()
+    plan_module._load_cached.cache_clear()
+    monkeypatch.setattr(quiz, "generate_questions", lambda _plan: pytest.fail("generated again"))
+    again, again_problems = question_bank(load_plan())
+    assert [q.id for q in again] == [q.id for q in questions] and again_problems == problems
+    assert [q.correct for q in again] == [q.correct for q in questions]
+    quiz._question_bank_cached.cache_clear()

@@ -11,11 +11,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from toolkit.plan import Plan
 from toolkit.quiz import Question, QuizItem, Score, build_quiz, score
-from toolkit.store import AttemptRecord, Participant, ResponseRecord, Store, now
+from toolkit.records import AttemptRecord, Participant, ResponseRecord, now
+
+if TYPE_CHECKING:
+    from toolkit.store import Store
 
 MODES = {"practice": "Luyện tập (xem đáp án ngay)", "test": "Kiểm tra (xem đáp án khi nộp bài)"}
 EXTRA_SECTIONS = {"I": "Phần I. Mục đích, yêu cầu", "docs": "Văn bản căn cứ, dẫn chiếu"}

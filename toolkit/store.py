@@ -12,17 +12,16 @@ import json
 import os
 import secrets
 import unicodedata
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from toolkit.paths import var_dir
+from toolkit.records import (ENTRY_FIELDS, JOIN_ALPHABET, MAX_NAME, AssessmentLocked, AssessmentRecord,  # noqa: F401
+                             AttemptRecord, InputError, Participant, ResponseRecord, SessionRecord, _aware,
+                             clean_name, now)
 from toolkit.text import fold, squash
-
-DEFAULT_VAR_DIR = Path(__file__).resolve().parents[1] / "var"
-MAX_NAME = 80
 
 metadata = sa.MetaData()
 
@@ -108,80 +107,11 @@ assessment_entries = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-ENTRY_FIELDS = ("rating", "reason", "evidence_number", "evidence_date", "evidence_text", "evidence_link", "note",
-                "central_issued")
-
-
-class InputError(ValueError):
-    """Input a person typed that cannot be stored; the message is Vietnamese and says why."""
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def clean_name(name: str) -> str:
-    """A person's name as stored: NFC, single spaces, printable, 1–80 characters.
-
-    >>> clean_name("  Nguyễn   Văn  An ")
-    'Nguyễn Văn An'
-    """
-    text = squash(unicodedata.normalize("NFC", name or ""))
-    if not text:
-        raise InputError("Vui lòng nhập họ và tên.")
-    if len(text) > MAX_NAME:
-        raise InputError(f"Họ và tên quá dài (tối đa {MAX_NAME} ký tự).")
-    if any(unicodedata.category(ch)[0] == "C" for ch in text):
-        raise InputError("Họ và tên có ký tự điều khiển không hợp lệ.")
-    if not any(ch.isalpha() for ch in text):
-        raise InputError("Họ và tên phải có chữ cái.")
-    return text
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes even for timezone=True columns; every stored time is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
-@dataclass(frozen=True)
-class Participant:
-    id: int
-    name: str
-    unit_key: str
-
-
-@dataclass(frozen=True)
-class AttemptRecord:
-    id: int
-    token: str
-    participant_id: int
-    topic: str
-    mode: str
-    time_limit_s: int | None
-    seed: int
-    items: tuple[dict, ...]
-    session_code: str | None
-    started_at: datetime
-    finished_at: datetime | None
-
-
-@dataclass(frozen=True)
-class ResponseRecord:
-    position: int
-    question_id: str
-    answer: object
-    points: float
-    max_points: float
-    answered_at: datetime
-
-
 def database_url() -> str:
     url = os.environ.get("TOOLKIT_DATABASE_URL")
     if url:
         return url
-    var = Path(os.environ.get("TOOLKIT_VAR_DIR") or DEFAULT_VAR_DIR)
+    var = var_dir()
     var.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{var / 'toolkit.sqlite3'}"
 
@@ -292,26 +222,6 @@ class Store:
              .order_by(attempts.c.id, responses.c.position))
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
-
-
-@dataclass(frozen=True)
-class AssessmentRecord:
-    id: int
-    unit_key: str
-    year: int
-    version: int
-    status: str
-    created_at: datetime
-    submitted_at: datetime | None
-    submitted_by: str | None
-
-    @property
-    def submitted(self) -> bool:
-        return self.status == "submitted"
-
-
-class AssessmentLocked(Exception):
-    """A submitted version is frozen; edits go to a new version."""
 
 
 class AssessmentStore:
@@ -475,28 +385,6 @@ def _entry_row(values: dict) -> dict:
 def _blank(row: dict) -> bool:
     return row["rating"] is None and not row["central_issued"] and not any(
         row[f] for f in ENTRY_FIELDS if f not in ("rating", "central_issued"))
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    code: str
-    title: str
-    topic: str
-    mode: str
-    time_limit_s: int | None
-    show_rank: bool
-    tie_break_time: bool
-    question_ids: tuple[str, ...]
-    status: str
-    created_at: datetime
-    closed_at: datetime | None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-
-JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones
 
 
 class SessionStore:

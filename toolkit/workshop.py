@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from toolkit.attempt import QuizRuleError, QuizRun
 from toolkit.plan import Plan
 from toolkit.quiz import Question, Topic, build_quiz, questions_for_topic
-from toolkit.store import Participant, SessionRecord, SessionStore, Store
+from toolkit.records import Participant, SessionRecord
+
+if TYPE_CHECKING:
+    from toolkit.store import SessionStore, Store
+
+
+def _sessions(store: Store) -> SessionStore:
+    from toolkit.store import SessionStore  # SQLAlchemy only once a page uses the database
+
+    return SessionStore(store)
 
 
 def create_session(store: Store, plan: Plan, questions: Sequence[Question], *, title: str, topic: str, n: int,
@@ -24,13 +33,13 @@ def create_session(store: Store, plan: Plan, questions: Sequence[Question], *, t
     if not pool:
         raise QuizRuleError("Chủ đề này chưa có câu hỏi nào.")
     items = build_quiz(pool, max(1, n), secrets.randbits(48) if seed is None else seed)
-    return SessionStore(store).create(title, topic, mode, [i.question_id for i in items], time_limit_s, show_rank,
+    return _sessions(store).create(title, topic, mode, [i.question_id for i in items], time_limit_s, show_rank,
                                       tie_break_time)
 
 
 def session_guard(store: Store, code: str):
     """The rule a session adds to every answer: it must still be open."""
-    sessions = SessionStore(store)
+    sessions = _sessions(store)
 
     def guard() -> str | None:
         s = sessions.get(code)
@@ -44,7 +53,7 @@ def session_guard(store: Store, code: str):
 def join_session(store: Store, plan: Plan, questions: Mapping[str, Question], code: str,
                  participant: Participant) -> QuizRun:
     """The participant's attempt in a session: resumed if they joined before, else started."""
-    sessions = SessionStore(store)
+    sessions = _sessions(store)
     session = sessions.get(code)
     if session is None:
         raise QuizRuleError("Không có phiên nào với mã này; kiểm tra lại mã trên màn hình của báo cáo viên.")
@@ -91,7 +100,7 @@ def standings(session: SessionRecord, attempts: list[dict]) -> list[Standing]:
 def responses_frame(store: Store, code: str):
     import pandas as pd
 
-    rows = SessionStore(store).responses(code)
+    rows = _sessions(store).responses(code)
     frame = pd.DataFrame(rows, columns=["attempt_id", "name", "unit_key", "position", "question_id", "answer",
                                         "points", "max_points", "answered_at"])
     return frame.rename(columns={"attempt_id": "participant"})
@@ -99,7 +108,7 @@ def responses_frame(store: Store, code: str):
 
 def dashboard(store: Store, plan: Plan, questions: Mapping[str, Question], code: str) -> dict:
     """What the trainer's screen shows: joined/finished, scores, share correct per question, most missed."""
-    sessions = SessionStore(store)
+    sessions = _sessions(store)
     session = sessions.get(code)
     attempts = sessions.attempts(code)
     frame = responses_frame(store, code)
@@ -137,7 +146,7 @@ def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question]
     from toolkit import analytics
     from toolkit.quiz_formats import results_table
 
-    sessions = SessionStore(store)
+    sessions = _sessions(store)
     session = sessions.get(code)
     people = pd.DataFrame([{"Hạng": s.rank, "Họ và tên": s.name,
                             "Đơn vị": plan.units[s.unit_key].name if s.unit_key in plan.units else s.unit_key,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta, timezone
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
@@ -17,9 +18,12 @@ import ipywidgets as widgets
 from toolkit.attempt import MODES, Feedback, QuizRuleError, QuizRun, Summary
 from toolkit.plan import Plan, load_plan
 from toolkit.quiz import Question, Topic, question_bank, questions_for_topic
-from toolkit.store import InputError, Participant, Store
+from toolkit.records import DeferredStore, InputError, Participant
 from toolkit.ui.common import alert, error_box, esc, guarded, page_style
 from toolkit.workshop import session_guard
+
+if TYPE_CHECKING:
+    from toolkit.store import Store
 
 ROOT_CLASS = "pbgdpl-quiz"
 VIETNAM = timezone(timedelta(hours=7))
@@ -90,10 +94,9 @@ def _query() -> dict[str, str]:
     A preheated kernel (Voila's `preheat_kernel`) runs the notebook before any request: it must
     wait for the request, or every page would see the query string of none (VOILA.md).
     """
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
+    from toolkit.voila_request import wait_for_request
 
-        wait_for_request()
+    wait_for_request()
     return {k: v[0] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
 
 
@@ -203,7 +206,7 @@ class QuizApp:
         plan = load_plan()
         questions, problems = question_bank(plan)
         query = _query()
-        app = cls(plan, questions, Store(), problems, lang="en" if query.get("lang") == "en" else "vi")
+        app = cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi")
         if query.get("unit") in set(dict(app._unit_options()).values()) - {None}:
             app.unit.value = query["unit"]
         return app

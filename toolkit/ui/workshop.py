@@ -16,10 +16,11 @@ its widgets: a participant sees their own answers and, if the session allows it,
 
 from __future__ import annotations
 
+import functools
 import io
 import ipaddress
 import os
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import ipywidgets as widgets
@@ -28,12 +29,15 @@ from toolkit.access import PasscodeGate
 from toolkit.attempt import MODES, QuizRuleError, Summary
 from toolkit.plan import Plan, load_plan
 from toolkit.quiz import question_bank
-from toolkit.store import JOIN_ALPHABET, InputError, SessionRecord, SessionStore, Store
+from toolkit.records import JOIN_ALPHABET, DeferredStore, InputError, SessionRecord
 from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
 from toolkit.ui.pages import WORKSHOP_JOIN_NOTEBOOK
 from toolkit.ui.quiz import COUNTS, LIMITS, VIETNAM, QuizApp, _query, _stacked, topic_options
 from toolkit.ui.quiz import ROOT_CLASS as QUIZ_CLASS  # the participant page is the quiz page's look
 from toolkit.workshop import dashboard, join_session, session_workbook, standings
+
+if TYPE_CHECKING:
+    from toolkit.store import SessionStore, Store
 
 TRAINER_CLASS = "pbgdpl-trainer"
 TICK_MS = 3000
@@ -180,6 +184,8 @@ class TrainerApp(PasscodeLocked):
         self.plan, self.store = plan, store
         self.all_questions = tuple(questions)
         self.questions = {q.id: q for q in self.all_questions}
+        from toolkit.store import SessionStore
+
         self.sessions = SessionStore(store)
         self.env = os.environ if env is None else env
         self.bank_problems = bank_problems
@@ -196,6 +202,8 @@ class TrainerApp(PasscodeLocked):
     def from_environment(cls) -> "TrainerApp":
         plan = load_plan()
         questions, problems = question_bank(plan)
+        from toolkit.store import Store
+
         return cls(plan, questions, Store(), bank_problems=problems)
 
     def _show(self, box: widgets.Widget) -> None:
@@ -552,7 +560,7 @@ class TrainerApp(PasscodeLocked):
 
 
 def _now_vn():
-    from toolkit.store import now
+    from toolkit.records import now
 
     return now().astimezone(VIETNAM)
 
@@ -606,7 +614,6 @@ class ParticipantApp(QuizApp):
 
     def __init__(self, plan: Plan, questions, store: Store, bank_problems=(), lang: str = "vi", code: str = ""):
         super().__init__(plan, questions, store, bank_problems, lang)
-        self.sessions = SessionStore(store)
         self.session: SessionRecord | None = None
         t = JOIN_TEXT[lang]
         self.code = _stacked(widgets.Text(description=t["code"], value=clean_code(code), placeholder="VD: K7QM2X",
@@ -626,12 +633,18 @@ class ParticipantApp(QuizApp):
         self.widget.children = [widgets.HTML(PARTICIPANT_CSS), *self.widget.children[:-1], self.session_head,
                                 self.body]
 
+    @functools.cached_property
+    def sessions(self) -> SessionStore:
+        from toolkit.store import SessionStore  # opened at sign-in, not when the page loads
+
+        return SessionStore(self.store)
+
     @classmethod
     def from_environment(cls) -> "ParticipantApp":
         plan = load_plan()
         questions, problems = question_bank(plan)
         query = _query()
-        return cls(plan, questions, Store(), problems, lang="en" if query.get("lang") == "en" else "vi",
+        return cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi",
                    code=query.get("code", ""))
 
     # ---------------------------------------------------------------- joining

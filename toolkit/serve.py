@@ -26,6 +26,13 @@ with ``Voila.config_file_paths``) holds these values, checked against Voila 0.5.
   because only kernels with no connection for 15 minutes are culled. Answers are
   stored as they are given, so a culled kernel costs a reload, not work; and an
   abandoned kernel (~125 MB) is freed within 16 minutes.
+- ``KernelManager.transport="ipc"``: kernels talk to Voila over Unix sockets in Voila's private
+  temporary folder instead of TCP ports on 127.0.0.1. With TCP, Voila picks five free ports per
+  kernel and the kernel binds them a moment later; when a room joins at once another kernel (or
+  one of Voila's own connections) can take a port in between, and that kernel dies with "Address
+  already in use" and its participant gets an error page (seen in ``make bench``: 1 of 30 joins).
+  Unix socket paths are unique per kernel, so this cannot happen, and no kernel port is open to
+  other users of the machine.
 - ``Voila.port_retries=0``: if the port is taken, fail instead of silently
   moving to another port than the one we print.
 - ``Voila.open_browser=false``: the server may be headless; we print the URL.

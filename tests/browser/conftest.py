@@ -118,9 +118,10 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path):
+def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path, database_url: str | None = None,
+                   extra_env: dict | None = None, extra_args: tuple[str, ...] = ()):
     port = _free_port()
-    database_url = f"sqlite:///{var_dir / 'toolkit.sqlite'}"
+    database_url = database_url or f"sqlite:///{var_dir / 'toolkit.sqlite'}"
     env = {
         **os.environ,
         # The app keeps its state here; tests must never touch a real database.
@@ -128,11 +129,12 @@ def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path):
         "TOOLKIT_DATABASE_URL": database_url,
         # Protected pages unlock with this, never with the passcode of a real var/ folder.
         "TOOLKIT_PASSCODE": BROWSER_PASSCODE,
+        **(extra_env or {}),
     }
     log_path = log_dir / "voila.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            voila_command(notebook_dir, port),
+            [*voila_command(notebook_dir, port), *extra_args],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
@@ -156,13 +158,16 @@ def _running_voila(notebook_dir: Path, var_dir: Path, log_dir: Path):
 
 @pytest.fixture(scope="session")
 def voila_factory(tmp_path_factory):
-    """``voila_factory(notebook_dir)`` starts one more server, stopped at session end."""
+    """``voila_factory(notebook_dir, database_url=None, extra_env=None, extra_args=())`` starts one more
+    server, stopped at session end (by default with its own SQLite database in a fresh folder)."""
     with contextlib.ExitStack() as stack:
 
-        def start(notebook_dir: Path) -> VoilaServer:
+        def start(notebook_dir: Path, database_url: str | None = None, extra_env: dict | None = None,
+                  extra_args: tuple[str, ...] = ()) -> VoilaServer:
             var_dir = tmp_path_factory.mktemp("var")
             log_dir = tmp_path_factory.mktemp("voila-log")
-            return stack.enter_context(_running_voila(Path(notebook_dir), var_dir, log_dir))
+            return stack.enter_context(_running_voila(Path(notebook_dir), var_dir, log_dir, database_url, extra_env,
+                                                      extra_args))
 
         yield start
 

@@ -4,8 +4,10 @@ no kernel left behind, no URL overrides, loopback only."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
+from pathlib import Path
 
 import nbformat
 import psutil
@@ -57,6 +59,14 @@ def test_closing_the_page_shuts_its_kernel_down(voila_server, browser, wait_for_
         page.goto(voila_server.url(HOME))
         wait_for_widgets(page)
         assert voila_server.kernel_count() == 1
+        # The kernel talks to Voila over Unix sockets (voila.json: KernelManager.transport=ipc): no TCP
+        # port to collide with another kernel starting at the same moment, none open to other users.
+        (kernel,) = voila_server.kernel_pids()
+        cmdline = psutil.Process(kernel).cmdline()
+        connection = json.loads(Path(cmdline[cmdline.index("-f") + 1]).read_text())
+        assert connection["transport"] == "ipc"
+        bound = {c.laddr for c in psutil.Process(kernel).net_connections(kind="unix")}
+        assert {f"{connection['ip']}-{port}" for port in range(1, 6)} <= bound  # shell, iopub, stdin, control, hb
         # Closing the tab fires Voila's beforeunload beacon to /voila/api/shutdown/<id>,
         # which gets 403 without Voila.tornado_settings.disable_check_xsrf (voila#1458).
         page.close(run_before_unload=True)
@@ -111,3 +121,24 @@ def test_server_listens_on_loopback_only(voila_server):
         if conn.status == psutil.CONN_LISTEN
     }
     assert listening == {"127.0.0.1"}
+
+
+def test_a_preheated_kernel_reads_the_join_code_of_the_request(voila_factory, page, wait_for_widgets):
+    # With Voila's preheated kernels (a pool started before anyone arrives) the notebook runs before
+    # the request exists; the participant page must still take ?code= from the QR code's link.
+    import json
+
+    from toolkit.serve import NOTEBOOK_DIR
+
+    join = "4-tap-huan-tham-gia.ipynb"
+    pools = {"default": {"pool_size": 0}, join: {"pool_size": 1}}
+    server = voila_factory(NOTEBOOK_DIR, extra_args=("--preheat_kernel=True", "--VoilaKernelManager.fill_delay=3600",
+                                                     f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"))
+    deadline = time.monotonic() + 90
+    while f"Kernel pool of {join} is filled" not in server.log_tail(20_000):
+        assert time.monotonic() < deadline, server.log_tail()
+        time.sleep(0.5)
+    page.goto(server.url(join) + "?code=ABC234")
+    wait_for_widgets(page)
+    assert page.get_by_label("Mã phiên").input_value() == "ABC234"
+    assert "Using pre-heated kernel" in server.log_tail(20_000)

@@ -13,24 +13,29 @@ Screenshots: /tmp/trainer.png (1280×800), /tmp/trainer-full.png, /tmp/trainer-1
 
 from __future__ import annotations
 
-import contextlib
-import re
-
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.workshop_steps import (
+    JOIN,
+    STEP_MS,
+    TITLE,
+    TRAINER,
+    Q,
+    T,
+    answer,
+    attempt_of,
+    button,
+    close_context,
+    create_session,
+    join,
+    new_phone,
+)
 from toolkit.plan import load_plan
 from toolkit.quiz import question_bank
 from toolkit.store import SessionStore, Store
 
-TRAINER = "4-tap-huan-bao-cao-vien.ipynb"
-JOIN = "4-tap-huan-tham-gia.ipynb"
-T = ".pbgdpl-trainer"
-Q = ".pbgdpl-quiz"
-STEP_MS = 30_000
-UNIT_LABEL, UNIT_KEY = "UBND quận Ba Đình", "quan_ba_dinh"
 PEOPLE = (("Nguyễn Thị Mai", 5), ("Trần Văn Bình", 3), ("Lê Hoàng Yến", 1))
-TITLE = "Tập huấn Kế hoạch 241 — thử nghiệm"
 
 
 @pytest.fixture(autouse=True)
@@ -54,91 +59,10 @@ def store(voila_server):
     db.engine.dispose()
 
 
-def button(page, root: str, name: str):
-    return page.locator(f'{root} button.widget-button[title="{name}"]')
-
-
-def new_phone(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
-    context.set_default_timeout(STEP_MS)
-    return context
-
-
-def close_context(context) -> None:
-    for open_page in context.pages:
-        with contextlib.suppress(Exception):
-            open_page.goto("about:blank", timeout=10_000)  # fires Voila's shutdown beacon, as closing a tab does
-    context.close()
-
-
-def shown_answer(q, raw: dict, right: bool):
-    """What to click (display positions) for question q shown in the stored order `raw`."""
-    order, rows = raw["o"], raw.get("r", [])
-    if q.type in ("single", "true_false"):
-        good = order.index(q.correct[0])
-        return good if right else next(i for i in range(len(order)) if i != good)
-    if q.type == "multiple":
-        good = sorted(order.index(c) for c in q.correct)
-        bad = [i for i in range(len(order)) if order[i] not in q.correct][:1]
-        return good if right else (bad or good[:1])
-    if q.type == "matching":
-        good = [order.index(q.correct[r]) for r in rows]
-        return good if right else good[1:] + good[:1]
-    return q.answers[0] if right else "không nhớ"
-
-
-def answer(page, q, raw: dict, right: bool) -> None:
-    root = page.locator(Q)
-    expect(root.locator(".stem")).to_have_text(q.stem)
-    shown = shown_answer(q, raw, right)
-    if q.type in ("single", "true_false"):
-        root.locator(".widget-radio-box input[type=radio]").nth(shown).check()
-    elif q.type == "multiple":
-        for i in shown:
-            root.locator(".widget-checkbox input[type=checkbox]").nth(i).check()
-    elif q.type == "matching":
-        for row, choice in enumerate(shown):
-            root.locator(".widget-dropdown select").nth(row).select_option(index=choice + 1)
-    else:
-        root.locator(".widget-text input").fill(shown)
-    button(page, Q, "Trả lời").click()
-
-
-def join(page, voila_server, wait_for_widgets, code: str, name: str) -> None:
-    page.goto(voila_server.url(JOIN) + f"?code={code}")
-    wait_for_widgets(page)
-    root = page.locator(Q)
-    expect(root.get_by_label("Mã phiên")).to_have_value(code)  # filled in from the QR code's URL
-    root.get_by_label("Họ và tên").fill(name)
-    root.get_by_label("Đơn vị công tác").select_option(label=UNIT_LABEL)
-    button(page, Q, "Tham gia").click()
-    expect(root.locator(".progress-text")).to_have_text("Câu 1/5 · Đã trả lời 0/5")
-    expect(page.locator(Q)).to_contain_text(TITLE)
-
-
-def attempt_of(store: Store, code: str, name: str) -> dict:
-    participant = store.participant(name, UNIT_KEY)
-    mine = [a for a in SessionStore(store).attempts(code) if a["pid"] == participant.id]
-    assert len(mine) == 1, mine
-    return store.attempt(mine[0]["id"])
-
-
 def test_a_workshop_round_trainer_and_three_phones(page, browser, voila_server, wait_for_widgets, store, bank):
     # ---- the trainer unlocks and creates a session
-    page.goto(voila_server.url(TRAINER))
-    wait_for_widgets(page)
+    code = create_session(page, voila_server.url(TRAINER), voila_server.passcode, wait_for_widgets, show_rank=True)
     trainer = page.locator(T)
-    expect(trainer.get_by_label("Mã truy cập")).to_be_visible()
-    trainer.get_by_label("Mã truy cập").fill(voila_server.passcode)
-    button(page, T, "Mở trang").click()
-    trainer.get_by_label("Tên buổi tập huấn").fill(TITLE)
-    trainer.get_by_label("Số câu hỏi").select_option(label="5")
-    expect(trainer.locator(".widget-toggle-button.mod-active")).to_have_text("Kiểm tra (xem đáp án khi nộp bài)")
-    trainer.get_by_text("Học viên xem được thứ hạng của mình khi nộp bài").click()
-    button(page, T, "Tạo phiên").click()
-    expect(trainer.locator(".join-code")).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
-    code = trainer.locator(".join-code").inner_text()
     url = voila_server.url(JOIN) + f"?code={code}"
     expect(trainer.locator(".join-url")).to_have_text(url)
     page.wait_for_function(f"() => {{ const i = document.querySelector('{T} .qr img, {T} img.qr');"
@@ -151,7 +75,7 @@ def test_a_workshop_round_trainer_and_three_phones(page, browser, voila_server, 
     try:
         phones = [c.new_page() for c in contexts]
         for phone, (name, _right) in zip(phones, PEOPLE):
-            join(phone, voila_server, wait_for_widgets, code, name)
+            join(phone, url, wait_for_widgets, code, name)
         expect(trainer.locator(".counts")).to_have_text("Đã tham gia: 3 · Đã nộp bài: 0 · Đang làm: 3")
 
         # The first two answer everything and submit; the third stops before the last question.

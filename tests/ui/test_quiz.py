@@ -196,3 +196,38 @@ def test_query_string_prefills_unit_and_language(monkeypatch, tmp_path, query, u
     monkeypatch.setenv("TOOLKIT_DATABASE_URL", f"sqlite:///{tmp_path / 'q.sqlite3'}")
     app = QuizApp.from_environment()
     assert (app.unit.value, app.lang) == (unit, lang)
+
+
+def test_the_page_opens_the_database_only_when_someone_signs_in(plan, bank, tmp_path):
+    from toolkit.records import DeferredStore
+
+    store = DeferredStore(f"sqlite:///{tmp_path / 'later.sqlite3'}")
+    app = QuizApp(plan, bank, store)
+    assert not store.opened and not (tmp_path / "later.sqlite3").exists()
+    sign_in(app)
+    assert store.opened
+    assert store.participant("Phạm Minh Đức", "quan_ba_dinh").name == "Phạm Minh Đức"
+
+
+def test_a_participant_page_loads_without_sqlalchemy_or_jsonschema(tmp_path):
+    # What a room of 60 pays before anyone can type a name: the page's imports, in a fresh process as a
+    # kernel would be (the second process reads the validated data from the cache the first one wrote).
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "os.environ['QUERY_STRING'] = 'code=ABC234'\n"
+        "from toolkit.ui.workshop import ParticipantApp\n"
+        "app = ParticipantApp.from_environment()\n"
+        "assert app.code.value == 'ABC234'\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'jsonschema', 'voila', 'pandas',"
+        " 'matplotlib'}))\n")
+    env = {**os.environ, "TOOLKIT_VAR_DIR": str(tmp_path), "TOOLKIT_DATABASE_URL": ""}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr[-2000:] for r in runs]
+    assert runs[0].stdout.strip() == "['jsonschema']"  # the first kernel validates the data, once
+    assert runs[1].stdout.strip() == "[]"
+    assert not list(tmp_path.glob("*.sqlite3"))  # nobody signed in: no database opened

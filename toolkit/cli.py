@@ -180,7 +180,10 @@ def cmd_export_session(args) -> int:
 def cmd_serve(args) -> int:
     from toolkit.serve import serve
 
-    return serve(lan=args.lan, port=args.port)
+    if args.pool < 0:
+        print("Số trang chuẩn bị sẵn (--pool) phải từ 0 trở lên.", file=sys.stderr)
+        return 2
+    return serve(lan=args.lan, port=args.port, pool=args.pool)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -249,9 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
     register_import(register_assess(sub, fmt))
 
     p = sub.add_parser("serve", formatter_class=fmt, help="chạy ứng dụng Voila / serve the app",
-                       epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866")
+                       epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866\n"
+                              "  toolkit serve --lan --pool 40   # lớp 40 học viên vào cùng lúc")
     p.add_argument("--lan", action="store_true", help="mở cho mạng nội bộ (mặc định chỉ 127.0.0.1)")
     p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--pool", type=int, default=0, metavar="N",
+                   help="chuẩn bị sẵn N trang tham gia tập huấn trước khi học viên vào (cỡ lớp; mỗi trang ~60 MB)")
     p.set_defaults(func=cmd_serve)
     return parser
 

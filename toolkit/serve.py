@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import json
 import os
 import signal
 import socket
@@ -60,7 +61,7 @@ LOCAL_IP = "127.0.0.1"
 LAN_IP = "0.0.0.0"
 
 
-def voila_command(notebook_dir: Path | str, port: int, ip: str = LOCAL_IP) -> list[str]:
+def voila_command(notebook_dir: Path | str, port: int, ip: str = LOCAL_IP, pool: int = 0) -> list[str]:
     """The command that serves ``notebook_dir``; run it with ``cwd=REPO_ROOT``.
 
     ``config_file_paths`` names the repo root explicitly so the committed voila.json
@@ -75,7 +76,30 @@ def voila_command(notebook_dir: Path | str, port: int, ip: str = LOCAL_IP) -> li
         f"--Voila.ip={ip}",
         f"--Voila.port={int(port)}",
         "--no-browser",
+        *pool_args(pool),
     ]
+
+
+POOL_NOTEBOOK = "4-tap-huan-tham-gia.ipynb"  # the page a whole room opens at once
+POOL_FILL_DELAY_S = 10
+
+
+def pool_args(participants: int) -> list[str]:
+    """Voila options that start ``participants`` workshop pages' kernels before anyone arrives.
+
+    A room opening the participant page together costs about a CPU-second per page on a 2-core laptop
+    (make bench), so 60 arrivals queue for a minute unless their kernels already ran the page. Only
+    the participant page is pooled: other pages are opened one at a time. A taken kernel is replaced
+    after POOL_FILL_DELAY_S, not at once (Voila's 1 s default), so the refill does not compete with
+    the rest of the room still joining; someone who comes after the pool is used up waits about that
+    long plus a kernel start. Pooled kernels are never culled (Voila excludes them) and hold their
+    memory while they wait.
+    """
+    if participants <= 0:
+        return []
+    pools = {"default": {"pool_size": 0}, POOL_NOTEBOOK: {"pool_size": int(participants)}}
+    return ["--preheat_kernel=True", f"--VoilaKernelManager.fill_delay={POOL_FILL_DELAY_S}",
+            f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
 
 
 def die_with_parent() -> None:
@@ -163,7 +187,7 @@ def workshop_lines(bases: list[str]) -> list[str]:
     return lines
 
 
-def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = False) -> int:
+def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = False, pool: int = 0) -> int:
     """Run Voila on ``notebooks/`` until stopped; return its exit code."""
     ip = LAN_IP if lan else LOCAL_IP
     if not port_is_free(ip, port):
@@ -173,7 +197,7 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
             file=sys.stderr,
         )
         return 1
-    cmd = voila_command(NOTEBOOK_DIR, port, ip)
+    cmd = voila_command(NOTEBOOK_DIR, port, ip, pool)
     addresses = lan_addresses() if lan else []
     env = dict(os.environ)
     if addresses and not env.get("TOOLKIT_PUBLIC_URL"):
@@ -203,6 +227,9 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
             if os.environ.get("TOOLKIT_PUBLIC_URL"):  # set by whoever runs a proxy in front: what users reach
                 bases = [os.environ["TOOLKIT_PUBLIC_URL"].rstrip("/")]
             lines += workshop_lines(bases)
+            if pool > 0:
+                lines.append(f"Đang chuẩn bị sẵn {pool} trang cho học viên (khoảng {pool * 60} MB bộ nhớ). / "
+                             f"Preparing {pool} participant pages ahead (about {pool * 60} MB of memory).")
             from toolkit.access import ensure_passcode
 
             lines.append(f"Mã truy cập trang người hướng dẫn, Sở Tư pháp / Trainer and city pages passcode: "
@@ -228,8 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="cổng (mặc định 8866)")
     parser.add_argument("--open", action="store_true", help="mở trình duyệt")
+    parser.add_argument("--pool", type=int, default=0, metavar="N",
+                        help="chuẩn bị sẵn N trang tham gia tập huấn (cỡ lớp học) trước khi học viên vào")
     args = parser.parse_args(argv)
-    return serve(lan=args.lan, port=args.port, open_browser=args.open)
+    return serve(lan=args.lan, port=args.port, open_browser=args.open, pool=args.pool)
 
 
 if __name__ == "__main__":

@@ -126,14 +126,10 @@ def test_server_listens_on_loopback_only(voila_server):
 def test_a_preheated_kernel_reads_the_join_code_of_the_request(voila_factory, page, wait_for_widgets):
     # With Voila's preheated kernels (a pool started before anyone arrives) the notebook runs before
     # the request exists; the participant page must still take ?code= from the QR code's link.
-    import json
+    from toolkit.serve import NOTEBOOK_DIR, POOL_NOTEBOOK, pool_args
 
-    from toolkit.serve import NOTEBOOK_DIR
-
-    join = "4-tap-huan-tham-gia.ipynb"
-    pools = {"default": {"pool_size": 0}, join: {"pool_size": 1}}
-    server = voila_factory(NOTEBOOK_DIR, extra_args=("--preheat_kernel=True", "--VoilaKernelManager.fill_delay=3600",
-                                                     f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"))
+    join = POOL_NOTEBOOK
+    server = voila_factory(NOTEBOOK_DIR, extra_args=tuple(pool_args(1)))  # as `toolkit serve --pool 1`
     deadline = time.monotonic() + 90
     while f"Kernel pool of {join} is filled" not in server.log_tail(20_000):
         assert time.monotonic() < deadline, server.log_tail()

@@ -106,3 +106,16 @@ def test_serve_prints_both_workshop_pages():
     assert lines == ["Học viên tham gia phiên / Workshop participants: "
                      "http://192.168.1.20:8866/voila/render/4-tap-huan-tham-gia.ipynb",
                      "Báo cáo viên / Workshop trainer: http://192.168.1.20:8866/voila/render/4-tap-huan-bao-cao-vien.ipynb"]
+
+
+def test_serve_pool_prepares_only_the_participant_page(capsys):
+    from toolkit.serve import POOL_FILL_DELAY_S, pool_args, voila_command
+    from toolkit.ui.pages import WORKSHOP_JOIN_NOTEBOOK
+
+    assert pool_args(0) == [] and "--preheat_kernel=True" not in voila_command("notebooks", 8866)
+    args = voila_command("notebooks", 8866, pool=40)
+    assert "--preheat_kernel=True" in args and f"--VoilaKernelManager.fill_delay={POOL_FILL_DELAY_S}" in args
+    (config,) = [a.split("=", 1)[1] for a in args if a.startswith("--VoilaKernelManager.kernel_pools_config=")]
+    assert json.loads(config) == {"default": {"pool_size": 0}, WORKSHOP_JOIN_NOTEBOOK: {"pool_size": 40}}
+    assert main(["serve", "--pool", "-3"]) == 2
+    assert "phải từ 0 trở lên" in capsys.readouterr().err

@@ -32,6 +32,8 @@ from toolkit.plan import load_plan
 from toolkit.quiz import question_bank, score
 from toolkit.store import Store, attempts, responses
 
+from tests.browser.workshop_steps import shown_answer
+
 QUIZ = "2-kiem-tra.ipynb"
 ROOT = ".pbgdpl-quiz"
 UNIT_LABEL = "UBND quận Ba Đình"
@@ -287,18 +289,7 @@ class Item:
 
     def shown(self, right: bool):
         """The answer in display positions (what the participant clicks), right or deliberately wrong."""
-        q, order = self.q, self.order
-        if q.type in ("single", "true_false"):
-            good = order.index(q.correct[0])
-            return good if right else next(i for i in range(len(order)) if i != good)
-        if q.type == "multiple":
-            good = sorted(order.index(c) for c in q.correct)
-            bad = [i for i in range(len(order)) if order[i] not in q.correct][:1]
-            return good if right else (bad or good[:1])
-        if q.type == "matching":
-            good = [order.index(q.correct[r]) for r in self.rows]
-            return good if right else good[1:] + good[:1]
-        return q.answers[0] if right else "không nhớ"
+        return shown_answer(self.q, {"o": self.order, "r": self.rows}, right)
 
     def original(self, shown):
         """The same answer in the question's own option indices: what the kernel must store."""

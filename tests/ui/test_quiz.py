@@ -231,3 +231,16 @@ def test_a_participant_page_loads_without_sqlalchemy_or_jsonschema(tmp_path):
     assert runs[0].stdout.strip() == "['jsonschema']"  # the first kernel validates the data, once
     assert runs[1].stdout.strip() == "[]"
     assert not list(tmp_path.glob("*.sqlite3"))  # nobody signed in: no database opened
+
+
+def test_a_matching_answer_needs_every_row(plan, bank, store):
+    app = QuizApp(plan, tuple(q for q in bank if q.type == "matching"), store)
+    sign_in(app)
+    begin(app, n=5, topic="all")
+    assert app.run.questions[0].type == "matching" and len(app.pairs) >= 2
+    app.pairs[0].value = 0  # one row chosen, the others left on «— chọn —»
+    app.submit.click()
+    assert "Hãy chọn cho mọi dòng trước khi trả lời." in app.feedback.value
+    assert store.responses(app.run.attempt.id) == []  # nothing stored, nothing scored
+    give(app, key_for(app))
+    assert len(store.responses(app.run.attempt.id)) == 1

@@ -42,7 +42,8 @@ TEXT = {
         "key": "Đáp án đúng", "yours": "Bạn đã chọn", "why": "Giải thích", "source": "Nguyên văn Kế hoạch",
         "saved": "Đã lưu câu trả lời. Đáp án sẽ hiện khi nộp bài.",
         "choose": "— chọn —", "type_here": "Gõ câu trả lời (có dấu hoặc không dấu)",
-        "lang": "Ngôn ngữ giao diện",
+        "lang": "Ngôn ngữ giao diện", "pick_one": "Hãy chọn một phương án.",
+        "pick_all": "Hãy chọn cho mọi dòng trước khi trả lời.",
     },
     "en": {
         "name": "Full name", "unit": "Unit", "continue": "Continue",
@@ -55,7 +56,8 @@ TEXT = {
         "key": "Correct answer", "yours": "Your answer", "why": "Explanation", "source": "The plan's words",
         "saved": "Answer saved. Answers are shown when you submit.",
         "choose": "— choose —", "type_here": "Type your answer (diacritics optional)",
-        "lang": "Interface language",
+        "lang": "Interface language", "pick_one": "Choose an option.",
+        "pick_all": "Choose an answer for every row first.",
     },
 }
 
@@ -385,8 +387,10 @@ class QuizApp:
         if self.run is None:
             return
         answer = self._read_answer()
-        if answer is None:
-            self.feedback.value = '<div class="pbgdpl-alert" role="alert">Hãy chọn một phương án.</div>'
+        # A matching answer with a row left on «chọn» is a slip, not an answer: Moodle asks for every box.
+        missing = "pick_one" if answer is None else "pick_all" if isinstance(answer, list) and None in answer else None
+        if missing:
+            self.feedback.value = alert(self.t(missing))
             return
         try:
             self.run.answer(self.position, answer)

@@ -25,7 +25,7 @@ with ``Voila.config_file_paths``) holds these values, checked against Voila 0.5.
   through a 10-minute break still finds their kernel when the page reconnects,
   because only kernels with no connection for 15 minutes are culled. Answers are
   stored as they are given, so a culled kernel costs a reload, not work; and an
-  abandoned kernel (~125 MB) is freed within 16 minutes.
+  abandoned kernel (55–75 MB, make bench) is freed within 16 minutes.
 - ``KernelManager.transport="ipc"``: kernels talk to Voila over Unix sockets in Voila's private
   temporary folder instead of TCP ports on 127.0.0.1. With TCP, Voila picks five free ports per
   kernel and the kernel binds them a moment later; when a room joins at once another kernel (or

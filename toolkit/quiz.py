@@ -167,6 +167,20 @@ def _task_phrase(task: Task) -> str:
     return f"«{task.summary}» (nhiệm vụ {task.id})"
 
 
+def _hints_deadline(task: Task) -> bool:
+    """Would the task's summary, shown in the stem, hint at its deadline?
+
+    "Định kỳ hằng năm báo cáo…" (III.2.b) answers "Hàng năm" by itself; "giai đoạn 2017-2021" points
+    at 2021. Such tasks get no deadline question (their other questions stay).
+    """
+    text, d = fold(task.summary), task.deadline
+    if d.kind == "annual":
+        return "hang nam" in text or "dinh ky" in text
+    if d.kind == "after_central":
+        return "trung uong" in text
+    return (d.year is not None and str(d.year) in text) or "quy " in text
+
+
 def _mid(plan: Plan, key: str) -> str:
     """An agency's name inside a sentence: groups read "các sở, ban, ngành Thành phố", not "Các sở…"."""
     a = plan.agency(key)
@@ -303,7 +317,7 @@ class _Generator:
         for t in self.plan.tasks:
             d = t.deadline
             key = (d.kind, d.year, d.quarter)
-            if key not in labels:
+            if key not in labels or _hints_deadline(t):
                 continue
             qid = f"deadline:{t.id}"
             rng = self.rng(qid)
@@ -368,7 +382,7 @@ class _Generator:
         for t in self.plan.tasks:
             d = t.deadline
             key = (d.kind, d.year, d.quarter)
-            if key not in labels or d.kind == "annual":
+            if key not in labels or d.kind == "annual" or _hints_deadline(t):
                 continue
             rng = self.rng(f"tf_deadline:{t.id}")
             wrong = _pick(rng, [[k for k in labels if k != key]], 1)[0]

@@ -12,6 +12,7 @@ import pytest
 
 from toolkit.plan import load_plan
 from toolkit.quiz import TRUE_FALSE, generate_questions, score
+from toolkit.text import fold
 
 
 @pytest.fixture(scope="module")
@@ -132,11 +133,29 @@ def test_deadline_questions(plan, questions):
 
 
 def test_split_sub_tasks_keep_their_own_deadlines(questions):
-    """II.3.e.1 is annual, II.3.e.2 waits for the central scheme: the keys must differ."""
-    q1 = next(q for q in questions if q.id == "deadline:II.3.e.1")
-    q2 = next(q for q in questions if q.id == "deadline:II.3.e.2")
-    assert q1.options[q1.correct[0]] == "Hàng năm"
+    """II.4.b.2 waits for the central programme, II.4.b.1 is due in Quý IV/2021; II.3.e.2 waits too."""
+    q2 = next(q for q in questions if q.id == "deadline:II.4.b.2")
     assert q2.options[q2.correct[0]].startswith("Sau khi Trung ương")
+    q3 = next(q for q in questions if q.id == "deadline:II.3.e.2")
+    assert q3.options[q3.correct[0]].startswith("Sau khi Trung ương")
+
+
+def test_no_deadline_question_gives_its_answer_away(plan, questions):
+    # "Định kỳ hằng năm báo cáo kết quả…" (III.2.b) asked "by when?" answers itself: seen on a phone.
+    asked = set()
+    for q in questions:
+        if q.template not in ("deadline", "tf_deadline"):
+            continue
+        task = plan.task(q.task_ids[0])
+        asked.add(task.id)
+        assert f"«{task.summary}»" in q.stem
+        shown, d = fold(task.summary), task.deadline  # what the stem says of the task
+        if d.kind == "annual":
+            assert "hang nam" not in shown and "dinh ky" not in shown, q.stem
+        elif d.year is not None:
+            assert str(d.year) not in shown, q.stem
+    assert {"III.1.c", "III.2.b", "II.10.b", "II.3.e.1"}.isdisjoint(asked)
+    assert len(asked) >= 25  # the rest of the plan's dated and annual tasks are still asked
 
 
 def test_section_questions(plan, questions):

@@ -270,6 +270,16 @@ def _wait_for_widgets(page, timeout: float = WIDGETS_TIMEOUT_MS) -> None:
     _wait(page, _WIDGETS_JS, "Rendered widgets", timeout)
 
 
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """Playwright's expect() waits 5 s by default; a kernel round trip on 2 busy cores can take longer."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WIDGETS_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=None)
+
+
 @pytest.fixture
 def wait_for_rendered():
     return _wait_for_rendered

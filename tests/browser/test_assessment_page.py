@@ -26,13 +26,6 @@ EVIDENCE = {"number": "45/BC-UBND", "date": "2021-12-20", "text": "Báo cáo k�
             "link": "https://badinh.hanoi.gov.vn/bc-45"}
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=STEP_MS)
-    yield
-    expect.set_options(timeout=None)
-
-
 @pytest.fixture(scope="module")
 def plan():
     return load_plan()

@@ -11,22 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 PAGE = "5-tong-hop-thanh-pho.ipynb"
 ROOT = ".pbgdpl-city"
-STEP_MS = 30_000
 PHONE_WIDTH = 375
 TOLERANCE_PX = 2
 IMPORTS = Path(__file__).resolve().parents[1] / "data" / "imports"
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=STEP_MS)
-    yield
-    expect.set_options(timeout=None)
 
 
 def tab(page, name: str):

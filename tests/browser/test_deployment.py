@@ -26,7 +26,6 @@ from playwright.sync_api import expect
 
 from tests.browser.workshop_steps import (
     JOIN,
-    STEP_MS,
     TRAINER,
     Q,
     T,
@@ -51,13 +50,6 @@ def _needed(what: str, why: str):
     if os.environ.get("CI"):
         pytest.fail(f"{what} is missing under CI: {why}", pytrace=False)
     pytest.skip(f"{what} is missing: {why}")
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=STEP_MS)
-    yield
-    expect.set_options(timeout=None)
 
 
 @pytest.fixture

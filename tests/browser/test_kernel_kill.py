@@ -15,7 +15,6 @@ import signal
 import time
 
 import psutil
-import pytest
 from playwright.sync_api import expect
 
 QUIZ = "2-kiem-tra.ipynb"
@@ -23,15 +22,7 @@ ROOT = ".pbgdpl-quiz"
 UNIT_LABEL = "UBND quận Ba Đình"
 UNIT_KEY = "quan_ba_dinh"
 NAME = "Phạm Thị Kiên Nhẫn"
-STEP_MS = 30_000
 ANSWERED = 3
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=STEP_MS)
-    yield
-    expect.set_options(timeout=None)
 
 
 def button(page, name: str):

@@ -44,14 +44,6 @@ TOLERANCE_PX = 2
 SECRET_KEYS = {"correct", "answers", "explanation"}
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """Playwright's expect() waits 5 s by default; a kernel round trip on 2 busy cores can take longer."""
-    expect.set_options(timeout=STEP_MS)
-    yield
-    expect.set_options(timeout=None)
-
-
 @pytest.fixture(scope="module")
 def plan():
     return load_plan()

@@ -18,7 +18,6 @@ from playwright.sync_api import expect
 
 from tests.browser.workshop_steps import (
     JOIN,
-    STEP_MS,
     TITLE,
     TRAINER,
     Q,
@@ -36,13 +35,6 @@ from toolkit.quiz import question_bank
 from toolkit.store import SessionStore, Store
 
 PEOPLE = (("Nguyễn Thị Mai", 5), ("Trần Văn Bình", 3), ("Lê Hoàng Yến", 1))
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=STEP_MS)
-    yield
-    expect.set_options(timeout=None)
 
 
 @pytest.fixture(scope="module")

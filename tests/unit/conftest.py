@@ -1,4 +1,5 @@
-"""Database fixtures: store tests run on SQLite and, where a server is configured, on PostgreSQL.
+"""Shared fixtures: the real plan and settings; store tests run on SQLite and, where a server is configured,
+on PostgreSQL.
 
 CI starts PostgreSQL and sets TOOLKIT_TEST_POSTGRES_URL; without it the PostgreSQL runs are skipped,
 except under CI, where a missing server must fail rather than pass quietly.
@@ -10,6 +11,22 @@ import pytest
 import sqlalchemy as sa
 
 PG_URL = os.environ.get("TOOLKIT_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def plan():
+    """The real plan (data/plan-241), loaded once for the session: tests only read it."""
+    from toolkit.plan import load_plan
+
+    return load_plan()
+
+
+@pytest.fixture(scope="session")
+def settings(plan):
+    """Sở Tư pháp's assessment settings (criteria.yaml) for the real plan."""
+    from toolkit.assessment import load_settings
+
+    return load_settings(plan)
 
 
 def reset_postgres(url: str) -> None:

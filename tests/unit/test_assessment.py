@@ -5,18 +5,8 @@ import pytest
 from toolkit.assessment import (Criterion, Entry, criteria_for, completed_before, deadline_status, entry_problems,
                                 load_settings, score_assessment, unit_history)
 from toolkit.datafile import DataError
-from toolkit.plan import DEFAULT_PLAN_DIR, load_plan
+from toolkit.plan import DEFAULT_PLAN_DIR
 from toolkit.store import AssessmentLocked, AssessmentStore, Store
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
-
-
-@pytest.fixture(scope="module")
-def settings(plan):
-    return load_settings(plan)
 
 
 def crit(plan, task_id, role="lead", weight=1.0, status="due"):

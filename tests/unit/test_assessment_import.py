@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from toolkit.assessment import load_settings
 from toolkit.assessment_import import (ImportProblem, import_assessments, read_assessment_bytes, read_assessment_file,
                                        register_import)
 from toolkit.datafile import DataError
-from toolkit.plan import load_plan
 from toolkit.store import AssessmentStore, Store, assessment_entries, assessments
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -43,16 +41,6 @@ EXPECTED = {
     "not_json.json": ("dòng 1", "Tệp không phải JSON hợp lệ"),
     "bad_label.xlsx": ("dòng 7", "Mức đánh giá «Xong» không có trong thang điểm (nhiệm vụ II.4.a"),
 }
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
-
-
-@pytest.fixture(scope="module")
-def settings(plan):
-    return load_settings(plan)
 
 
 @pytest.fixture

@@ -14,23 +14,12 @@ import pandas as pd
 import pytest
 
 from toolkit import assessment_report as ar
-from toolkit.assessment import Entry, load_settings
+from toolkit.assessment import Entry
 from toolkit.assessment_cli import register
-from toolkit.plan import load_plan
 from toolkit.store import AssessmentStore, Store
 
 UNIT, YEAR = "quan_ba_dinh", 2021
 EVIL = "<script>alert('x')</script>"
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
-
-
-@pytest.fixture(scope="module")
-def settings(plan):
-    return load_settings(plan)
 
 
 @pytest.fixture

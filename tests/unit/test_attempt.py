@@ -6,15 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from toolkit.attempt import QuizRuleError, QuizRun, ShownQuestion
-from toolkit.plan import load_plan
 from toolkit.quiz import Question, Topic, generate_questions, questions_for_topic, score
 from toolkit.store import InputError, Store, clean_name
 from helpers import shown_key, shown_wrong
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import yaml
 
 from toolkit.cli import main
 from toolkit.datafile import DataError
-from toolkit.plan import load_plan
 from toolkit.quiz import DEFAULT_QUIZ_DIR, generate_questions, load_bank, load_banks, score
 from toolkit.text import fold
 
@@ -37,11 +36,6 @@ EXPECTED = {
 }
 
 BANK_FILES = sorted(DEFAULT_QUIZ_DIR.glob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,9 @@ from io import BytesIO
 
 import pytest
 
-from toolkit.assessment import Entry, load_settings
+from toolkit.assessment import Entry
 from toolkit.city import (NOT_SUBMITTED, Submission, city_overview, city_summary_xlsx, heatmap_figure,
                           load_submissions, synthetic_plan, synthetic_submissions)
-from toolkit.plan import load_plan
 from toolkit.store import AssessmentStore, Store
 
 D, M, H = "doan_luat_su_hn", "ubmttq_tp", "hoi_luat_gia_tp"
@@ -35,16 +34,6 @@ SUBMISSIONS = [
     Submission(M, 2022, {"II.1.b": Entry("dang_thuc_hien"), "II.8.a": Entry("hoan_thanh"),
                          "II.8.b": Entry("hoan_thanh"), "III.3": Entry("hoan_thanh"), "III.5": Entry("hoan_thanh")}),
 ]
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
-
-
-@pytest.fixture(scope="module")
-def settings(plan):
-    return load_settings(plan)
 
 
 @pytest.fixture(scope="module")

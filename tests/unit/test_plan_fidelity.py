@@ -9,16 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.plan import DEFAULT_PLAN_DIR, SOURCE_TEXT, load_plan, parse_deadline
+from toolkit.plan import DEFAULT_PLAN_DIR, SOURCE_TEXT, parse_deadline
 from toolkit.text import fold, squash
 
 PLAN_TEXT = (DEFAULT_PLAN_DIR / SOURCE_TEXT).read_text(encoding="utf-8")
 SHARED_COPY = Path(__file__).resolve().parents[3] / "shared" / "plan" / "KH-241-UBND-2020.txt"
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 def lettered_items() -> list[str]:

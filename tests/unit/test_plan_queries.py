@@ -9,11 +9,6 @@ from toolkit.plan import DEFAULT_PLAN_DIR, load_plan, parse_deadline
 from toolkit.text import fold, search
 
 
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
-
-
 def test_models_are_frozen(plan):
     with pytest.raises(dataclasses.FrozenInstanceError):
         plan.tasks[0].lead = ("so_tu_phap",)

@@ -10,14 +10,8 @@ import sys
 
 import pytest
 
-from toolkit.plan import load_plan
 from toolkit.quiz import TRUE_FALSE, generate_questions, score
 from toolkit.text import fold
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,8 @@
 import io
 import json
 
-import pytest
 
 from toolkit import report
-from toolkit.plan import load_plan
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 def test_json_interface_shape(plan):

@@ -7,16 +7,10 @@ import pandas as pd
 import pytest
 
 from toolkit.attempt import QuizRuleError
-from toolkit.plan import load_plan
 from toolkit.quiz import question_bank
 from toolkit.store import SessionRecord, SessionStore, Store
 from toolkit.workshop import create_session, dashboard, join_session, session_workbook, standings
 from helpers import shown_key, shown_wrong
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture(scope="module")

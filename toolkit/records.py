@@ -129,8 +129,6 @@ class SessionRecord:
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones
 
 
-
-
 class DeferredStore:
     """The default store, opened when first used instead of when the page loads.
 

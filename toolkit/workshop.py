@@ -34,7 +34,7 @@ def create_session(store: Store, plan: Plan, questions: Sequence[Question], *, t
         raise QuizRuleError("Chủ đề này chưa có câu hỏi nào.")
     items = build_quiz(pool, max(1, n), secrets.randbits(48) if seed is None else seed)
     return _sessions(store).create(title, topic, mode, [i.question_id for i in items], time_limit_s, show_rank,
-                                      tie_break_time)
+                                   tie_break_time)
 
 
 def session_guard(store: Store, code: str):

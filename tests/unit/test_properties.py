@@ -4,6 +4,7 @@ valid object or our DataError in Vietnamese, nothing else?"""
 import datetime
 import functools
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -50,7 +51,10 @@ def mutate(text: str, data) -> str:
     return "\n".join(lines)
 
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Under CI the examples are the same on every run (derandomize), so a red CI is reproducible and a
+# submission is judged on the code, not on the draw; locally each run explores new inputs.
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=bool(os.environ.get("CI")),
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @SETTINGS

@@ -140,8 +140,8 @@ class AssessmentApp:
         self.notice = widgets.HTML("", layout=widgets.Layout(width="auto"))
 
         # -- who, which year
-        self.unit = _stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(), value=None,
-                                              layout=widgets.Layout(width="auto")))
+        self.unit = _stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(), index=0,
+                                              layout=widgets.Layout(width="auto")))  # shows «— Chọn … —»
         years = list(range(self.today.year, plan.info.period_start - 1, -1))
         self.year_choice = _stacked(widgets.Dropdown(description="Năm đánh giá", options=years, value=years[0],
                                                      layout=widgets.Layout(width="auto", max_width="240px")))

@@ -145,8 +145,9 @@ class QuizApp:
         # sign in
         self.name = _stacked(widgets.Text(description=t["name"], placeholder="Nguyễn Văn A",
                                           layout=widgets.Layout(width="100%")))
+        # index=0, not value=None: ipywidgets shows a blank box for value None, not the «— Chọn —» label.
         self.unit = _stacked(widgets.Dropdown(description=t["unit"], options=self._unit_options(),
-                                              value=None, layout=widgets.Layout(width="100%")))
+                                              index=0, layout=widgets.Layout(width="100%")))
         self.sign_in = widgets.Button(description=t["continue"], button_style="primary", icon="arrow-right")
         self.sign_in.on_click(self.on_sign_in)
         self.resume_box = widgets.VBox([])
@@ -351,7 +352,7 @@ class QuizApp:
         if shown.type == "matching":
             self.pairs = [_stacked(widgets.Dropdown(description=row, options=[(self.t("choose"), None)]
                                                     + [(o, i) for i, o in enumerate(labels)],
-                                                    value=None, disabled=disabled,
+                                                    index=0, disabled=disabled,
                                                     layout=widgets.Layout(width="100%")))
                           for row in shown.rows]
             return self.pairs

@@ -11,8 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from toolkit.assessment import criteria_for, entries_of, load_settings
-from toolkit.plan import load_plan
+from toolkit.assessment import criteria_for, entries_of
 from toolkit.store import AssessmentStore, Store
 
 PAGE = "3-tu-danh-gia.ipynb"
@@ -24,16 +23,6 @@ UNIT_KEY, UNIT_LABEL, YEAR = "quan_ba_dinh", "UBND quận Ba Đình (đến 30/0
 TICKED = "II.4.b.2"  # waits for a central scheme; the unit records that it was issued
 EVIDENCE = {"number": "45/BC-UBND", "date": "2021-12-20", "text": "Báo cáo kết quả PBGDPL năm 2021",
             "link": "https://badinh.hanoi.gov.vn/bc-45"}
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
-
-
-@pytest.fixture(scope="module")
-def settings(plan):
-    return load_settings(plan)
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from toolkit.attempt import section_label
-from toolkit.plan import load_plan
 from toolkit.quiz import question_bank, score
 from toolkit.store import Store, attempts, responses
 
@@ -42,11 +41,6 @@ STEP_MS = 30_000  # one step (a click and the kernel's answer) on a loaded 2-cor
 PHONE_WIDTH = 375
 TOLERANCE_PX = 2
 SECRET_KEYS = {"correct", "answers", "explanation"}
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture(scope="module")

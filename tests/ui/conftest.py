@@ -1,15 +1,9 @@
-"""Fixtures for driving the apps without a browser: the real plan and a fresh app over it."""
+"""Fixtures for driving the apps without a browser: a fresh app over the real plan (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from toolkit.plan import load_plan
-
-
-@pytest.fixture(scope="session")
-def plan():
-    return load_plan()
 
 
 @pytest.fixture

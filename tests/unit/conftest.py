@@ -1,5 +1,4 @@
-"""Shared fixtures: the real plan and settings; store tests run on SQLite and, where a server is configured,
-on PostgreSQL.
+"""Database fixtures: store tests run on SQLite and, where a server is configured, on PostgreSQL.
 
 CI starts PostgreSQL and sets TOOLKIT_TEST_POSTGRES_URL; without it the PostgreSQL runs are skipped,
 except under CI, where a missing server must fail rather than pass quietly.
@@ -11,22 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 PG_URL = os.environ.get("TOOLKIT_TEST_POSTGRES_URL")
-
-
-@pytest.fixture(scope="session")
-def plan():
-    """The real plan (data/plan-241), loaded once for the session: tests only read it."""
-    from toolkit.plan import load_plan
-
-    return load_plan()
-
-
-@pytest.fixture(scope="session")
-def settings(plan):
-    """Sở Tư pháp's assessment settings (criteria.yaml) for the real plan."""
-    from toolkit.assessment import load_settings
-
-    return load_settings(plan)
 
 
 def reset_postgres(url: str) -> None:

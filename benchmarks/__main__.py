@@ -26,7 +26,7 @@ from benchmarks import server as server_module
 from benchmarks.participants import QUIZ_NOTEBOOK
 from benchmarks.room import run_room
 from benchmarks.server import BARE, app_notebooks, build_folder, preheat_args, probe_name, running
-from toolkit.serve import REPO_ROOT
+from toolkit.serving.serve import REPO_ROOT
 
 POOL_FILL_DELAY_S = 3600  # no refill while a figure is measured (VOILA.md: a 1 s refill competes with joins)
 POOL_READY_TIMEOUT_S = 900

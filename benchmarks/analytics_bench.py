@@ -52,7 +52,7 @@ def synthetic_responses(n_participants: int = PARTICIPANTS, per_person: int = RE
 
 
 def item_analysis(repeat: int = 5) -> dict:
-    from toolkit.analytics import item_statistics, session_statistics
+    from toolkit.quiz.analytics import item_statistics, session_statistics
 
     frame = synthetic_responses()
     assert len(frame) == RESPONSES
@@ -72,7 +72,7 @@ def item_analysis(repeat: int = 5) -> dict:
 
 
 def city_available() -> bool:
-    if importlib.util.find_spec("toolkit.city") is None:
+    if importlib.util.find_spec("toolkit.assessment.city") is None:
         return False
     import toolkit.city as city
 
@@ -80,10 +80,10 @@ def city_available() -> bool:
 
 
 def city(repeat: int = 3) -> dict:
-    from toolkit.assessment import load_settings
-    from toolkit.assessment_report import score_of
-    from toolkit.city import city_overview, synthetic_plan, synthetic_submissions
-    from toolkit.plan import load_plan
+    from toolkit.assessment.city import city_overview, synthetic_plan, synthetic_submissions
+    from toolkit.assessment.criteria import load_settings
+    from toolkit.assessment.scoring import score_of
+    from toolkit.plan.load import load_plan
 
     real = load_plan()
     plan = synthetic_plan(real, CITY_UNITS)

@@ -19,12 +19,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from toolkit.assessment import load_settings  # noqa: E402
-from toolkit.assessment_report import score_of  # noqa: E402
-from toolkit.city import (HEATMAP_PAGE, city_overview, heatmap_figure, load_submissions,  # noqa: E402
-                          overview_xlsx, synthetic_plan, synthetic_submissions)
-from toolkit.plan import load_plan  # noqa: E402
-from toolkit.report import figure_png  # noqa: E402
+from toolkit.assessment.city import (  # noqa: E402
+    HEATMAP_PAGE,
+    city_overview,
+    heatmap_figure,
+    load_submissions,
+    overview_xlsx,
+    synthetic_plan,
+    synthetic_submissions,
+)
+from toolkit.assessment.criteria import load_settings  # noqa: E402
+from toolkit.assessment.scoring import score_of  # noqa: E402
+from toolkit.exports import figure_png  # noqa: E402
+from toolkit.plan.load import load_plan  # noqa: E402
 
 UNITS, YEARS = 600, (2022, 2023, 2024)
 
@@ -73,7 +80,8 @@ def main() -> None:
           f"({len(ov.ranking)} units: {-(-len(ov.ranking) // HEATMAP_PAGE)} pages)")
 
     if args.database:
-        from toolkit.store import AssessmentStore, Store
+        from toolkit.storage.assessments import AssessmentStore
+        from toolkit.storage.store import Store
 
         with tempfile.TemporaryDirectory() as tmp:
             astore = AssessmentStore(Store(f"sqlite:///{tmp}/bench.sqlite3"))

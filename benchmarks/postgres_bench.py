@@ -36,7 +36,7 @@ def reset(url: str) -> None:
 
 def stored_answers(url: str, names: list[str]) -> tuple[int, int]:
     """(responses, distinct (attempt, position)) of the attempts of these participants."""
-    from toolkit.store import attempts, participants, responses
+    from toolkit.storage.schema import attempts, participants, responses
 
     engine = sa.create_engine(url)
     with engine.connect() as conn:

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from toolkit.serve import NOTEBOOK_DIR, REPO_ROOT, die_with_parent, voila_command, wait_until_ready
+from toolkit.serving.serve import NOTEBOOK_DIR, REPO_ROOT, die_with_parent, voila_command, wait_until_ready
 
 HERE = Path(__file__).resolve().parent
 EXTRA_ARGS: list[str] = []  # --voila-arg: added to every server's command (default none: exactly voila.json)
@@ -190,7 +190,7 @@ def running(folder: Path, work: Path, extra_args: list[str] = (), name: str = "v
     if init_database:
         # The schema exists before the room arrives, as on any machine where the toolkit has run once.
         # On a brand-new database N kernels opening it at once race to create it (see README).
-        from toolkit.store import Store
+        from toolkit.storage.store import Store
 
         Store(database_url).engine.dispose()
     port = free_port()

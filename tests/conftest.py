@@ -6,13 +6,13 @@ import pytest
 
 @pytest.fixture(scope="session")
 def plan():
-    from toolkit.plan import load_plan
+    from toolkit.plan.load import load_plan
 
     return load_plan()
 
 
 @pytest.fixture(scope="session")
 def settings(plan):
-    from toolkit.assessment import load_settings
+    from toolkit.assessment.criteria import load_settings
 
     return load_settings(plan)

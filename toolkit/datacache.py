@@ -21,10 +21,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from toolkit.paths import var_dir
+from toolkit.paths import CODE_DIR, var_dir
 
 T = TypeVar("T")
-CODE_DIR = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
 
 
@@ -34,8 +33,9 @@ def cache_dir() -> Path:
 
 def _code_digest() -> bytes:
     h = hashlib.sha256(sys.version.encode())
-    for path in sorted(CODE_DIR.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    # Every module of every subpackage: a class that moved must not be read back from an old pickle.
+    for path in sorted(CODE_DIR.rglob("*.py")):
+        h.update(path.relative_to(CODE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return h.digest()
 
 

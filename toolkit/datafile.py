@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from toolkit.text import is_nfc
+from toolkit.vietnamese import is_nfc
 
 Path_ = tuple  # a path into the data: ("tasks", 3, "lead", 0)
 

@@ -20,14 +20,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from toolkit.serve import (
-    NOTEBOOK_DIR,
-    REPO_ROOT,
-    die_with_parent,
-    render_url,
-    voila_command,
-    wait_until_ready,
-)
+from toolkit.serving.serve import NOTEBOOK_DIR, REPO_ROOT, die_with_parent, render_url, voila_command, wait_until_ready
 
 CHROMIUM = Path(os.environ.get("TOOLKIT_CHROMIUM", "/usr/bin/chromium"))
 # Running as root needs --no-sandbox; the rest keeps Chromium off the network and quiet.

@@ -11,8 +11,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from toolkit.assessment import criteria_for, entries_of
-from toolkit.store import AssessmentStore, Store
+from toolkit.assessment.criteria import criteria_for
+from toolkit.assessment.scoring import entries_of
+from toolkit.storage.assessments import AssessmentStore
+from toolkit.storage.store import Store
 
 PAGE = "3-tu-danh-gia.ipynb"
 ROOT = ".pbgdpl-assess"

@@ -36,10 +36,11 @@ from tests.browser.workshop_steps import (
     join,
     new_phone,
 )
-from toolkit.plan import load_plan
-from toolkit.quiz import question_bank
-from toolkit.serve import NOTEBOOK_DIR, REPO_ROOT, die_with_parent, render_url
-from toolkit.store import SessionStore, Store
+from toolkit.plan.load import load_plan
+from toolkit.quiz.banks import question_bank
+from toolkit.serving.serve import NOTEBOOK_DIR, REPO_ROOT, die_with_parent, render_url
+from toolkit.storage.sessions import SessionStore
+from toolkit.storage.store import Store
 
 CONFIG = REPO_ROOT / "deploy" / "nginx-pbgdpl.conf"
 PG_URL = os.environ.get("TOOLKIT_TEST_POSTGRES_URL")
@@ -56,7 +57,7 @@ def _needed(what: str, why: str):
 def shared_database():
     """A new PostgreSQL database of its own (the store tests reset the shared one's schema)."""
     if not PG_URL:
-        _needed("TOOLKIT_TEST_POSTGRES_URL", ".ci/run starts PostgreSQL and sets it")
+        _needed("TOOLKIT_TEST_POSTGRES_URL", "`make test` (tools/test-machine.sh) starts PostgreSQL and sets it")
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     name = f"pbgdpl_deploy_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
@@ -133,7 +134,7 @@ http {{
 def test_two_servers_one_postgresql_behind_nginx(page, browser, voila_factory, wait_for_widgets, shared_database,
                                                  tmp_path):
     if not NGINX:
-        _needed("nginx", ".ci/run installs Debian's nginx for this test")
+        _needed("nginx", "`make test` (tools/test-machine.sh) installs Debian's nginx for this test")
     proxy_port = _free_port()
     proxy = f"http://127.0.0.1:{proxy_port}"
     env = {"TOOLKIT_PUBLIC_URL": proxy}  # what `toolkit serve` is told on each machine behind the proxy

@@ -152,7 +152,7 @@ def test_a_killed_kernel_loses_no_answer(voila_server, page, wait_for_widgets):
         expect_answer_kept(page, given[position])
 
     # And the database holds exactly those three answers, once each.
-    from toolkit.store import Store
+    from toolkit.storage.store import Store
 
     url = getattr(voila_server, "database_url", "") or ""
     if url:

@@ -27,11 +27,12 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from toolkit.attempt import section_label
-from toolkit.quiz import question_bank, score
-from toolkit.store import Store, attempts, responses
-
 from tests.browser.workshop_steps import shown_answer
+from toolkit.quiz.attempt import section_label
+from toolkit.quiz.banks import question_bank
+from toolkit.quiz.questions import score
+from toolkit.storage.schema import attempts, responses
+from toolkit.storage.store import Store
 
 QUIZ = "2-kiem-tra.ipynb"
 ROOT = ".pbgdpl-quiz"

@@ -126,7 +126,7 @@ def test_server_listens_on_loopback_only(voila_server):
 def test_a_preheated_kernel_reads_the_join_code_of_the_request(voila_factory, page, wait_for_widgets):
     # With Voila's preheated kernels (a pool started before anyone arrives) the notebook runs before
     # the request exists; the participant page must still take ?code= from the QR code's link.
-    from toolkit.serve import NOTEBOOK_DIR, POOL_NOTEBOOK, pool_args
+    from toolkit.serving.serve import NOTEBOOK_DIR, POOL_NOTEBOOK, pool_args
 
     join = POOL_NOTEBOOK
     server = voila_factory(NOTEBOOK_DIR, extra_args=tuple(pool_args(1)))  # as `toolkit serve --pool 1`

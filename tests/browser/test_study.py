@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.plan import load_plan
+from toolkit.plan.load import load_plan
 
 STUDY = "1-tra-cuu-ke-hoach.ipynb"
 PHONE_WIDTH = 375

@@ -30,9 +30,10 @@ from tests.browser.workshop_steps import (
     join,
     new_phone,
 )
-from toolkit.plan import load_plan
-from toolkit.quiz import question_bank
-from toolkit.store import SessionStore, Store
+from toolkit.plan.load import load_plan
+from toolkit.quiz.banks import question_bank
+from toolkit.storage.sessions import SessionStore
+from toolkit.storage.store import Store
 
 PEOPLE = (("Nguyễn Thị Mai", 5), ("Trần Văn Bình", 3), ("Lê Hoàng Yến", 1))
 

@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
-from toolkit.store import SessionStore, Store
+from toolkit.storage.sessions import SessionStore
+from toolkit.storage.store import Store
 
 TRAINER = "4-tap-huan-bao-cao-vien.ipynb"
 JOIN = "4-tap-huan-tham-gia.ipynb"

@@ -32,7 +32,8 @@ def test_sixty_concurrent_participants_lose_and_duplicate_nothing(tmp_path, monk
     var_dir.mkdir()
     monkeypatch.setenv("TOOLKIT_VAR_DIR", str(var_dir))
     monkeypatch.delenv("TOOLKIT_DATABASE_URL", raising=False)
-    from toolkit.store import Store, attempts, participants, responses
+    from toolkit.storage.schema import attempts, participants, responses
+    from toolkit.storage.store import Store
 
     store = Store()  # the schema exists, as on any machine where the toolkit has run once
     assert store.url == f"sqlite:///{var_dir / 'toolkit.sqlite3'}"

@@ -19,9 +19,7 @@ import pytest
 from tests.reliability import workers
 from tests.reliability.workers import TIMEOUT_S
 
-workshop = pytest.importorskip("toolkit.ui.workshop")
-if not hasattr(getattr(workshop, "TrainerApp", None), "on_refresh"):
-    pytest.skip("the trainer page has no dashboard refresh", allow_module_level=True)
+from toolkit.ui import trainer as workshop
 
 PROCESSES = 60
 QUESTIONS = 10
@@ -33,9 +31,10 @@ COUNTS = re.compile(r"Đã tham gia: <b>(\d+)</b> · Đã nộp bài: <b>(\d+)</
 def test_the_dashboard_keeps_refreshing_while_sixty_participants_answer(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_PASSCODE", PASSCODE)
     monkeypatch.setenv("TOOLKIT_VAR_DIR", str(tmp_path))
-    from toolkit.plan import load_plan
-    from toolkit.quiz import question_bank
-    from toolkit.store import SessionStore, Store
+    from toolkit.plan.load import load_plan
+    from toolkit.quiz.banks import question_bank
+    from toolkit.storage.sessions import SessionStore
+    from toolkit.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'toolkit.sqlite3'}"
     store = Store(url)

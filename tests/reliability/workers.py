@@ -14,7 +14,7 @@ def participant(var_dir: str, index: int, ready, results) -> None:
     """One kernel's worth of writes; runs in a spawned process (imports only the store)."""
     os.environ.pop("TOOLKIT_DATABASE_URL", None)
     os.environ["TOOLKIT_VAR_DIR"] = var_dir
-    from toolkit.store import Store
+    from toolkit.storage.store import Store
 
     try:
         store = Store()  # the default: $TOOLKIT_VAR_DIR/toolkit.sqlite3
@@ -44,7 +44,7 @@ def participant(var_dir: str, index: int, ready, results) -> None:
 
 
 def open_new_database(url: str, ready, results) -> None:
-    from toolkit.store import Store
+    from toolkit.storage.store import Store
 
     ready.wait(TIMEOUT_S)
     try:
@@ -63,7 +63,7 @@ def session_participant(url: str, code: str, question_ids: list[str], index: int
     import random
     import time
 
-    from toolkit.store import Store
+    from toolkit.storage.store import Store
 
     rng = random.Random(index)
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.fixture
 def study(plan):
     from toolkit.ui.study import StudyApp

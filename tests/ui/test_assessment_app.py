@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
-from toolkit.assessment import Entry, entries_of, load_settings
-from toolkit.store import AssessmentStore, Store
+from toolkit.assessment.criteria import load_settings
+from toolkit.assessment.scoring import Entry, entries_of
+from toolkit.storage.assessments import AssessmentStore
+from toolkit.storage.store import Store
 from toolkit.ui.assessment import LOCKED, TAB_RESULT, UNRATED, AssessmentApp, RuleError
 
 TODAY = date(2026, 11, 26)

@@ -8,10 +8,11 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
-from toolkit.access import LOCKOUT_SECONDS, MAX_FAILURES, PasscodeGate
-from toolkit.assessment import load_settings
-from toolkit.assessment_import import import_assessments
-from toolkit.store import AssessmentStore, Store
+from toolkit.assessment.criteria import load_settings
+from toolkit.assessment.importing import import_assessments
+from toolkit.serving.access import LOCKOUT_SECONDS, MAX_FAILURES, PasscodeGate
+from toolkit.storage.assessments import AssessmentStore
+from toolkit.storage.store import Store
 from toolkit.ui.city import TAB_HEATMAP, CityOverviewApp
 
 IMPORTS = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -177,7 +178,7 @@ def test_does_a_failing_callback_show_vietnamese_only(app, monkeypatch):
     def broken(*_a, **_k):
         raise RuntimeError("secret path /srv/var/toolkit.sqlite3")
 
-    monkeypatch.setattr("toolkit.city.overview_xlsx", broken)
+    monkeypatch.setattr("toolkit.assessment.city.overview_xlsx", broken)
     app.download.click()
     assert "Không thể tạo tệp Excel tổng hợp" in app.error.value
     assert "secret" not in app.error.value and "RuntimeError" not in app.error.value
@@ -185,7 +186,7 @@ def test_does_a_failing_callback_show_vietnamese_only(app, monkeypatch):
 
 
 def test_are_many_units_drawn_one_page_of_the_heatmap_at_a_time(plan, settings, tmp_path):
-    from toolkit.city import HEATMAP_PAGE, synthetic_plan, synthetic_submissions
+    from toolkit.assessment.city import HEATMAP_PAGE, synthetic_plan, synthetic_submissions
 
     big = synthetic_plan(plan, 100)
     keys = [k for k in big.units if k.startswith("tong_hop_")]

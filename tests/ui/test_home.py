@@ -7,8 +7,8 @@ import re
 import ipywidgets as widgets
 import nbformat
 
+from toolkit.serving.pages import HOME, NOTEBOOK_DIR, PAGES, Page, notebook_json
 from toolkit.ui import HomeApp
-from toolkit.ui.pages import HOME, NOTEBOOK_DIR, PAGES, Page, notebook_json
 
 
 def home_html() -> str:

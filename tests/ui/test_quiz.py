@@ -3,11 +3,11 @@
 import html
 
 import pytest
-
-from toolkit.quiz import question_bank
-from toolkit.store import Store
-from toolkit.ui.quiz import QuizApp
 from helpers import give, key_for, widget_states, wrong_for
+
+from toolkit.quiz.banks import question_bank
+from toolkit.storage.store import Store
+from toolkit.ui.quiz import QuizApp
 
 
 @pytest.fixture(scope="module")
@@ -199,8 +199,8 @@ def test_query_string_prefills_unit_and_language(monkeypatch, tmp_path, query, u
 
 
 def test_the_page_opens_the_database_only_when_someone_signs_in(plan, bank, tmp_path):
-    from toolkit.records import DeferredStore
-
+    from toolkit.storage.deferred import DeferredStore
+    
     store = DeferredStore(f"sqlite:///{tmp_path / 'later.sqlite3'}")
     app = QuizApp(plan, bank, store)
     assert not store.opened and not (tmp_path / "later.sqlite3").exists()
@@ -219,7 +219,7 @@ def test_a_participant_page_loads_without_sqlalchemy_or_jsonschema(tmp_path):
     script = (
         "import os, sys\n"
         "os.environ['QUERY_STRING'] = 'code=ABC234'\n"
-        "from toolkit.ui.workshop import ParticipantApp\n"
+        "from toolkit.ui.participant import ParticipantApp\n"
         "app = ParticipantApp.from_environment()\n"
         "assert app.code.value == 'ABC234'\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'jsonschema', 'voila', 'pandas',"

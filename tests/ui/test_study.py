@@ -15,7 +15,7 @@ from types import MappingProxyType
 import ipywidgets as widgets
 import pytest
 
-from toolkit.plan import Agency
+from toolkit.plan.model import Agency
 from toolkit.ui.study import ROOT_CLASS, TAB_CHART, StudyApp
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -301,7 +301,7 @@ def test_does_a_failing_callback_show_a_vietnamese_message_and_no_traceback(stud
 
 
 def test_does_a_failing_download_leave_the_app_usable(study, monkeypatch):
-    monkeypatch.setattr("toolkit.report.table_bytes", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("toolkit.plan.export.table_bytes", lambda *a, **k: 1 / 0)
     study.download_xlsx.click()
     assert "Không thể tạo tệp Excel" in study.error.value
     assert study.download.value == ""
@@ -407,6 +407,6 @@ def test_do_the_tabs_put_agencies_first():
 
 
 def test_does_no_domain_module_import_ipywidgets_or_ipython():
-    code = ("import sys, toolkit.plan, toolkit.report, toolkit.text, toolkit.datafile; "
+    code = ("import sys, toolkit.plan.load, toolkit.plan.export, toolkit.quiz.banks, toolkit.quiz.attempt, toolkit.assessment.report, toolkit.assessment.importing, toolkit.assessment.city, toolkit.cli, toolkit.serving.serve; "
             "assert 'ipywidgets' not in sys.modules and 'IPython' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)

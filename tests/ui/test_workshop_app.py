@@ -7,12 +7,15 @@ import re
 
 import pandas as pd
 import pytest
-
-from toolkit.access import PasscodeGate
-from toolkit.quiz import question_bank
-from toolkit.store import SessionStore, Store
-from toolkit.ui.workshop import ParticipantApp, TrainerApp, join_url
 from helpers import give, key_for, widget_states, wrong_for
+
+from toolkit.quiz.banks import question_bank
+from toolkit.serving.access import PasscodeGate
+from toolkit.serving.links import join_url
+from toolkit.storage.sessions import SessionStore
+from toolkit.storage.store import Store
+from toolkit.ui.participant import ParticipantApp
+from toolkit.ui.trainer import TrainerApp
 
 PASSCODE = "424242"
 NAMES = ("Nguyễn Thị Mai", "Trần Văn Bình", "Lê Hoàng Yến")
@@ -279,8 +282,8 @@ def test_unchanged_ticks_redraw_nothing(trainer, plan, bank, store, monkeypatch)
     give(app, key_for(app))
     trainer.on_tick({"new": 1})
     drawn = []
-    monkeypatch.setattr("toolkit.ui.workshop.score_histogram", lambda *a: drawn.append(a) or b"\x89PNG")
-    monkeypatch.setattr("toolkit.ui.workshop.dashboard", lambda *a: pytest.fail("dashboard rebuilt"))
+    monkeypatch.setattr("toolkit.quiz.analytics.score_histogram", lambda *a: drawn.append(a) or b"\x89PNG")
+    monkeypatch.setattr("toolkit.ui.trainer.dashboard", lambda *a: pytest.fail("dashboard rebuilt"))
     trainer.on_tick({"new": 2})
     assert drawn == [] and trainer.error.value == ""
 

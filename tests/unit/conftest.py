@@ -1,7 +1,8 @@
-"""Database fixtures: store tests run on SQLite and, where a server is configured, on PostgreSQL.
+"""Database fixtures: store tests run on SQLite and on PostgreSQL.
 
-CI starts PostgreSQL and sets TOOLKIT_TEST_POSTGRES_URL; without it the PostgreSQL runs are skipped,
-except under CI, where a missing server must fail rather than pass quietly.
+`make test` (tools/test-machine.sh) starts a loopback PostgreSQL and sets TOOLKIT_TEST_POSTGRES_URL, or
+fails before pytest. Without the URL the PostgreSQL runs fail under CI; elsewhere they are skipped,
+with a reason that says how to run them (pytest run by hand, or TOOLKIT_SKIP_POSTGRES=1 knowingly).
 """
 
 import os
@@ -26,7 +27,11 @@ def database_url(request, tmp_path):
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
     if not PG_URL:
         if os.environ.get("CI"):
-            pytest.fail("TOOLKIT_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL")
-        pytest.skip("no PostgreSQL server configured (TOOLKIT_TEST_POSTGRES_URL)")
+            pytest.fail("TOOLKIT_TEST_POSTGRES_URL is not set under CI: `make test` (tools/test-machine.sh) "
+                        "must start PostgreSQL and set it")
+        if os.environ.get("TOOLKIT_SKIP_POSTGRES") == "1":
+            pytest.skip("TOOLKIT_SKIP_POSTGRES=1")
+        pytest.skip("no PostgreSQL server configured: run `make test`, or "
+                    'eval "$(tools/test-machine.sh)" before pytest (sets TOOLKIT_TEST_POSTGRES_URL)')
     reset_postgres(PG_URL)
     return PG_URL

@@ -2,7 +2,7 @@
 
 import pytest
 
-from toolkit.access import LOCKOUT_SECONDS, MAX_FAILURES, PasscodeGate, ensure_passcode, passcode_file
+from toolkit.serving.access import LOCKOUT_SECONDS, MAX_FAILURES, PasscodeGate, ensure_passcode, passcode_file
 
 
 @pytest.fixture(autouse=True)

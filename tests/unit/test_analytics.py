@@ -5,10 +5,15 @@ import json
 import pandas as pd
 import pytest
 
-from toolkit.analytics import (agency_confusion, distractor_table, item_statistics, session_statistics,
-                               top_confusions)
-from toolkit.plan import load_plan
-from toolkit.quiz import Question
+from toolkit.plan.load import load_plan
+from toolkit.quiz.analytics import (
+    agency_confusion,
+    distractor_table,
+    item_statistics,
+    session_statistics,
+    top_confusions,
+)
+from toolkit.quiz.questions import Question
 
 # Five people, three right/wrong items:      A  B  C   total
 MATRIX = {"P1": (1, 1, 1),                   # 1  1  1   3

@@ -2,11 +2,13 @@
 
 import pytest
 
-from toolkit.assessment import (Criterion, Entry, criteria_for, completed_before, deadline_status, entry_problems,
-                                load_settings, score_assessment, unit_history)
+from toolkit.assessment.criteria import Criterion, criteria_for, deadline_status, load_settings
+from toolkit.assessment.scoring import Entry, completed_before, entry_problems, score_assessment, unit_history
 from toolkit.datafile import DataError
-from toolkit.plan import DEFAULT_PLAN_DIR
-from toolkit.store import AssessmentLocked, AssessmentStore, Store
+from toolkit.paths import DEFAULT_PLAN_DIR
+from toolkit.storage.assessments import AssessmentStore
+from toolkit.storage.records import AssessmentLocked
+from toolkit.storage.store import Store
 
 
 def crit(plan, task_id, role="lead", weight=1.0, status="due"):

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from toolkit.assessment_import import (ImportProblem, import_assessments, read_assessment_bytes, read_assessment_file,
-                                       register_import)
+from toolkit.assessment.importing import ImportProblem, import_assessments, read_assessment_bytes, read_assessment_file
+from toolkit.cli.assess import register_import
 from toolkit.datafile import DataError
-from toolkit.store import AssessmentStore, Store, assessment_entries, assessments
+from toolkit.storage.assessments import AssessmentStore
+from toolkit.storage.schema import assessment_entries, assessments
+from toolkit.storage.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "imports"
 VALID = FIXTURES / "valid.json"

@@ -4,11 +4,14 @@ import multiprocessing
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
-from toolkit.attempt import QuizRuleError, QuizRun, ShownQuestion
-from toolkit.quiz import Question, Topic, generate_questions, questions_for_topic, score
-from toolkit.store import InputError, Store, clean_name
 from helpers import shown_key, shown_wrong
+
+from toolkit.quiz.assembly import Topic, questions_for_topic
+from toolkit.quiz.attempt import QuizRuleError, QuizRun, ShownQuestion
+from toolkit.quiz.generate import generate_questions
+from toolkit.quiz.questions import Question, score
+from toolkit.storage.records import InputError, clean_name
+from toolkit.storage.store import Store
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,10 @@ import yaml
 
 from toolkit.cli import main
 from toolkit.datafile import DataError
-from toolkit.quiz import DEFAULT_QUIZ_DIR, generate_questions, load_bank, load_banks, score
-from toolkit.text import fold
+from toolkit.quiz.banks import DEFAULT_QUIZ_DIR, load_bank, load_banks
+from toolkit.quiz.generate import generate_questions
+from toolkit.quiz.questions import score
+from toolkit.vietnamese import fold
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "banks"
 VALID = FIXTURES / "valid.yaml"

@@ -12,10 +12,19 @@ from io import BytesIO
 
 import pytest
 
-from toolkit.assessment import Entry
-from toolkit.city import (NOT_SUBMITTED, Submission, city_overview, city_summary_xlsx, heatmap_figure,
-                          load_submissions, synthetic_plan, synthetic_submissions)
-from toolkit.store import AssessmentStore, Store
+from toolkit.assessment.city import (
+    NOT_SUBMITTED,
+    Submission,
+    city_overview,
+    city_summary_xlsx,
+    heatmap_figure,
+    load_submissions,
+    synthetic_plan,
+    synthetic_submissions,
+)
+from toolkit.assessment.scoring import Entry
+from toolkit.storage.assessments import AssessmentStore
+from toolkit.storage.store import Store
 
 D, M, H = "doan_luat_su_hn", "ubmttq_tp", "hoi_luat_gia_tp"
 NA = Entry("khong_ap_dung", reason="Không có đối tượng")

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from toolkit.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,10 +75,10 @@ def test_export_session_writes_the_session_workbook(tmp_path, capsys):
     """Does `toolkit export session CODE` write the trainer's workbook, and name an unknown code?"""
     import pandas as pd
 
-    from toolkit.plan import load_plan
-    from toolkit.quiz import question_bank
-    from toolkit.store import Store
-    from toolkit.workshop import create_session, join_session
+    from toolkit.plan.load import load_plan
+    from toolkit.quiz.banks import question_bank
+    from toolkit.quiz.workshop import create_session, join_session
+    from toolkit.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
     store, plan = Store(url), load_plan()
@@ -100,7 +99,7 @@ def test_export_session_writes_the_session_workbook(tmp_path, capsys):
 
 
 def test_serve_prints_both_workshop_pages():
-    from toolkit.serve import workshop_lines
+    from toolkit.serving.serve import workshop_lines
 
     lines = workshop_lines(["http://192.168.1.20:8866"])
     assert lines == ["Học viên tham gia phiên / Workshop participants: "
@@ -109,8 +108,8 @@ def test_serve_prints_both_workshop_pages():
 
 
 def test_serve_pool_prepares_only_the_participant_page(capsys):
-    from toolkit.serve import POOL_FILL_DELAY_S, pool_args, voila_command
-    from toolkit.ui.pages import WORKSHOP_JOIN_NOTEBOOK
+    from toolkit.serving.pages import WORKSHOP_JOIN_NOTEBOOK
+    from toolkit.serving.serve import POOL_FILL_DELAY_S, pool_args, voila_command
 
     assert pool_args(0) == [] and "--preheat_kernel=True" not in voila_command("notebooks", 8866)
     args = voila_command("notebooks", 8866, pool=40)

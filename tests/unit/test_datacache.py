@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import datacache, plan as plan_module
+from toolkit import datacache
 from toolkit.datafile import DataError
-from toolkit.plan import load_plan
-from toolkit.quiz import question_bank
+from toolkit.plan import load as plan_module
+from toolkit.plan.load import load_plan
+from toolkit.quiz.banks import question_bank
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -99,7 +100,7 @@ def test_an_unwritable_cache_costs_speed_not_the_page(var, plan_copy, monkeypatc
 
 
 def test_the_question_bank_is_cached_for_the_plan_it_was_built_from(var, monkeypatch):
-    from toolkit import quiz
+    from toolkit.quiz import banks as quiz
 
     plan = load_plan()
     questions, problems = question_bank(plan)

@@ -3,8 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
-from toolkit import migrations
-from toolkit.store import Store, metadata
+from toolkit.storage import migrations
+from toolkit.storage.schema import metadata
+from toolkit.storage.store import Store
 
 
 def test_empty_database_reaches_head_and_matches_the_code(database_url):

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.plan import DEFAULT_PLAN_DIR, SOURCE_TEXT, parse_deadline
-from toolkit.text import fold, squash
+from toolkit.paths import DEFAULT_PLAN_DIR
+from toolkit.plan.model import SOURCE_TEXT, parse_deadline
+from toolkit.vietnamese import fold, squash
 
 PLAN_TEXT = (DEFAULT_PLAN_DIR / SOURCE_TEXT).read_text(encoding="utf-8")
 SHARED_COPY = Path(__file__).resolve().parents[3] / "shared" / "plan" / "KH-241-UBND-2020.txt"

@@ -5,8 +5,10 @@ import shutil
 
 import pytest
 
-from toolkit.plan import DEFAULT_PLAN_DIR, load_plan, parse_deadline
-from toolkit.text import fold, search
+from toolkit.paths import DEFAULT_PLAN_DIR
+from toolkit.plan.load import load_plan
+from toolkit.plan.model import parse_deadline
+from toolkit.vietnamese import fold, search
 
 
 def test_models_are_frozen(plan):

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit.datafile import DataError
-from toolkit.plan import _load, load_plan
-from toolkit.quiz import load_bank
+from toolkit.plan.load import _load, load_plan
+from toolkit.quiz.banks import load_bank
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 VALID_PLAN = DATA / "plan" / "valid"
@@ -111,7 +111,7 @@ IMPORTS = DATA / "imports"  # valid.json and valid.xlsx are written by the real 
 
 @functools.cache
 def _plan_and_scale():
-    from toolkit.assessment import load_settings
+    from toolkit.assessment.criteria import load_settings
 
     plan = load_plan()
     return plan, load_settings(plan)
@@ -119,7 +119,7 @@ def _plan_and_scale():
 
 def imported_or_refused_in_vietnamese(name: str, raw: bytes):
     """The import's contract: a checked assessment, or DataError naming this file, in Vietnamese."""
-    from toolkit.assessment_import import ImportedAssessment, read_assessment_bytes
+    from toolkit.assessment.importing import ImportedAssessment, read_assessment_bytes
 
     plan, scale = _plan_and_scale()
     try:

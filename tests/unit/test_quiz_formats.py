@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from toolkit import quiz_formats as fmt
 from toolkit.cli import main
-from toolkit.plan import load_plan
-from toolkit.quiz import question_bank
+from toolkit.plan.load import load_plan
+from toolkit.quiz import formats as fmt
+from toolkit.quiz.banks import question_bank
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_cli_exports(tmp_path):
 
 
 def test_results_export_reads_stored_answers(tmp_path, questions):
-    from toolkit.store import Store
+    from toolkit.storage.store import Store
 
     url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     store = Store(url)

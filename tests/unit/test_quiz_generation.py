@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from toolkit.quiz import TRUE_FALSE, generate_questions, score
-from toolkit.text import fold
+from toolkit.quiz.generate import generate_questions
+from toolkit.quiz.questions import TRUE_FALSE, score
+from toolkit.vietnamese import fold
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def test_ids_are_unique_and_carry_what_the_brief_asks(questions):
 
 def test_generation_is_stable_across_processes(questions):
     """Same question, same id and same option order in another Python process (hash salting differs)."""
-    code = ("import json; from toolkit.plan import load_plan; from toolkit.quiz import generate_questions; "
+    code = ("import json; from toolkit.plan.load import load_plan; from toolkit.quiz.generate import generate_questions; "
             "print(json.dumps([[q.id, q.options, q.correct] for q in generate_questions(load_plan())], ensure_ascii=False))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout
@@ -185,7 +186,7 @@ def test_matching_rows_map_to_their_only_lead(plan, questions, key_of):
 
 
 def test_the_answer_is_not_given_away_in_the_stem(plan, questions):
-    from toolkit.text import fold
+    from toolkit.vietnamese import fold
 
     for q in questions:
         if q.template == "lead":

@@ -3,8 +3,8 @@
 import io
 import json
 
-
-from toolkit import report
+from toolkit.exports import figure_png
+from toolkit.plan import export as report
 
 
 def test_json_interface_shape(plan):
@@ -56,7 +56,7 @@ def test_chart_has_a_row_per_named_body(plan):
     assert "co_quan_lien_quan" not in agencies and "so_tu_phap" in agencies
     assert counts[("so_tu_phap", "II.4")] == (2, 0)
     fig = report.assignment_chart(plan)
-    png = report.figure_png(fig, dpi=40)
+    png = figure_png(fig, dpi=40)
     assert png.startswith(b"\x89PNG")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels[:2] == ["UBND Thành phố", "Sở Tư pháp"]

@@ -11,7 +11,7 @@ import pytest
 
 from toolkit.cli import main
 from toolkit.datafile import DataError
-from toolkit.plan import load_plan, validate_plan_dir
+from toolkit.plan.load import load_plan, validate_plan_dir
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "plan"
 

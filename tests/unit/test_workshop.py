@@ -5,12 +5,14 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
-
-from toolkit.attempt import QuizRuleError
-from toolkit.quiz import question_bank
-from toolkit.store import SessionRecord, SessionStore, Store
-from toolkit.workshop import create_session, dashboard, join_session, session_workbook, standings
 from helpers import shown_key, shown_wrong
+
+from toolkit.quiz.attempt import QuizRuleError
+from toolkit.quiz.banks import question_bank
+from toolkit.quiz.workshop import create_session, dashboard, join_session, session_workbook, standings
+from toolkit.storage.records import SessionRecord
+from toolkit.storage.sessions import SessionStore
+from toolkit.storage.store import Store
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ Apps are imported on first use, so the home page's kernel does not load the stud
 from importlib import import_module
 
 _APPS = {"HomeApp": "toolkit.ui.home", "StudyApp": "toolkit.ui.study", "QuizApp": "toolkit.ui.quiz",
-         "AssessmentApp": "toolkit.ui.assessment", "TrainerApp": "toolkit.ui.workshop",
-         "ParticipantApp": "toolkit.ui.workshop",
+         "AssessmentApp": "toolkit.ui.assessment", "TrainerApp": "toolkit.ui.trainer",
+         "ParticipantApp": "toolkit.ui.participant",
          "CityOverviewApp": "toolkit.ui.city"}
 
 __all__ = list(_APPS)

@@ -18,11 +18,15 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from toolkit import assessment_report as ar
-from toolkit.assessment import (STATUS, Criterion, Entry, Settings, entries_of, entry_problems, load_settings,
-                                unit_history)
-from toolkit.plan import Plan, Unit, load_plan
-from toolkit.store import AssessmentLocked, AssessmentRecord, AssessmentStore, InputError, Store, clean_name
+from toolkit.assessment import report as ar
+from toolkit.assessment import scoring
+from toolkit.assessment.criteria import STATUS, Criterion, Settings, load_settings
+from toolkit.assessment.scoring import Entry, entries_of, entry_problems, unit_history
+from toolkit.plan.load import load_plan
+from toolkit.plan.model import Plan, Unit
+from toolkit.storage.assessments import AssessmentStore
+from toolkit.storage.records import AssessmentLocked, AssessmentRecord, InputError, clean_name
+from toolkit.storage.store import Store
 from toolkit.ui.common import alert, download_link, error_box, esc, guarded, page_style
 
 ROOT_CLASS = "pbgdpl-assess"
@@ -343,7 +347,7 @@ class AssessmentApp:
             self._build_workspace()
         self.unit_key, self.year = key, year
         self.history = unit_history(self.astore, key)
-        self.previous = ar.previous_score(self.plan, self.settings, self.history, key, year)
+        self.previous = scoring.previous_score(self.plan, self.settings, self.history, key, year)
         self._load_record(self.astore.latest(key, year))
         self.tabs.selected_index = TAB_FORM
         self.body.children = [self.status, self.tabs]
@@ -359,7 +363,7 @@ class AssessmentApp:
         self._refresh()
 
     def _recompute(self) -> None:
-        self.criteria, self.score = ar.score_of(self.plan, self.settings, self.history, self.unit_key, self.year,
+        self.criteria, self.score = scoring.score_of(self.plan, self.settings, self.history, self.unit_key, self.year,
                                                 self.entries)
         self.by_id = {c.id: c for c in self.criteria}
 
@@ -438,7 +442,7 @@ class AssessmentApp:
         self.next.disabled = ids.index(task_id) == len(ids) - 1
 
     def _issued_earlier(self) -> set[str]:
-        return ar.issued_earlier(self.history, self.year)
+        return scoring.issued_earlier(self.history, self.year)
 
     def _layout_form(self, c: Criterion, e: Entry) -> None:
         """Show only the inputs that mean something for this criterion (the kernel checks them anyway)."""
@@ -530,7 +534,7 @@ class AssessmentApp:
             raise RuleError("Liên kết phải là địa chỉ web bắt đầu bằng http:// hoặc https://.")
         stored = self.entries.get(task_id, Entry())
         if entry.rating != stored.rating and entry.rating is not None:
-            criteria = ar.unit_criteria(self.plan, self.settings, self.history, self.unit_key, self.year,
+            criteria = scoring.unit_criteria(self.plan, self.settings, self.history, self.unit_key, self.year,
                                         {**self.entries, task_id: entry})
             c = next(x for x in criteria if x.id == task_id)
             # A reason fixes "Không áp dụng"; nothing fixes the others, so they are refused now.
@@ -658,7 +662,7 @@ class AssessmentApp:
             return
         self.chart_status.value = '<p class="muted">Đang vẽ biểu đồ…</p>'
         try:
-            from toolkit.report import figure_png
+            from toolkit.exports import figure_png
 
             fig = ar.score_chart(self.plan, self.score, self.previous, self.year)
             self.chart.value = figure_png(fig, dpi=100)

@@ -19,11 +19,13 @@ from pathlib import PurePath
 
 import ipywidgets as widgets
 
-from toolkit.access import PasscodeGate
-from toolkit.assessment import Settings, load_settings
-from toolkit.assessment_import import import_assessments
-from toolkit.plan import Plan, load_plan
-from toolkit.store import AssessmentStore, Store
+from toolkit.assessment.criteria import Settings, load_settings
+from toolkit.assessment.importing import import_assessments
+from toolkit.plan.load import load_plan
+from toolkit.plan.model import Plan
+from toolkit.serving.access import PasscodeGate
+from toolkit.storage.assessments import AssessmentStore
+from toolkit.storage.store import Store
 from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
 
 ROOT_CLASS = "pbgdpl-city"
@@ -171,7 +173,7 @@ class CityOverviewApp(PasscodeLocked):
         self.show()
 
     def _load(self) -> None:
-        from toolkit.city import load_submissions
+        from toolkit.assessment.city import load_submissions
 
         self._submissions = load_submissions(self.astore)
         self._overviews = {}
@@ -190,7 +192,7 @@ class CityOverviewApp(PasscodeLocked):
         return self.today.year - 1 if self.today.year - 1 in years else years[0]
 
     def _overview(self, year: int):
-        from toolkit.city import city_overview
+        from toolkit.assessment.city import city_overview
 
         if year not in self._overviews:
             self._overviews[year] = city_overview(self.plan, self.settings, self._submissions, year)
@@ -215,7 +217,7 @@ class CityOverviewApp(PasscodeLocked):
             self.draw_heatmap()
 
     def _heatmap_pages(self, ov) -> None:
-        from toolkit.city import HEATMAP_PAGE
+        from toolkit.assessment.city import HEATMAP_PAGE
 
         n = len(ov.sections)
         pages = [(f"{i + 1}–{min(i + HEATMAP_PAGE, n)} / {n}", i) for i in range(0, n, HEATMAP_PAGE)] or [("—", 0)]
@@ -298,8 +300,8 @@ class CityOverviewApp(PasscodeLocked):
             self.draw_heatmap()
 
     def draw_heatmap(self) -> None:
-        from toolkit.city import HEATMAP_PAGE, heatmap_figure
-        from toolkit.report import figure_png
+        from toolkit.assessment.city import HEATMAP_PAGE, heatmap_figure
+        from toolkit.exports import figure_png
 
         year, first = self.year.value, self.heatmap_page.value or 0
         if self._heatmap_drawn == (year, first):
@@ -361,7 +363,7 @@ class CityOverviewApp(PasscodeLocked):
     @guarded("tạo tệp Excel tổng hợp")
     @unlocked_only
     def on_download(self, _=None) -> None:
-        from toolkit.city import overview_xlsx
+        from toolkit.assessment.city import overview_xlsx
 
         ov = self._overview(self.year.value)
         data = overview_xlsx(self.plan, ov)

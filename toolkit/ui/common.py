@@ -150,7 +150,7 @@ class PasscodeLocked:
     """
 
     def _init_lock(self, intro_html: str, gate=None) -> None:
-        from toolkit.access import PasscodeGate
+        from toolkit.serving.access import PasscodeGate
 
         self.gate = gate or PasscodeGate()
         self.error = error_box()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from toolkit.serving.pages import PAGES
 from toolkit.ui.common import esc, page_style
-from toolkit.ui.pages import PAGES
 
 ROOT_CLASS = "pbgdpl-home"
 

@@ -15,15 +15,19 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from toolkit.attempt import MODES, Feedback, QuizRuleError, QuizRun, Summary
-from toolkit.plan import Plan, load_plan
-from toolkit.quiz import Question, Topic, question_bank, questions_for_topic
-from toolkit.records import DeferredStore, InputError, Participant
+from toolkit.plan.load import load_plan
+from toolkit.plan.model import Plan
+from toolkit.quiz.assembly import Topic, questions_for_topic
+from toolkit.quiz.attempt import MODES, Feedback, QuizRuleError, QuizRun, Summary
+from toolkit.quiz.banks import question_bank
+from toolkit.quiz.questions import Question
+from toolkit.quiz.workshop import session_guard
+from toolkit.storage.deferred import DeferredStore
+from toolkit.storage.records import InputError, Participant
 from toolkit.ui.common import alert, error_box, esc, guarded, page_style
-from toolkit.workshop import session_guard
 
 if TYPE_CHECKING:
-    from toolkit.store import Store
+    from toolkit.storage.store import Store
 
 ROOT_CLASS = "pbgdpl-quiz"
 VIETNAM = timezone(timedelta(hours=7))
@@ -96,7 +100,7 @@ def _query() -> dict[str, str]:
     A preheated kernel (Voila's `preheat_kernel`) runs the notebook before any request: it must
     wait for the request, or every page would see the query string of none (VOILA.md).
     """
-    from toolkit.voila_request import wait_for_request
+    from toolkit.serving.request import wait_for_request
 
     wait_for_request()
     return {k: v[0] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}

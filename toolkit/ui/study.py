@@ -12,8 +12,10 @@ from itertools import groupby
 
 import ipywidgets as widgets
 
-from toolkit import report
-from toolkit.plan import DEADLINE_KINDS, ROLES, Assignment, Plan, Task, load_plan
+from toolkit.exports import figure_png
+from toolkit.plan import export as report
+from toolkit.plan.load import load_plan
+from toolkit.plan.model import DEADLINE_KINDS, ROLES, Assignment, Plan, Task
 from toolkit.ui.common import download_link, error_box, esc, guarded, page_style
 
 ROOT_CLASS = "pbgdpl-study"
@@ -373,7 +375,7 @@ class StudyApp:
         # Widget messages leave at once, so the reader sees this during the second of drawing.
         self.chart_status.value = '<p class="muted">Đang vẽ biểu đồ…</p>'
         try:
-            self.chart.value = report.figure_png(report.assignment_chart(self.plan))
+            self.chart.value = figure_png(report.assignment_chart(self.plan))
             self.chart.layout.display = None
             self._chart_drawn = True
         finally:

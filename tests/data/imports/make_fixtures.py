@@ -11,10 +11,11 @@ import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 
-from toolkit.assessment import Entry, load_settings
-from toolkit.assessment_report import AssessmentView, report_json, report_xlsx, score_of
-from toolkit.plan import load_plan
-from toolkit.store import AssessmentRecord
+from toolkit.assessment.criteria import load_settings
+from toolkit.assessment.report import AssessmentView, report_json, report_xlsx
+from toolkit.assessment.scoring import Entry, score_of
+from toolkit.plan.load import load_plan
+from toolkit.storage.records import AssessmentRecord
 
 HERE = Path(__file__).resolve().parent
 UNIT, YEAR = "quan_ba_dinh", 2022

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Mapping
 if TYPE_CHECKING:
     import pandas as pd
 
-    from toolkit.plan import Plan
-    from toolkit.quiz import Question
+    from toolkit.plan.model import Plan
+    from toolkit.quiz.questions import Question
 
 KELLEY = 0.27
 FLAG_BELOW = 0.10  # discrimination under this (or negative) marks an item to review
@@ -147,3 +147,27 @@ def top_confusions(matrix: "pd.DataFrame", n: int = 10) -> list[tuple[str, str, 
             if correct != chosen and matrix.loc[correct, chosen] > 0:
                 out.append((correct, chosen, int(matrix.loc[correct, chosen])))
     return sorted(out, key=lambda x: -x[2])[:n]
+
+
+def score_histogram(scores: list[float], total: int) -> bytes:
+    """How many participants got each score (0..total), as PNG; matplotlib's object API, no pyplot state."""
+    from matplotlib.figure import Figure
+
+    from toolkit.exports import figure_png
+
+    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    ax = fig.subplots()
+    counts = [0] * (total + 1)
+    for s in scores:
+        counts[min(total, max(0, int(round(s))))] += 1
+    ax.bar(range(total + 1), counts, color="#2563eb", width=0.8)
+    ax.set_xticks(range(total + 1))
+    ax.set_xlabel(f"Điểm (tối đa {total}; điểm lẻ làm tròn)")
+    ax.set_ylabel("Số người")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(0, max(1, max(counts)) * 1.15)
+    for x, c in enumerate(counts):
+        if c:
+            ax.text(x, c, str(c), ha="center", va="bottom", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    return figure_png(fig, dpi=100)

@@ -16,32 +16,32 @@ its widgets: a participant sees their own answers and, if the session allows it,
 
 from __future__ import annotations
 
-import functools
-import io
-import ipaddress
 import os
 from typing import TYPE_CHECKING, Mapping
-from urllib.parse import quote, urlsplit, urlunsplit
 
 import ipywidgets as widgets
 
-from toolkit.access import PasscodeGate
-from toolkit.attempt import MODES, QuizRuleError, Summary
-from toolkit.plan import Plan, load_plan
-from toolkit.quiz import question_bank
-from toolkit.records import JOIN_ALPHABET, DeferredStore, InputError, SessionRecord
+from toolkit.exports import qr_png
+from toolkit.plan.load import load_plan
+from toolkit.plan.model import Plan
+from toolkit.quiz.analytics import score_histogram
+from toolkit.quiz.attempt import MODES, QuizRuleError
+from toolkit.quiz.banks import question_bank
+from toolkit.quiz.workshop import dashboard, session_workbook
+from toolkit.serving.access import PasscodeGate
+from toolkit.serving.links import join_url
+from toolkit.storage.records import InputError, SessionRecord
 from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
-from toolkit.ui.pages import WORKSHOP_JOIN_NOTEBOOK
-from toolkit.ui.quiz import COUNTS, LIMITS, VIETNAM, QuizApp, _query, _stacked, topic_options
-from toolkit.ui.quiz import ROOT_CLASS as QUIZ_CLASS  # the participant page is the quiz page's look
-from toolkit.workshop import dashboard, join_session, session_workbook, standings
+from toolkit.ui.quiz import COUNTS, LIMITS, VIETNAM, _stacked, topic_options
 
 if TYPE_CHECKING:
-    from toolkit.store import SessionStore, Store
+    from toolkit.storage.store import Store
+
 
 TRAINER_CLASS = "pbgdpl-trainer"
 TICK_MS = 3000
-LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+
 FLAG_HTML = '<span class="flag">⚑ xem lại</span>'
 
 
@@ -52,83 +52,6 @@ def _pct(x) -> str:
 
 def _num(x, digits: int = 2) -> str:
     return "—" if x is None or x != x else f"{x:.{digits}f}".replace(".", ",")  # Vietnamese decimal comma
-
-
-# ---------------------------------------------------------------- join URL and QR code
-
-
-def _is_loopback(host: str) -> bool:
-    host = (host or "").strip("[]").lower()
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def join_url(code: str, env: Mapping[str, str] | None = None) -> tuple[str, str | None]:
-    """The participant page's address with `?code=`, and a Vietnamese warning if phones cannot open it.
-
-    In order: TOOLKIT_PUBLIC_URL (set by `toolkit serve --lan`, or by whoever runs a proxy in front),
-    the address the trainer's own page was requested at (Voila gives the kernel VOILA_REQUEST_URL),
-    else the path relative to the trainer's page.
-
-    >>> join_url("ABC234", {"TOOLKIT_PUBLIC_URL": "http://192.168.1.20:8866"})[0]
-    'http://192.168.1.20:8866/voila/render/4-tap-huan-tham-gia.ipynb?code=ABC234'
-    """
-    env = os.environ if env is None else env
-    query = f"code={quote(code)}"
-    public = (env.get("TOOLKIT_PUBLIC_URL") or "").strip()
-    if public:
-        return f"{public.rstrip('/')}/voila/render/{WORKSHOP_JOIN_NOTEBOOK}?{query}", None
-    request = (env.get("VOILA_REQUEST_URL") or "").strip()
-    if request.startswith(("http://", "https://")):
-        parts = urlsplit(request)
-        folder = parts.path.rsplit("/", 1)[0]
-        url = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{WORKSHOP_JOIN_NOTEBOOK}", query, ""))
-        if _is_loopback(parts.hostname or ""):
-            return url, ("Địa chỉ này chỉ mở được trên chính máy này. Để học viên mở bằng điện thoại, hãy chạy "
-                         "«toolkit serve --lan» và mở trang này bằng địa chỉ LAN mà lệnh in ra.")
-        return url, None
-    return f"{WORKSHOP_JOIN_NOTEBOOK}?{query}", "Không xác định được địa chỉ máy chủ; học viên nhập mã phiên."
-
-
-def qr_png(text: str) -> bytes:
-    """A QR code of `text` as PNG, 10 px per module: sharp when a projector scales it up."""
-    import qrcode
-    from qrcode.image.pil import PilImage
-
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
-    qr.add_data(text)
-    qr.make(fit=True)
-    buf = io.BytesIO()
-    qr.make_image(image_factory=PilImage).save(buf)
-    return buf.getvalue()
-
-
-def score_histogram(scores: list[float], total: int) -> bytes:
-    """How many participants got each score (0..total), as PNG; matplotlib's object API, no pyplot state."""
-    from matplotlib.figure import Figure
-
-    from toolkit.report import figure_png
-
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
-    ax = fig.subplots()
-    counts = [0] * (total + 1)
-    for s in scores:
-        counts[min(total, max(0, int(round(s))))] += 1
-    ax.bar(range(total + 1), counts, color="#2563eb", width=0.8)
-    ax.set_xticks(range(total + 1))
-    ax.set_xlabel(f"Điểm (tối đa {total}; điểm lẻ làm tròn)")
-    ax.set_ylabel("Số người")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylim(0, max(1, max(counts)) * 1.15)
-    for x, c in enumerate(counts):
-        if c:
-            ax.text(x, c, str(c), ha="center", va="bottom", fontsize=10)
-    ax.spines[["top", "right"]].set_visible(False)
-    return figure_png(fig, dpi=100)
 
 
 # ---------------------------------------------------------------- trainer page
@@ -184,7 +107,7 @@ class TrainerApp(PasscodeLocked):
         self.plan, self.store = plan, store
         self.all_questions = tuple(questions)
         self.questions = {q.id: q for q in self.all_questions}
-        from toolkit.store import SessionStore
+        from toolkit.storage.sessions import SessionStore
 
         self.sessions = SessionStore(store)
         self.env = os.environ if env is None else env
@@ -202,7 +125,7 @@ class TrainerApp(PasscodeLocked):
     def from_environment(cls) -> "TrainerApp":
         plan = load_plan()
         questions, problems = question_bank(plan)
-        from toolkit.store import Store
+        from toolkit.storage.store import Store
 
         return cls(plan, questions, Store(), bank_problems=problems)
 
@@ -325,7 +248,7 @@ class TrainerApp(PasscodeLocked):
         self._open(session.code)
 
     def _create_session(self) -> SessionRecord:
-        from toolkit.workshop import create_session
+        from toolkit.quiz.workshop import create_session
 
         return create_session(self.store, self.plan, self.all_questions, title=self.title.value,
                               topic=self.topic.value, n=self.count.value, mode=self.mode.value,
@@ -481,8 +404,8 @@ class TrainerApp(PasscodeLocked):
     def _analysis_html(self, code: str) -> str:
         import pandas as pd
 
-        from toolkit import analytics
-        from toolkit.workshop import responses_frame
+        from toolkit.quiz import analytics
+        from toolkit.quiz.workshop import responses_frame
 
         frame = responses_frame(self.store, code)
         if frame.empty:
@@ -526,7 +449,7 @@ class TrainerApp(PasscodeLocked):
             + "<h3>Nhầm lẫn cơ quan qua tất cả các phiên tập huấn</h3>" + _confusion_html(everywhere))
 
     def _all_sessions_confusion(self, pd):
-        from toolkit import analytics
+        from toolkit.quiz import analytics
 
         rows = [r for r in self.store.results() if r.get("session_code")]
         if not rows:
@@ -560,7 +483,7 @@ class TrainerApp(PasscodeLocked):
 
 
 def _now_vn():
-    from toolkit.records import now
+    from toolkit.storage.records import now
 
     return now().astimezone(VIETNAM)
 
@@ -572,7 +495,7 @@ def _short(text: str, n: int) -> str:
 
 def _confusion_html(matrix) -> str:
     """The agency-confusion matrix as a table (right answers on the diagonal) and its largest mistakes."""
-    from toolkit.analytics import top_confusions
+    from toolkit.quiz.analytics import top_confusions
 
     if matrix is None or matrix.empty:
         return '<p class="muted">Chưa có câu hỏi nào về cơ quan chủ trì được trả lời.</p>'
@@ -587,157 +510,3 @@ def _confusion_html(matrix) -> str:
         else "<p>Không có nhầm lẫn nào.</p>"
     return (f'{worst}<div class="scroll-x"><table class="grid confusion"><tr><th>Đáp án đúng ↓ / Đã chọn →</th>'
             f"{head}</tr>{body}</table></div>")
-
-
-# ---------------------------------------------------------------- participant page
-
-JOIN_TEXT = {
-    "vi": {"code": "Mã phiên", "join": "Tham gia", "refresh": "Cập nhật kết quả"},
-    "en": {"code": "Session code", "join": "Join", "refresh": "Update results"},
-}
-
-
-def clean_code(text: str) -> str:
-    """A join code as typed on a phone: upper case, letters and digits of the join alphabet only."""
-    return "".join(ch for ch in (text or "").upper() if ch in JOIN_ALPHABET)[:12]
-
-
-PARTICIPANT_CSS = f"""<style>
-.{QUIZ_CLASS} .rank {{ font-size: 1.2em; background: #eff6ff; border: 1px solid #93c5fd; border-radius: 8px;
-  padding: 0.5em 0.8em; margin: 0.6em 0 0; }}
-.{QUIZ_CLASS} .rank b {{ font-size: 1.4em; color: #1e3a8a; }}
-</style>"""
-
-
-class ParticipantApp(QuizApp):
-    """Code → name and unit → the session's questions on the quiz page's own screens → own result."""
-
-    def __init__(self, plan: Plan, questions, store: Store, bank_problems=(), lang: str = "vi", code: str = ""):
-        super().__init__(plan, questions, store, bank_problems, lang)
-        self.session: SessionRecord | None = None
-        t = JOIN_TEXT[lang]
-        self.code = _stacked(widgets.Text(description=t["code"], value=clean_code(code), placeholder="VD: K7QM2X",
-                                          layout=widgets.Layout(width="100%")))
-        self.sign_in.description, self.sign_in.icon = t["join"], "sign-in-alt"
-        self.sign_in_box.children = [
-            widgets.HTML("<p>Nhập mã phiên trên màn hình của báo cáo viên (mở trang bằng mã QR thì mã đã được điền "
-                         "sẵn), rồi họ tên và đơn vị của bạn.</p>"),
-            self.code, self.name, self.unit, self.sign_in]
-        self.session_head = widgets.HTML("")
-        self.rank = widgets.HTML("")  # above the score's details: the moment a participant looks for
-        self.pending = widgets.HTML("")
-        self.refresh_results = widgets.Button(description=t["refresh"], icon="sync")
-        self.refresh_results.on_click(self.on_refresh_results)
-        # No "new quiz" or "practise mistakes" here: the round is the trainer's.
-        self.results_box.children = [self.rank, self.results, self.pending, self.refresh_results]
-        self.widget.children = [widgets.HTML(PARTICIPANT_CSS), *self.widget.children[:-1], self.session_head,
-                                self.body]
-
-    @functools.cached_property
-    def sessions(self) -> SessionStore:
-        from toolkit.store import SessionStore  # opened at sign-in, not when the page loads
-
-        return SessionStore(self.store)
-
-    @classmethod
-    def from_environment(cls) -> "ParticipantApp":
-        plan = load_plan()
-        questions, problems = question_bank(plan)
-        query = _query()
-        return cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi",
-                   code=query.get("code", ""))
-
-    # ---------------------------------------------------------------- joining
-    @guarded("tham gia phiên")
-    def on_sign_in(self, _=None) -> None:
-        code = clean_code(self.code.value)
-        if not code:
-            self.notice.value = alert("Vui lòng nhập mã phiên.")
-            return
-        if self.unit.value is None:
-            self.notice.value = alert("Vui lòng chọn đơn vị công tác.")
-            return
-        try:
-            participant = self.store.participant(self.name.value, self.unit.value)
-            run = join_session(self.store, self.plan, self.questions, code, participant)
-        except (InputError, QuizRuleError) as exc:
-            self.notice.value = alert(str(exc))
-            return
-        self.participant, self.run = participant, run
-        self.session = self.sessions.get(code)
-        self.notice.value = ""
-        self.code.value, self.name.value = code, participant.name
-        self.session_head.value = (f"<h3>{esc(self.session.title)}</h3>"
-                                   f'<p class="muted">Phiên {esc(code)} · {esc(participant.name)}</p>')
-        if run.expired:
-            run.finish()
-        if run.finished:
-            self._show_results(run.summary())
-            return
-        self._show_question(run.next_unanswered() or 0)
-
-    # The quiz page's other ways into a quiz are not this page's: refused even if clicked by hand.
-    def on_setup(self, _=None) -> None:
-        return None
-
-    def on_start(self, _=None) -> None:
-        return None
-
-    def on_resume(self, attempt_id: int) -> None:
-        return None
-
-    def on_retry(self, _=None) -> None:
-        return None
-
-    def on_again(self, _=None) -> None:
-        return None
-
-    def on_signout(self, _=None) -> None:
-        return None
-
-    @guarded("ghi câu trả lời")
-    def on_submit(self, _=None) -> None:
-        if self.run is None:
-            return
-        super().on_submit.__wrapped__(self)
-        # Closed while this participant was answering: the kernel refused; show what they have.
-        session = self.sessions.get(self.session.code)
-        if not session.is_open and not self.run.finished:
-            self.run.finish()
-            self.notice.value = alert("Phiên đã đóng; câu trả lời sau khi đóng không được ghi nhận.")
-            self._show_results(self.run.summary())
-
-    # ---------------------------------------------------------------- results
-    def _show_results(self, summary: Summary, reveal: bool = True) -> None:
-        session = self.sessions.get(self.session.code)
-        # In test mode the key waits until the trainer closes the session, so it cannot be passed around.
-        hold_back = session.mode == "test" and session.is_open
-        super()._show_results(summary, reveal=reveal and not hold_back)
-        self.pending.value = ("<p>Đáp án và giải thích các câu sai sẽ hiện khi báo cáo viên đóng phiên; bấm «Cập "
-                              "nhật kết quả» sau đó.</p>" if hold_back and summary.mistakes else "")
-        self.rank.value = self._rank_html(session) if session.show_rank else ""
-        self.refresh_results.layout.display = None if (hold_back or session.show_rank) else "none"
-
-    def _rank_html(self, session: SessionRecord) -> str:
-        """This participant's own rank and the number ranked: no one else's name or score."""
-        table = standings(session, self.sessions.attempts(session.code))
-        mine = next((s for s in table if s.name == self.participant.name and s.unit_key == self.participant.unit_key),
-                    None)
-        if mine is None:
-            return ""
-        return (f'<div class="rank">Thứ hạng của bạn: <b>{mine.rank}</b>/{len(table)} người tham gia'
-                '<div class="muted">Tính đến lúc này; người khác có thể vẫn đang làm bài.</div></div>')
-
-    @guarded("cập nhật kết quả")
-    def on_refresh_results(self, _=None) -> None:
-        if self.run is None or not self.run.finished:
-            return
-        self._show_results(self.run.summary())
-
-    @guarded("đổi ngôn ngữ")
-    def on_language(self, change) -> None:
-        super().on_language.__wrapped__(self, change)
-        t = JOIN_TEXT[self.lang]
-        if hasattr(self, "code"):
-            self.code.description, self.sign_in.description = t["code"], t["join"]
-            self.refresh_results.description = t["refresh"]

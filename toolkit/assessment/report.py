@@ -15,14 +15,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from toolkit.assessment import (STATUS, AssessmentScore, Criterion, Entry, Settings, completed_before, criteria_for,
-                                entries_of, score_assessment, unit_history)
-from toolkit.plan import ROLES, Plan, Unit
+from toolkit.assessment.criteria import STATUS, Criterion, Settings
+from toolkit.assessment.scoring import (
+    AssessmentScore,
+    Entry,
+    entries_of,
+    previous_score,
+    score_of,
+    unit_history,
+)
+from toolkit.plan.model import ROLES, Plan, Unit
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from toolkit.store import AssessmentRecord, AssessmentStore
+    from toolkit.storage.assessments import AssessmentStore
+    from toolkit.storage.records import AssessmentRecord
+
 
 FORMAT = "pbgdpl-assessment"
 FORMAT_VERSION = 1
@@ -49,37 +58,6 @@ class AssessmentView:
     score: AssessmentScore
     record: "AssessmentRecord | None" = None  # None: nothing saved yet (an empty form)
     previous: AssessmentScore | None = None  # the newest submitted version of the year before
-
-
-def issued_earlier(history: Iterable[tuple[int, Mapping[str, Entry]]], year: int) -> set[str]:
-    """Tasks whose central scheme a submitted assessment of an earlier year recorded as issued."""
-    return {tid for y, entries in history if y < year for tid, e in entries.items() if e.central_issued}
-
-
-def unit_criteria(plan: Plan, settings: Settings, history, unit_key: str, year: int,
-                  entries: Mapping[str, Entry]) -> list[Criterion]:
-    """The unit's criteria for a year, given its submitted history and this year's entries.
-
-    "Trung ương đã ban hành" counts when ticked in this year's entries or in an earlier year's
-    submitted assessment; a dated duty rated completed in an earlier submitted year is "done_earlier".
-    """
-    issued = issued_earlier(history, year) | {tid for tid, e in entries.items() if e.central_issued}
-    return criteria_for(plan, settings, unit_key, year, central_issued=issued,
-                        completed=completed_before(history, settings, year))
-
-
-def score_of(plan: Plan, settings: Settings, history, unit_key: str, year: int,
-             entries: Mapping[str, Entry]) -> tuple[list[Criterion], AssessmentScore]:
-    criteria = unit_criteria(plan, settings, history, unit_key, year, entries)
-    return criteria, score_assessment(criteria, entries, settings)
-
-
-def previous_score(plan: Plan, settings: Settings, history, unit_key: str, year: int) -> AssessmentScore | None:
-    """Last year's submitted score, or None when the year before was not submitted."""
-    last = dict(history).get(year - 1)
-    if last is None:
-        return None
-    return score_of(plan, settings, history, unit_key, year - 1, last)[1]
 
 
 def chosen_record(astore: "AssessmentStore", unit_key: str, year: int,
@@ -190,7 +168,7 @@ def report_xlsx(plan: Plan, settings: Settings, view: AssessmentView) -> bytes:
     """Three sheets: "Tự đánh giá" (a row per criterion), "Tổng hợp theo mục", "Thông tin"."""
     import pandas as pd
 
-    from toolkit.report import _excel_writer, _fit_columns
+    from toolkit.exports import excel_writer, fit_columns
 
     sheets = {
         "Tự đánh giá": pd.DataFrame(report_rows(plan, settings, view.unit, view.year, view.criteria, view.entries,
@@ -199,10 +177,10 @@ def report_xlsx(plan: Plan, settings: Settings, view: AssessmentView) -> bytes:
         "Thông tin": pd.DataFrame(info_rows(plan, view), columns=["Mục", "Giá trị"]).astype({"Giá trị": str}),
     }
     buf = io.BytesIO()
-    with _excel_writer(buf) as writer:
+    with excel_writer(buf) as writer:
         for name, df in sheets.items():
             df.to_excel(writer, index=False, sheet_name=name)
-            _fit_columns(writer.sheets[name], df)
+            fit_columns(writer.sheets[name], df)
     return buf.getvalue()
 
 
@@ -289,7 +267,7 @@ def score_chart(plan: Plan, score: AssessmentScore, previous: AssessmentScore | 
 
 
 def chart_png(plan: Plan, view: AssessmentView) -> bytes:
-    from toolkit.report import figure_png
+    from toolkit.exports import figure_png
 
     return figure_png(score_chart(plan, view.score, view.previous, view.year), dpi=100)
 

@@ -10,7 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+from toolkit.paths import NOTEBOOK_DIR
+
 # The workshop pages link to each other (join URL, QR code) and `toolkit serve` prints both.
 WORKSHOP_JOIN_NOTEBOOK = "4-tap-huan-tham-gia.ipynb"
 WORKSHOP_TRAINER_NOTEBOOK = "4-tap-huan-bao-cao-vien.ipynb"

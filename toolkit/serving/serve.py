@@ -53,8 +53,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+from toolkit.paths import NOTEBOOK_DIR, REPO_ROOT
+
 HOME_NOTEBOOK = "0-trang-chu.ipynb"
 DEFAULT_PORT = 8866
 LOCAL_IP = "127.0.0.1"
@@ -177,7 +177,7 @@ def lan_addresses() -> list[str]:
 
 def workshop_lines(bases: list[str]) -> list[str]:
     """The two workshop pages, at each address participants and the trainer can use."""
-    from toolkit.ui.pages import WORKSHOP_JOIN_NOTEBOOK, WORKSHOP_TRAINER_NOTEBOOK  # no ipywidgets import
+    from toolkit.serving.pages import WORKSHOP_JOIN_NOTEBOOK, WORKSHOP_TRAINER_NOTEBOOK  # no ipywidgets import
 
     lines = []
     for base in bases:
@@ -230,7 +230,7 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
             if pool > 0:
                 lines.append(f"Đang chuẩn bị sẵn {pool} trang cho học viên (khoảng {pool * 60} MB bộ nhớ). / "
                              f"Preparing {pool} participant pages ahead (about {pool * 60} MB of memory).")
-            from toolkit.access import ensure_passcode
+            from toolkit.serving.access import ensure_passcode
 
             lines.append(f"Mã truy cập trang người hướng dẫn, Sở Tư pháp / Trainer and city pages passcode: "
                          f"{ensure_passcode()}")

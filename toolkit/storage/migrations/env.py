@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from toolkit.store import metadata
+from toolkit.storage.schema import metadata
 
 connection = context.config.attributes["connection"]
 # Batch mode lets later migrations alter tables on SQLite (which has no ALTER COLUMN).

@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
-from toolkit.plan import Plan
-from toolkit.quiz import Question
+from toolkit.plan.model import Plan
+from toolkit.quiz.questions import Question
 
 # Moodle accepts only these grade fractions (percent) for an answer.
 MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,

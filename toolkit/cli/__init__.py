@@ -18,14 +18,14 @@ from toolkit.datafile import DataError, write_atomic
 
 
 def _plan(args):
-    from toolkit.plan import load_plan
+    from toolkit.plan.load import load_plan
 
     return load_plan(args.plan_dir)
 
 
 def cmd_validate(args) -> int:
     """Validate the plan data, a folder of question banks, or single bank files."""
-    from toolkit.plan import load_plan, plan_dir, validate_plan_dir
+    from toolkit.plan.load import load_plan, plan_dir, validate_plan_dir
 
     paths = [Path(p) for p in args.paths] or [None]
     status = 0
@@ -44,7 +44,7 @@ def cmd_validate(args) -> int:
         plan = load_plan(path)
         criteria = Path(path or plan_dir()) / "criteria.yaml"
         if criteria.exists():
-            from toolkit.assessment import load_settings
+            from toolkit.assessment.criteria import load_settings
 
             try:
                 load_settings(plan, criteria)
@@ -61,7 +61,7 @@ def cmd_validate(args) -> int:
 
 def _validate_banks(path: Path, plan) -> int:
     """Banks are checked together, as the app loads them: an id used in two files is an error."""
-    from toolkit.quiz import load_banks
+    from toolkit.quiz.banks import load_banks
 
     files = [path] if path.is_file() or path.suffix in (".yaml", ".yml") else sorted(path.glob("*.yaml"))
     if not files:
@@ -79,7 +79,7 @@ def _validate_banks(path: Path, plan) -> int:
 
 
 def cmd_tasks(args) -> int:
-    from toolkit.plan import ROLES
+    from toolkit.plan.model import ROLES
 
     plan = _plan(args)
     if args.agency or args.unit:
@@ -106,7 +106,7 @@ def cmd_tasks(args) -> int:
 
 
 def cmd_export_plan(args) -> int:
-    from toolkit import report
+    from toolkit.plan import export as report
 
     plan = _plan(args)
     if args.format == "json":
@@ -129,9 +129,9 @@ def _write(args, data: bytes, binary: bool) -> int:
 
 
 def cmd_export_questions(args) -> int:
-    from toolkit import quiz_formats as fmt
-    from toolkit.quiz import question_bank
-    from toolkit.report import table_bytes
+    from toolkit.plan.export import table_bytes
+    from toolkit.quiz import formats as fmt
+    from toolkit.quiz.banks import question_bank
 
     questions, problems = question_bank(_plan(args), args.quizzes)
     for p in problems:
@@ -151,10 +151,10 @@ def cmd_export_questions(args) -> int:
 
 
 def cmd_export_results(args) -> int:
-    from toolkit import quiz_formats as fmt
-    from toolkit.quiz import question_bank
-    from toolkit.report import table_bytes
-    from toolkit.store import Store
+    from toolkit.plan.export import table_bytes
+    from toolkit.quiz import formats as fmt
+    from toolkit.quiz.banks import question_bank
+    from toolkit.storage.store import Store
 
     plan = _plan(args)
     questions, _ = question_bank(plan, args.quizzes)
@@ -163,9 +163,10 @@ def cmd_export_results(args) -> int:
 
 
 def cmd_export_session(args) -> int:
-    from toolkit.quiz import question_bank
-    from toolkit.store import SessionStore, Store
-    from toolkit.workshop import session_workbook
+    from toolkit.quiz.banks import question_bank
+    from toolkit.quiz.workshop import session_workbook
+    from toolkit.storage.sessions import SessionStore
+    from toolkit.storage.store import Store
 
     plan = _plan(args)
     store = Store(args.database)
@@ -178,7 +179,7 @@ def cmd_export_session(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from toolkit.serve import serve
+    from toolkit.serving.serve import serve
 
     if args.pool < 0:
         print("Số trang chuẩn bị sẵn (--pool) phải từ 0 trở lên.", file=sys.stderr)
@@ -246,8 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
     q.set_defaults(func=cmd_export_session)
 
-    from toolkit.assessment_cli import register as register_assess
-    from toolkit.assessment_import import register_import
+    from toolkit.cli.assess import register as register_assess
+    from toolkit.cli.assess import register_import
 
     register_import(register_assess(sub, fmt))
 

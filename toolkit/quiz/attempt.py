@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from toolkit.plan import Plan
-from toolkit.quiz import Question, QuizItem, Score, build_quiz, score
-from toolkit.records import AttemptRecord, Participant, ResponseRecord, now
+from toolkit.plan.model import Plan
+from toolkit.quiz.assembly import QuizItem, build_quiz
+from toolkit.quiz.questions import Question, Score, score
+from toolkit.storage.records import AttemptRecord, Participant, ResponseRecord, now
 
 if TYPE_CHECKING:
-    from toolkit.store import Store
+    from toolkit.storage.store import Store
 
 MODES = {"practice": "Luyện tập (xem đáp án ngay)", "test": "Kiểm tra (xem đáp án khi nộp bài)"}
 EXTRA_SECTIONS = {"I": "Phần I. Mục đích, yêu cầu", "docs": "Văn bản căn cứ, dẫn chiếu"}

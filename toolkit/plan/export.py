@@ -9,11 +9,13 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from toolkit.plan import DEADLINE_KINDS, Plan, Task
+from toolkit.exports import excel_writer, fit_columns
+from toolkit.plan.model import DEADLINE_KINDS, Plan, Task
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
+
 
 JSON_FORMAT_VERSION = 1
 
@@ -114,33 +116,11 @@ def table_bytes(df: "pd.DataFrame", fmt: str, sheet: str = "Phân công nhiệm 
         return df.to_csv(index=False).encode("utf-8-sig")
     if fmt == "xlsx":
         buf = io.BytesIO()
-        with _excel_writer(buf) as writer:
+        with excel_writer(buf) as writer:
             df.to_excel(writer, index=False, sheet_name=sheet[:31])
-            _fit_columns(writer.sheets[sheet[:31]], df)
+            fit_columns(writer.sheets[sheet[:31]], df)
         return buf.getvalue()
     raise ValueError(f"Định dạng không hỗ trợ: {fmt}")
-
-
-def _excel_writer(buf):
-    import pandas as pd
-
-    return pd.ExcelWriter(buf, engine="openpyxl")
-
-
-def _fit_columns(ws, df) -> None:
-    """Readable widths and wrapped text: the sheet is printed and read, not only parsed."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    for i, col in enumerate(df.columns, start=1):
-        longest = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "B2"
 
 
 def assignment_matrix(plan: Plan) -> tuple[list[str], list[str], dict[tuple[str, str], tuple[int, int]]]:
@@ -190,9 +170,3 @@ def assignment_chart(plan: Plan, width: float = 11.0) -> "Figure":
     ax.legend(handles=[lead_h, coord_h], loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, frameon=False)
     ax.set_title("Cơ quan được nêu tên: chủ trì, phối hợp theo mục của Kế hoạch 241/KH-UBND", fontsize=11, pad=12)
     return fig
-
-
-def figure_png(fig: "Figure", dpi: int = 110) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()

@@ -21,14 +21,14 @@ from datetime import date, datetime, timezone
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from toolkit.assessment import AssessmentScore, Entry, Settings, criteria_for
-from toolkit.assessment_report import score_of, unit_criteria
-from toolkit.plan import AGENCY_KINDS, ROLES, Plan, Unit
+from toolkit.assessment.criteria import Settings, criteria_for
+from toolkit.assessment.scoring import AssessmentScore, Entry, score_of, unit_criteria
+from toolkit.plan.model import AGENCY_KINDS, ROLES, Plan, Unit
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from toolkit.store import AssessmentStore
+    from toolkit.storage.assessments import AssessmentStore
 
 NOT_RATED = "Chưa đánh giá"
 NOT_SUBMITTED = "Chưa nộp tự đánh giá"
@@ -241,7 +241,7 @@ def overview_xlsx(plan: Plan, overview: CityOverview) -> bytes:
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
 
-    from toolkit.report import _excel_writer, _fit_columns
+    from toolkit.exports import excel_writer, fit_columns
 
     sheets = {
         "Xếp hạng": ranking_table(overview),
@@ -251,10 +251,10 @@ def overview_xlsx(plan: Plan, overview: CityOverview) -> bytes:
         "So sánh năm trước": change_table(overview),
     }
     buf = io.BytesIO()
-    with _excel_writer(buf) as writer:
+    with excel_writer(buf) as writer:
         for name, df in sheets.items():
             df.to_excel(writer, index=False, sheet_name=name)
-            _fit_columns(writer.sheets[name], df)
+            fit_columns(writer.sheets[name], df)
         ws = writer.sheets["Theo mục"]
         n, m = len(sheets["Theo mục"]), len(sheets["Theo mục"].columns)
         if n and m > 1:
@@ -269,7 +269,7 @@ def overview_xlsx(plan: Plan, overview: CityOverview) -> bytes:
                              ("Chưa nộp", len(overview.not_submitted)),
                              ("Ngưỡng đạt (%)", overview.threshold)], columns=["Mục", "Giá trị"]).astype({"Giá trị": str})
         info.to_excel(writer, index=False, sheet_name="Thông tin")
-        _fit_columns(writer.sheets["Thông tin"], info)
+        fit_columns(writer.sheets["Thông tin"], info)
     return buf.getvalue()
 
 

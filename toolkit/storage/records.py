@@ -9,12 +9,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
-from toolkit.text import squash
-
-if TYPE_CHECKING:
-    from toolkit.store import Store
+from toolkit.vietnamese import squash
 
 MAX_NAME = 80
 
@@ -48,7 +44,7 @@ def clean_name(name: str) -> str:
     return text
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def as_aware(value: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes even for timezone=True columns; every stored time is UTC."""
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
@@ -127,29 +123,3 @@ class SessionRecord:
 
 
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones
-
-
-class DeferredStore:
-    """The default store, opened when first used instead of when the page loads.
-
-    A participant's page needs the database only once they sign in; opening it imports SQLAlchemy
-    and checks the schema, which each of 60 kernels of a room joining at once would otherwise pay
-    before the page is usable (make bench: CPU per join).
-    """
-
-    def __init__(self, url: str | None = None):
-        self._url = url
-        self._store: Store | None = None
-
-    @property
-    def opened(self) -> bool:
-        return self._store is not None
-
-    def __getattr__(self, name: str):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        if self._store is None:
-            from toolkit.store import Store
-
-            self._store = Store(self._url)
-        return getattr(self._store, name)

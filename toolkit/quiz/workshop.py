@@ -11,17 +11,19 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from toolkit.attempt import QuizRuleError, QuizRun
-from toolkit.plan import Plan
-from toolkit.quiz import Question, Topic, build_quiz, questions_for_topic
-from toolkit.records import Participant, SessionRecord
+from toolkit.plan.model import Plan
+from toolkit.quiz.assembly import Topic, build_quiz, questions_for_topic
+from toolkit.quiz.attempt import QuizRuleError, QuizRun
+from toolkit.quiz.questions import Question
+from toolkit.storage.records import Participant, SessionRecord
 
 if TYPE_CHECKING:
-    from toolkit.store import SessionStore, Store
+    from toolkit.storage.sessions import SessionStore
+    from toolkit.storage.store import Store
 
 
 def _sessions(store: Store) -> SessionStore:
-    from toolkit.store import SessionStore  # SQLAlchemy only once a page uses the database
+    from toolkit.storage.sessions import SessionStore  # SQLAlchemy only once a page uses the database
 
     return SessionStore(store)
 
@@ -143,8 +145,8 @@ def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question]
 
     import pandas as pd
 
-    from toolkit import analytics
-    from toolkit.quiz_formats import results_table
+    from toolkit.quiz import analytics
+    from toolkit.quiz.formats import results_table
 
     sessions = _sessions(store)
     session = sessions.get(code)

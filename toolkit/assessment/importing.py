@@ -25,16 +25,19 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from toolkit.assessment import STATUS, Entry, Settings, criteria_for, entry_problems, unit_history
+from toolkit.assessment.criteria import STATUS, Settings, criteria_for
+from toolkit.assessment.scoring import Entry, entry_problems, unit_history
 from toolkit.datafile import DataError, Problem, display_name
-from toolkit.plan import ROLES, Plan
-from toolkit.store import ENTRY_FIELDS, InputError, clean_name
-from toolkit.text import fold, squash
+from toolkit.plan.model import ROLES, Plan
+from toolkit.storage.records import ENTRY_FIELDS, InputError, clean_name
+from toolkit.vietnamese import fold, squash
 
 if TYPE_CHECKING:
-    from toolkit.store import AssessmentRecord, AssessmentStore
+    from toolkit.storage.assessments import AssessmentStore
+    from toolkit.storage.records import AssessmentRecord
 
-log = logging.getLogger("toolkit.assessment_import")
+
+log = logging.getLogger("toolkit.assessment.importing")
 
 FORMAT = "pbgdpl-assessment"
 FORMAT_VERSION = 1
@@ -740,7 +743,7 @@ def _pct(x: float) -> str:
 def _stored_percent(plan: Plan, settings: Settings, astore: "AssessmentStore",
                     imported: ImportedAssessment) -> float | None:
     """The percent the city now computes for this unit and year (with the history the city holds)."""
-    from toolkit.city import unit_score
+    from toolkit.assessment.city import unit_score
 
     try:
         return unit_score(plan, settings, unit_history(astore, imported.unit_key), imported.unit_key,
@@ -748,80 +751,3 @@ def _stored_percent(plan: Plan, settings: Settings, astore: "AssessmentStore",
     except Exception:
         log.exception("Scoring the import of %s failed", imported.file)
         return None
-
-
-# ---------------------------------------------------------------- command line
-
-
-def register_import(what) -> None:
-    """Add `import` and `city` to the `toolkit assess` group (`what` is its argparse subparsers)."""
-    import argparse
-
-    fmt = argparse.RawDescriptionHelpFormatter
-    p = what.add_parser("import", formatter_class=fmt,
-                        help="nhập bản tự đánh giá các đơn vị gửi (.json, .xlsx) / import units' files",
-                        epilog="Ví dụ:\n  toolkit assess import tu-danh-gia-quan-ba-dinh-2022.json\n"
-                               "  toolkit assess import thu-muc-nhan/*.json thu-muc-nhan/*.xlsx\n\n"
-                               "Mỗi tệp được kiểm tra toàn bộ trước khi ghi; tệp có lỗi bị từ chối nguyên tệp,\n"
-                               "các tệp khác vẫn được nhập. Nhập lại tệp đã nhập không tạo bản trùng.\n"
-                               "Mã thoát 1 nếu có tệp bị từ chối.")
-    p.add_argument("files", nargs="+", metavar="TỆP", help="tệp .json hoặc .xlsx xuất từ trang Tự đánh giá")
-    p.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
-    p.set_defaults(func=cmd_import)
-
-    p = what.add_parser("city", formatter_class=fmt,
-                        help="tổng hợp toàn Thành phố (Excel) / city summary",
-                        epilog="Ví dụ:\n  toolkit assess city --year 2022 --format xlsx --output tong-hop-2022.xlsx\n\n"
-                               "Các trang: Xếp hạng, Theo mục, Chưa nộp, Nhiệm vụ quá hạn, So sánh năm trước.")
-    p.add_argument("--year", type=int, required=True, help="năm đánh giá, ví dụ 2022")
-    p.add_argument("--format", choices=["xlsx"], default="xlsx")
-    p.add_argument("--output", "-o", required=True, help="tệp đích .xlsx")
-    p.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
-    p.set_defaults(func=cmd_city)
-
-
-def _plan_and_settings(args):
-    from toolkit.assessment import load_settings
-    from toolkit.plan import load_plan, plan_dir
-
-    plan = load_plan(getattr(args, "plan_dir", None))
-    criteria = Path(getattr(args, "plan_dir", None) or plan_dir()) / "criteria.yaml"
-    return plan, load_settings(plan, criteria if criteria.exists() else None)
-
-
-def cmd_import(args) -> int:
-    import sys
-
-    from toolkit.store import AssessmentStore, Store
-
-    plan, settings = _plan_and_settings(args)
-    report = import_assessments([Path(f) for f in args.files], plan, settings,
-                                AssessmentStore(Store(args.database)))
-    for r in report.results:
-        stream = sys.stderr if r.outcome == "rejected" else sys.stdout
-        print(r.message, file=stream)
-        for p in r.problems:
-            print(f"  - {p}", file=stream)
-        for n in r.notes:
-            print(f"  · {n}", file=stream)
-    print(f"{len(report.imported)} tệp đã nhập, {len(report.results) - len(report.imported) - len(report.rejected)} "
-          f"tệp trùng nội dung, {len(report.rejected)} tệp bị từ chối.")
-    return 1 if report.rejected else 0
-
-
-def cmd_city(args) -> int:
-    import sys
-
-    from toolkit.city import city_summary_xlsx, load_submissions
-    from toolkit.datafile import write_atomic
-    from toolkit.store import AssessmentStore, Store
-
-    plan, settings = _plan_and_settings(args)
-    if not plan.info.period_start <= args.year <= plan.info.period_end:
-        print(f"Năm {args.year} nằm ngoài thời kỳ của Kế hoạch ({plan.info.period_start}–{plan.info.period_end}).",
-              file=sys.stderr)
-        return 2
-    data = city_summary_xlsx(plan, settings, load_submissions(AssessmentStore(Store(args.database))), args.year)
-    write_atomic(Path(args.output), data)
-    print(f"Đã ghi {args.output} ({len(data):,} byte).", file=sys.stderr)
-    return 0

@@ -1,0 +1,344 @@
+"""The plan as data: load and validate `data/plan-241/`, and answer questions about it.
+
+>>> plan = load_plan()
+>>> [t.id for t in plan.tasks_led_by("so_tu_phap", via_groups=False)][:3]
+['II.3.b', 'II.4.b.1', 'II.4.b.2']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from toolkit.vietnamese import fold, search
+
+SOURCE_TEXT = Path("van-ban") / "KH-241-UBND-2020.txt"
+FILES = ("plan", "agencies", "tasks", "units")
+
+DEADLINE_KINDS = {
+    "once_by": "Hoàn thành trong một quý/năm",
+    "annual": "Hằng năm",
+    "year": "Trong một năm cụ thể",
+    "after_central": "Sau khi Trung ương ban hành",
+    "ongoing": "Thường xuyên, định kỳ",
+    "none": "Không nêu thời hạn",
+}
+ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
+AGENCY_KINDS = {
+    "ubnd": "Ủy ban nhân dân",
+    "so": "Sở, ban, ngành",
+    "luc_luong_vu_trang": "Lực lượng vũ trang",
+    "co_quan_bao_chi": "Cơ quan báo chí",
+    "mat_tran": "Mặt trận Tổ quốc",
+    "to_chuc_xa_hoi_nghe_nghiep": "Tổ chức xã hội - nghề nghiệp",
+    "hoi_dong": "Hội đồng",
+    "co_quan_tu_phap": "Cơ quan tư pháp",
+    "ubnd_cap_huyen": "UBND cấp huyện",
+    "ubnd_cap_xa": "UBND cấp xã",
+    "group": "Nhóm cơ quan",
+    "generic": "Nhóm không xác định",
+}
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+# ---------------------------------------------------------------- models
+
+
+@dataclass(frozen=True)
+class Agency:
+    key: str
+    name: str
+    short: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    member_of: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind in ("group", "generic")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    text: str | None = None
+    year: int | None = None
+    quarter: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How the deadline reads in a card: the plan's own words, or that it gives none."""
+        return self.text[:1].upper() + self.text[1:] if self.text else "Không nêu thời hạn"
+
+    @property
+    def due(self) -> date | None:
+        """Last day a dated duty is on time; None for recurring or conditional ones."""
+        if self.kind == "once_by" and self.quarter:
+            return date(self.year, self.quarter * 3, 31 if self.quarter in (1, 4) else 30)
+        if self.kind in ("once_by", "year"):
+            return date(self.year, 12, 31)
+        return None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    part: str
+    number: int | None
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.id}. {self.title}"
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    section: str
+    summary: str
+    lead: tuple[str, ...]
+    coordinating: tuple[str, ...]
+    requested: bool
+    duties: tuple[str, ...]
+    deadline: Deadline
+    source: tuple[str, ...]
+    parent: str | None = None
+    heading: str | None = None
+    addressee: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def part(self) -> str:
+        return self.id.split(".")[0]
+
+    @property
+    def source_text(self) -> str:
+        """The plan's words; excerpts that are not adjacent in the plan are joined with […]."""
+        return " […] ".join(self.source)
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str
+    name: str
+    kind: str
+    valid_from: date
+    agency: str | None = None
+    level: str | None = None
+    groups: tuple[str, ...] = ()
+    valid_to: date | None = None
+    successor_of: tuple[str, ...] = ()
+    inherits: bool = False
+    note: str | None = None
+
+    def active_in(self, year: int) -> bool:
+        return self.valid_from.year <= year and (self.valid_to is None or self.valid_to.year >= year)
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    number: str
+    kind: str
+    title: str
+    date: date | None = None
+    issuer: str | None = None
+    note: str | None = None
+    cited_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    number: str
+    date: date
+    place: str
+    issuer: str
+    kind: str
+    title: str
+    signer_name: str
+    signer_title: str
+    signer_capacity: str | None
+    period_start: int
+    period_end: int
+    period_note: str | None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One duty of an agency or unit: the task, its role, and the body it reaches it through."""
+
+    task: Task
+    role: str  # "lead" | "coordinating"
+    via: str  # agency key named in the task (the body itself, or a group it belongs to)
+
+
+@dataclass(frozen=True, eq=False)  # identity equality: a loaded plan is one object, cached and shared
+class Plan:
+    info: PlanInfo
+    implements: tuple[Document, ...]
+    cites: tuple[Document, ...]
+    purposes: tuple[str, ...]
+    requirements: tuple[str, ...]
+    sections: tuple[Section, ...]
+    tasks: tuple[Task, ...]
+    agencies: Mapping[str, Agency]
+    units: Mapping[str, Unit]
+
+    # -- pickling (toolkit.datacache): the fields only, not what cached_property derived from them
+    def __getstate__(self) -> dict:
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        state.update(agencies=dict(self.agencies), units=dict(self.units),
+                     source_key=self.__dict__.get("source_key"))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state, agencies=MappingProxyType(state["agencies"]), units=MappingProxyType(state["units"]))
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    # -- look-ups
+    def task(self, task_id: str) -> Task:
+        return self._tasks_by_id[task_id]
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def agency(self, key: str) -> Agency:
+        return self.agencies[key]
+
+    def unit(self, key: str) -> Unit:
+        return self.units[key]
+
+    def agency_name(self, key: str) -> str:
+        return self.agencies[key].short
+
+    @functools.cached_property
+    def _tasks_by_id(self) -> dict[str, Task]:
+        return {t.id: t for t in self.tasks}
+
+    # -- groups
+    def memberships(self, agency_key: str) -> frozenset[str]:
+        """The agency and every group it belongs to, directly or through another group."""
+        return self._memberships[agency_key]
+
+    @functools.cached_property
+    def _memberships(self) -> dict[str, frozenset[str]]:
+        out = {}
+        for start in self.agencies:
+            seen, todo = set(), [start]
+            while todo:
+                key = todo.pop()
+                if key not in seen:
+                    seen.add(key)
+                    todo.extend(self.agencies[key].member_of)
+            out[start] = frozenset(seen)
+        return out
+
+    def members(self, group_key: str) -> tuple[str, ...]:
+        """Agencies that belong to a group, directly or through a sub-group (derived, never stored)."""
+        return tuple(k for k in self.agencies if k != group_key and group_key in self.memberships(k))
+
+    def unit_memberships(self, unit_key: str) -> frozenset[str]:
+        """Agency keys through which tasks reach a concrete unit: its body, its groups, and what it inherits."""
+        unit = self.units[unit_key]
+        keys: set[str] = set()
+        for key in ((unit.agency,) if unit.agency else ()) + unit.groups:
+            keys |= self.memberships(key)
+        if unit.inherits:
+            for old in unit.successor_of:
+                keys |= self.unit_memberships(old)
+        # Generic groups name no one in particular: a unit never inherits their duties.
+        return frozenset(k for k in keys if self.agencies[k].kind != "generic")
+
+    # -- queries
+    def assignments(self, agency_key: str | None = None, *, unit_key: str | None = None,
+                    via_groups: bool = True) -> list[Assignment]:
+        """Every duty of an agency (or of a concrete unit), in plan order, lead before coordinating."""
+        if unit_key is not None:
+            through = self.unit_memberships(unit_key)
+            agency_key = self.units[unit_key].agency
+        elif via_groups:
+            through = self.memberships(agency_key)
+        else:
+            through = frozenset([agency_key])
+        out = []
+        for task in self.tasks:
+            for role in ("lead", "coordinating"):
+                hit = [k for k in getattr(task, role) if k in through]
+                if hit:
+                    # Prefer the body itself (or the unit's own body) over a group when both are named.
+                    via = agency_key if agency_key in hit else hit[0]
+                    out.append(Assignment(task, role, via))
+                    break
+        return out
+
+    def tasks_led_by(self, agency_key: str, via_groups: bool = True) -> list[Task]:
+        return [a.task for a in self.assignments(agency_key, via_groups=via_groups) if a.role == "lead"]
+
+    def tasks_coordinated_by(self, agency_key: str, via_groups: bool = True) -> list[Task]:
+        return [a.task for a in self.assignments(agency_key, via_groups=via_groups) if a.role == "coordinating"]
+
+    def tasks_of_section(self, section_id: str) -> list[Task]:
+        return [t for t in self.tasks if t.section == section_id]
+
+    def tasks_by_deadline_kind(self, kind: str) -> list[Task]:
+        return [t for t in self.tasks if t.deadline.kind == kind]
+
+    def tasks_for_unit(self, unit_key: str) -> list[Task]:
+        return [a.task for a in self.assignments(unit_key=unit_key)]
+
+    def search(self, query: str, tasks: Iterable[Task] | None = None) -> list[Task]:
+        """Tasks whose text, agencies or deadline contain every word of query, ignoring case and diacritics.
+
+        >>> [t.id for t in load_plan().search("bo tu lenh thu do chu tri")]
+        ['II.6.c.2']
+        """
+        pool = list(self.tasks if tasks is None else tasks)
+        hits = set(search(query, {t.id: self._haystack[t.id] for t in pool}))
+        return [t for t in pool if t.id in hits]
+
+    @functools.cached_property
+    def _haystack(self) -> dict[str, str]:
+        out = {}
+        for t in self.tasks:
+            names = [n for k in t.lead + t.coordinating for n in (self.agencies[k].name, self.agencies[k].short,
+                                                                    *self.agencies[k].aliases)]
+            parts = [t.id, t.summary, t.heading or "", t.addressee or "", *t.duties, t.source_text,
+                     t.deadline.label, self.section(t.section).title, *names]
+            out[t.id] = fold(" ".join(parts))
+        return out
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def parse_deadline(text: str | None) -> Deadline:
+    """Read a deadline as the plan writes it.
+
+    >>> parse_deadline("Hoàn thành trong Quý IV năm 2020")
+    Deadline(kind='once_by', text='Hoàn thành trong Quý IV năm 2020', year=2020, quarter=4)
+    >>> parse_deadline("Năm 2022").kind
+    'year'
+    """
+    if not text:
+        return Deadline("none")
+    f = fold(text)
+    if m := re.search(r"quy ([iv]+) nam (\d{4})", f):
+        return Deadline("once_by", text, int(m[2]), _ROMAN[m[1].upper()])
+    if m := re.fullmatch(r"nam (\d{4})", f):
+        return Deadline("year", text, int(m[1]))
+    if "hang nam" in f:
+        return Deadline("annual", text)
+    if "trung uong ban hanh" in f:
+        return Deadline("after_central", text)
+    if "thuong xuyen" in f or "dinh ky" in f:
+        return Deadline("ongoing", text)
+    raise ValueError(f"Không hiểu thời hạn: {text!r}")

@@ -1,0 +1,140 @@
+"""Authored question banks (quizzes/*.yaml), and a plan's whole bank: generated plus authored."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from toolkit.datacache import cached, fingerprint
+from toolkit.datafile import DataError, Problem, check_schema, load_schema, non_nfc_strings, read_yaml
+from toolkit.paths import DEFAULT_PLAN_DIR, DEFAULT_QUIZ_DIR
+from toolkit.plan.model import SOURCE_TEXT, Plan
+from toolkit.quiz.generate import generate_questions
+from toolkit.quiz.questions import TRUE_FALSE, Question
+from toolkit.vietnamese import fold, squash
+
+BANK_SCHEMA = DEFAULT_QUIZ_DIR / "schema" / "bank.schema.json"
+
+
+# ---------------------------------------------------------------- authored banks
+
+
+@dataclass(frozen=True)
+class Bank:
+    key: str
+    title: str
+    file: str
+    questions: tuple[Question, ...]
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # question id -> line, for messages
+
+
+def load_bank(path: Path | str, plan: Plan) -> Bank:
+    """Read one authored bank; raise DataError listing every problem (the bank is refused whole)."""
+    doc = read_yaml(path)
+    problems = check_schema(doc, load_schema(BANK_SCHEMA)) + non_nfc_strings(doc)
+    if problems:
+        raise DataError(problems)
+    source = squash((DEFAULT_PLAN_DIR / SOURCE_TEXT).read_text(encoding="utf-8"))
+    data, questions, seen, lines = doc.data, [], {}, {}
+    for i, q in enumerate(data["questions"]):
+        at = ("questions", i)
+        if q["id"] in seen:
+            problems.append(doc.problem(at + ("id",), f"Mã câu hỏi '{q['id']}' bị trùng (đã có ở dòng {seen[q['id']]})."))
+        seen.setdefault(q["id"], doc.line(at))
+        opts = q.get("options", [])
+        n_right = sum(1 for o in opts if o.get("correct"))
+        if q["type"] in ("single", "true_false") and n_right != 1:
+            problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': cần đúng một đáp án đúng, đang có {n_right}."))
+        if q["type"] == "multiple" and n_right < 1:
+            problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': chưa có đáp án đúng nào."))
+        if q["type"] in ("single", "multiple", "true_false") and len(opts) < 2:
+            problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': cần ít nhất 2 phương án."))
+        if q["type"] == "text" and not q.get("answers"):
+            problems.append(doc.problem(at, f"Câu '{q['id']}': câu tự luận ngắn cần danh sách 'answers'."))
+        seen_opts: dict[str, str] = {}
+        for j, o in enumerate(opts):
+            first = seen_opts.setdefault(fold(o["text"]), o["text"])
+            if first is not o["text"]:
+                problems.append(doc.problem(at + ("options", j), f"Câu '{q['id']}': phương án «{o['text']}» trùng "
+                                                                 f"với «{first}» (không kể dấu, hoa thường)."))
+        if q["type"] == "true_false" and sorted(o["text"] for o in opts) != sorted(TRUE_FALSE):
+            problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': câu đúng/sai phải có đúng hai phương án "
+                                                           "«Đúng» và «Sai»."))
+        if q["type"] == "text" and opts:
+            problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': câu trả lời ngắn không dùng 'options'."))
+        for j, tid in enumerate(q.get("task_ids", [])):
+            if tid not in plan._tasks_by_id:
+                problems.append(doc.problem(at + ("task_ids", j), f"Câu '{q['id']}': không có nhiệm vụ '{tid}' trong Kế hoạch."))
+        for j, key in enumerate(q.get("agencies", [])):
+            if key not in plan.agencies:
+                problems.append(doc.problem(at + ("agencies", j), f"Câu '{q['id']}': mã cơ quan '{key}' không có trong danh mục."))
+        for j, excerpt in enumerate(q["source"]):
+            if squash(excerpt) not in source:
+                problems.append(doc.problem(at + ("source", j), f"Câu '{q['id']}': trích dẫn không khớp nguyên văn Kế hoạch."))
+        if q["type"] == "true_false":
+            # The key follows the text: written as [Sai, Đúng (correct)] it is still "Đúng".
+            options = TRUE_FALSE
+            correct = tuple(sorted(TRUE_FALSE.index(o["text"]) for o in opts if o.get("correct") and o["text"] in TRUE_FALSE))
+        else:
+            options = tuple(squash(o["text"]) for o in opts)
+            correct = tuple(j for j, o in enumerate(opts) if o.get("correct"))
+        lines[q["id"]] = doc.line(at + ("id",))
+        questions.append(Question(
+            id=q["id"], type=q["type"], stem=squash(q["stem"]), options=options, correct=correct,
+            explanation=squash(q["explanation"]), source=" […] ".join(squash(s) for s in q["source"]),
+            task_ids=tuple(q.get("task_ids", ())), template=None, section=q["section"],
+            answers=tuple(q.get("answers", ())), agencies=tuple(q.get("agencies", ())), bank=data["bank"]))
+    if problems:
+        raise DataError(problems)
+    return Bank(data["bank"], data["title"], doc.file, tuple(questions), lines)
+
+
+def load_banks(directory: Path | str | None, plan: Plan,
+               files: Sequence[Path] | None = None) -> tuple[list[Bank], list[Problem]]:
+    """Every valid bank in a folder (or the given files), and the problems of those refused (each whole).
+
+    A bank whose key or question ids are already taken by an earlier file (in name order) is refused.
+    """
+    banks, problems, ids, keys = [], [], {}, {}
+    paths = files if files is not None else sorted(Path(directory or DEFAULT_QUIZ_DIR).glob("*.yaml"))
+    for path in paths:
+        try:
+            bank = load_bank(path, plan)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if bank.key in keys:
+            problems.append(Problem(bank.file, None, f"Mã ngân hàng '{bank.key}' đã dùng trong {keys[bank.key]}; "
+                                                     "ngân hàng này bị từ chối toàn bộ."))
+            continue
+        clashes = [Problem(bank.file, bank.lines.get(q.id), f"Mã câu hỏi '{q.id}' đã có trong {ids[q.id]}; "
+                                                           "ngân hàng này bị từ chối toàn bộ.")
+                   for q in bank.questions if q.id in ids]
+        if clashes:
+            problems.extend(clashes)
+            continue
+        keys[bank.key] = bank.file
+        ids.update({q.id: bank.file for q in bank.questions})
+        banks.append(bank)
+    return banks, problems
+
+
+@functools.lru_cache(maxsize=4)
+def _question_bank_cached(plan: Plan, directory: str) -> tuple[tuple[Question, ...], tuple[Problem, ...]]:
+    def build():
+        banks, problems = load_banks(directory, plan)
+        return tuple(generate_questions(plan)) + tuple(q for b in banks for q in b.questions), tuple(problems)
+
+    plan_key = plan.__dict__.get("source_key")
+    if not plan_key:  # a plan built in memory (tests): nothing on disk names it
+        return build()
+    folder = Path(directory)
+    files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts] if folder.is_dir() else []
+    return cached("questions", fingerprint(files, plan_key, directory), build)
+
+
+def question_bank(plan: Plan, directory: Path | str | None = None) -> tuple[tuple[Question, ...], tuple[Problem, ...]]:
+    """Generated plus authored questions (cached per plan and folder), and problems of refused banks."""
+    return _question_bank_cached(plan, str(Path(directory or DEFAULT_QUIZ_DIR).resolve()))

@@ -1,0 +1,93 @@
+"""The database's tables (SQLAlchemy Core); the migrations in toolkit/storage/migrations create them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from toolkit.storage.records import (
+    MAX_NAME,
+)
+
+metadata = sa.MetaData()
+
+participants = sa.Table(
+    "participants", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(MAX_NAME), nullable=False),
+    sa.Column("name_key", sa.String(MAX_NAME), nullable=False),
+    sa.Column("unit_key", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("name_key", "unit_key", name="uq_participant"),
+)
+
+attempts = sa.Table(
+    "attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token", sa.String(32), nullable=False, unique=True),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("mode", sa.String(10), nullable=False),
+    sa.Column("time_limit_s", sa.Integer),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("items", sa.Text, nullable=False),  # JSON: [{"q": id, "o": [...], "r": [...]}, ...]
+    sa.Column("session_code", sa.String(20), index=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+)
+
+responses = sa.Table(
+    "responses", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("attempts.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("question_id", sa.String(200), nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),  # JSON, in the question's own option indices
+    sa.Column("points", sa.Float, nullable=False),
+    sa.Column("max_points", sa.Float, nullable=False),
+    sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("attempt_id", "position", name="uq_response"),
+)
+
+
+workshop_sessions = sa.Table(
+    "workshop_sessions", metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("mode", sa.String(10), nullable=False),
+    sa.Column("time_limit_s", sa.Integer),
+    sa.Column("show_rank", sa.Boolean, nullable=False),
+    sa.Column("tie_break_time", sa.Boolean, nullable=False),
+    sa.Column("question_ids", sa.Text, nullable=False),  # JSON list: every participant gets these
+    sa.Column("status", sa.String(10), nullable=False),  # open | closed
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+)
+
+assessments = sa.Table(
+    "assessments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("unit_key", sa.String(80), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # draft | submitted
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("submitted_at", sa.DateTime(timezone=True)),
+    sa.Column("submitted_by", sa.String(MAX_NAME)),
+    sa.UniqueConstraint("unit_key", "year", "version", name="uq_assessment_version"),
+)
+
+assessment_entries = sa.Table(
+    "assessment_entries", metadata,
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id"), primary_key=True),
+    sa.Column("task_id", sa.String(20), primary_key=True),
+    sa.Column("rating", sa.String(40)),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("evidence_number", sa.String(200), nullable=False, default=""),
+    sa.Column("evidence_date", sa.String(20), nullable=False, default=""),
+    sa.Column("evidence_text", sa.Text, nullable=False, default=""),
+    sa.Column("evidence_link", sa.String(500), nullable=False, default=""),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("central_issued", sa.Boolean, nullable=False, default=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

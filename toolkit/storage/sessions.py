@@ -1,0 +1,94 @@
+"""Workshop sessions in the database: join codes, the questions everyone gets, open or closed."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import unicodedata
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from toolkit.storage.records import (
+    JOIN_ALPHABET,
+    InputError,
+    SessionRecord,
+    as_aware,
+    now,
+)
+from toolkit.storage.schema import attempts, participants, responses, workshop_sessions
+from toolkit.storage.store import Store
+from toolkit.vietnamese import squash
+
+
+class SessionStore:
+    """Workshop sessions: a join code, the questions everyone gets, open or closed."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.engine = store.engine
+
+    def create(self, title: str, topic: str, mode: str, question_ids: list[str], time_limit_s: int | None,
+               show_rank: bool, tie_break_time: bool) -> SessionRecord:
+        title = squash(unicodedata.normalize("NFC", title or ""))
+        if not title:
+            raise InputError("Vui lòng nhập tên buổi tập huấn.")
+        if len(title) > 200:
+            raise InputError("Tên buổi tập huấn quá dài (tối đa 200 ký tự).")
+        for _ in range(20):
+            code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(6))
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(workshop_sessions.insert().values(
+                        code=code, title=title, topic=topic, mode=mode, time_limit_s=time_limit_s,
+                        show_rank=show_rank, tie_break_time=tie_break_time, question_ids=json.dumps(question_ids),
+                        status="open", created_at=now()))
+                return self.get(code)
+            except IntegrityError:
+                continue
+        raise RuntimeError("Không tạo được mã phiên; vui lòng thử lại.")
+
+    def get(self, code: str) -> SessionRecord | None:
+        code = (code or "").strip().upper()
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(workshop_sessions).where(workshop_sessions.c.code == code)).first()
+        if row is None:
+            return None
+        return SessionRecord(row.code, row.title, row.topic, row.mode, row.time_limit_s, row.show_rank,
+                             row.tie_break_time, tuple(json.loads(row.question_ids)), row.status,
+                             as_aware(row.created_at), as_aware(row.closed_at))
+
+    def close(self, code: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(workshop_sessions.update().where(workshop_sessions.c.code == code,
+                                                          workshop_sessions.c.status == "open")
+                         .values(status="closed", closed_at=now()))
+
+    def all(self) -> list[SessionRecord]:
+        with self.engine.connect() as conn:
+            codes = conn.execute(sa.select(workshop_sessions.c.code)
+                                 .order_by(workshop_sessions.c.created_at.desc())).scalars().all()
+        return [self.get(c) for c in codes]
+
+    def attempts(self, code: str) -> list[dict]:
+        """Every attempt of a session with its participant, answered count and points."""
+        q = (sa.select(attempts.c.id, attempts.c.started_at, attempts.c.finished_at, participants.c.id.label("pid"),
+                       participants.c.name, participants.c.unit_key,
+                       sa.func.count(responses.c.id).label("answered"),
+                       sa.func.coalesce(sa.func.sum(responses.c.points), 0).label("points"),
+                       sa.func.max(responses.c.answered_at).label("last_answer"))
+             .select_from(attempts.join(participants).outerjoin(responses))
+             .where(attempts.c.session_code == code)
+             .group_by(attempts.c.id, participants.c.id, participants.c.name, participants.c.unit_key)
+             .order_by(attempts.c.id))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def responses(self, code: str) -> list[dict]:
+        q = (sa.select(attempts.c.id.label("attempt_id"), participants.c.name, participants.c.unit_key,
+                       responses.c.position, responses.c.question_id, responses.c.answer, responses.c.points,
+                       responses.c.max_points, responses.c.answered_at)
+             .select_from(responses.join(attempts).join(participants))
+             .where(attempts.c.session_code == code).order_by(attempts.c.id, responses.c.position))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]

@@ -1,0 +1,151 @@
+"""Storage of participants, quiz attempts and answers (SQLAlchemy Core; SQLite by default).
+
+Only this module speaks SQL. Each Voila page is its own kernel process, so writes are concurrent:
+SQLite runs in WAL mode with a busy timeout, and uniqueness (one answer per question per attempt)
+is a database constraint, not only a check in one kernel. `TOOLKIT_DATABASE_URL` selects any other
+SQLAlchemy database (PostgreSQL for deployments beyond one machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from toolkit.paths import var_dir
+from toolkit.storage.records import (
+    AttemptRecord,
+    Participant,
+    ResponseRecord,
+    as_aware,
+    clean_name,
+    now,
+)
+from toolkit.storage.schema import attempts, participants, responses
+from toolkit.vietnamese import fold
+
+
+def database_url() -> str:
+    url = os.environ.get("TOOLKIT_DATABASE_URL")
+    if url:
+        return url
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{var / 'toolkit.sqlite3'}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=15000")  # a writer waits for another kernel's write, not fails
+    cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL mode
+    cur.close()
+
+
+class Store:
+    """One database; every method is one short transaction."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or database_url()
+        self.engine = sa.create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        from toolkit.storage import migrations
+
+        migrations.upgrade(self.engine)
+
+    # -- participants
+    def participant(self, name: str, unit_key: str) -> Participant:
+        """The participant with this name and unit, created on first use (names match without diacritics)."""
+        name = clean_name(name)
+        key = fold(name)
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(participants).where(participants.c.name_key == key,
+                                                             participants.c.unit_key == unit_key)).first()
+            if row is None:
+                try:
+                    with conn.begin_nested():
+                        pid = conn.execute(participants.insert().values(
+                            name=name, name_key=key, unit_key=unit_key, created_at=now())).inserted_primary_key[0]
+                    return Participant(pid, name, unit_key)
+                except IntegrityError:  # the same person joined from two pages at once
+                    row = conn.execute(sa.select(participants).where(participants.c.name_key == key,
+                                                                     participants.c.unit_key == unit_key)).one()
+        return Participant(row.id, row.name, row.unit_key)
+
+    def participant_by_id(self, pid: int) -> Participant:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(participants).where(participants.c.id == pid)).one()
+        return Participant(row.id, row.name, row.unit_key)
+
+    # -- attempts
+    def create_attempt(self, participant_id: int, topic: str, mode: str, items: list[dict], seed: int,
+                       time_limit_s: int | None = None, session_code: str | None = None) -> AttemptRecord:
+        values = dict(token=secrets.token_hex(16), participant_id=participant_id, topic=topic, mode=mode,
+                      time_limit_s=time_limit_s, seed=seed, items=json.dumps(items), session_code=session_code,
+                      started_at=now())
+        with self.engine.begin() as conn:
+            aid = conn.execute(attempts.insert().values(**values)).inserted_primary_key[0]
+        return self.attempt(aid)
+
+    def attempt(self, attempt_id: int) -> AttemptRecord:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(attempts).where(attempts.c.id == attempt_id)).one()
+        return _attempt(row)
+
+    def open_attempts(self, participant_id: int) -> list[AttemptRecord]:
+        """Unfinished attempts, newest first: what a participant can resume after a reload."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(attempts).where(attempts.c.participant_id == participant_id,
+                                                          attempts.c.finished_at.is_(None))
+                                .order_by(attempts.c.id.desc())).all()
+        return [_attempt(r) for r in rows]
+
+    def finish_attempt(self, attempt_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(attempts.update().where(attempts.c.id == attempt_id, attempts.c.finished_at.is_(None))
+                         .values(finished_at=now()))
+
+    # -- responses
+    def save_response(self, attempt_id: int, position: int, question_id: str, answer, points: float,
+                      max_points: float) -> bool:
+        """Store an answer; False if that question of that attempt was already answered (kept as it was)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(responses.insert().values(
+                    attempt_id=attempt_id, position=position, question_id=question_id, answer=json.dumps(answer),
+                    points=points, max_points=max_points, answered_at=now()))
+        except IntegrityError:
+            return False
+        return True
+
+    def responses(self, attempt_id: int) -> list[ResponseRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(responses).where(responses.c.attempt_id == attempt_id)
+                                .order_by(responses.c.position)).all()
+        return [ResponseRecord(r.position, r.question_id, json.loads(r.answer), r.points, r.max_points,
+                               as_aware(r.answered_at)) for r in rows]
+
+    def results(self) -> list[dict]:
+        """One row per answer with its participant and attempt, for exports."""
+        q = (sa.select(participants.c.name, participants.c.unit_key, attempts.c.id.label("attempt_id"),
+                       attempts.c.topic, attempts.c.mode, attempts.c.session_code, attempts.c.started_at,
+                       attempts.c.finished_at, responses.c.position, responses.c.question_id, responses.c.answer,
+                       responses.c.points, responses.c.max_points, responses.c.answered_at)
+             .select_from(responses.join(attempts).join(participants))
+             .order_by(attempts.c.id, responses.c.position))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def _attempt(row) -> AttemptRecord:
+    return AttemptRecord(row.id, row.token, row.participant_id, row.topic, row.mode, row.time_limit_s, row.seed,
+                         tuple(json.loads(row.items)), row.session_code, as_aware(row.started_at),
+                         as_aware(row.finished_at))

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Stamp file: reinstall only when the dependency declaration or the pins change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup serve test bench constraints clean
+.PHONY: setup serve test pytest bench constraints clean
 
 setup: $(INSTALLED)
 
@@ -17,10 +17,20 @@ $(INSTALLED): pyproject.toml constraints.txt
 	touch $@
 
 serve: $(INSTALLED)
-	$(BIN)/python -m toolkit.serve
+	$(BIN)/toolkit serve
 
-# --nbval-lax runs notebooks/*.ipynb (cells must not raise; outputs are not compared).
-test: $(INSTALLED)
+# The whole suite on a machine set up for it: tools/test-machine.sh installs what is missing (as root:
+# Chromium, fonts, nginx, PostgreSQL), starts a loopback PostgreSQL cluster and runs `make pytest` with
+# TOOLKIT_TEST_POSTGRES_URL set; as any other user it prints the one command to run as root and fails.
+# Opt-outs, skipping those tests knowingly: TOOLKIT_SKIP_BROWSER=1, TOOLKIT_SKIP_POSTGRES=1, or a
+# TOOLKIT_TEST_POSTGRES_URL of your own (then no local cluster). The set-up comes before .venv, which
+# may need python3-venv.
+test:
+	@PYTHON='$(PYTHON)' bash tools/test-machine.sh $(MAKE) --no-print-directory pytest
+
+# Just the suite, on whatever this machine has. --nbval-lax runs notebooks/*.ipynb (cells must not
+# raise; outputs are not compared).
+pytest: $(INSTALLED)
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
 # Figures (JSON lines on stdout) for speed, memory and a room of participants; see benchmarks/.

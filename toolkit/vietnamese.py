@@ -1,8 +1,12 @@
-"""Vietnamese text helpers: NFC checks and diacritic-insensitive matching."""
+"""Vietnamese conventions: NFC text, diacritic-insensitive matching, Vietnam time, decimal commas."""
+
+from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
+from datetime import datetime, timedelta, timezone
 
 _SPACES = re.compile(r"\s+")
 
@@ -46,3 +50,52 @@ def search(query: str, folded_docs: dict[str, str]) -> list[str]:
         return hits
     starts = [re.compile(r"(?<!\w)" + re.escape(w)) for w in words]
     return [k for k, doc in folded_docs.items() if all(rx.search(doc) for rx in starts)]
+
+
+# ---------------------------------------------------------------- conventions: time and numbers
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # Việt Nam has no daylight saving time
+
+
+def local_time(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
+    """A stored time (UTC; naive values are read as UTC) in Vietnam time, "" when there is none.
+
+    >>> local_time(datetime(2026, 12, 1, 3, 5, tzinfo=timezone.utc))
+    '10:05 01/12/2026'
+    """
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(VIETNAM).strftime(fmt)
+
+
+def number(x: float | None, digits: int = 2) -> str:
+    """A number as Vietnamese writes it: decimal comma, at most `digits` decimals, a dash for none.
+
+    >>> number(12.5), number(3.0), number(1.8333), number(None), number(float("nan"))
+    ('12,5', '3', '1,83', '—', '—')
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{round(float(x), digits):g}".replace(".", ",")
+
+
+def percent(share: float | None) -> str:
+    """A share in 0..1 as a whole percentage: 0.7 -> '70%'.
+
+    >>> percent(0.7), percent(None)
+    ('70%', '—')
+    """
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "—"
+    return f"{100 * share:.0f}%"
+
+
+def score_text(points: float, max_points: float) -> str:
+    """Points of a maximum, as every page writes a score.
+
+    >>> score_text(1.8333, 5), score_text(7.5, 14.5)
+    ('1,83/5', '7,5/14,5')
+    """
+    return f"{number(points)}/{number(max_points)}"

@@ -14,11 +14,8 @@ import queue
 import re
 import time
 
-import pytest
-
 from tests.reliability import workers
 from tests.reliability.workers import TIMEOUT_S
-
 from toolkit.ui import trainer as workshop
 
 PROCESSES = 60

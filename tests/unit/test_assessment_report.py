@@ -16,6 +16,7 @@ from toolkit.assessment.scoring import Entry
 from toolkit.cli.assess import register
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.store import Store
+from toolkit.vietnamese import VIETNAM
 
 UNIT, YEAR = "quan_ba_dinh", 2021
 EVIL = "<script>alert('x')</script>"
@@ -156,7 +157,7 @@ def test_does_a_submitted_report_carry_its_date_and_submitter(plan, settings, as
     record = fill(astore, submit_by="Trần Thị <Bình>")
     view = ar.load_view(plan, settings, astore, UNIT, YEAR, record)
     doc = ar.report_html(plan, settings, view, chart=False)
-    when = record.submitted_at.astimezone(ar.VIETNAM)
+    when = record.submitted_at.astimezone(VIETNAM)
     assert f"Hà Nội, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}" in doc
     assert "BẢN NHÁP" not in doc and "Trần Thị &lt;Bình&gt;" in doc
 

@@ -21,7 +21,7 @@ from datetime import date, datetime, timezone
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from toolkit.assessment.criteria import Settings, criteria_for
+from toolkit.assessment.criteria import NOT_RATED, Settings, criteria_for
 from toolkit.assessment.scoring import AssessmentScore, Entry, score_of, unit_criteria
 from toolkit.plan.model import AGENCY_KINDS, ROLES, Plan, Unit
 
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from toolkit.storage.assessments import AssessmentStore
 
-NOT_RATED = "Chưa đánh giá"
 NOT_SUBMITTED = "Chưa nộp tự đánh giá"
 
 

@@ -25,6 +25,7 @@ STATUS = {
     "done_earlier": "Đã hoàn thành năm trước",
     "awaiting_central": "Chờ Trung ương ban hành Đề án, Chương trình",
 }
+NOT_RATED = "Chưa đánh giá"  # a criterion without a rating, in every report and file
 SCORED = ("due", "overdue")
 
 

@@ -25,12 +25,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from toolkit.assessment.criteria import STATUS, Settings, criteria_for
+from toolkit.assessment.criteria import NOT_RATED, STATUS, Settings, criteria_for
 from toolkit.assessment.scoring import Entry, entry_problems, unit_history
 from toolkit.datafile import DataError, Problem, display_name
 from toolkit.plan.model import ROLES, Plan
 from toolkit.storage.records import ENTRY_FIELDS, InputError, clean_name
-from toolkit.vietnamese import fold, squash
+from toolkit.vietnamese import VIETNAM, fold, number, squash
 
 if TYPE_CHECKING:
     from toolkit.storage.assessments import AssessmentStore
@@ -41,7 +41,6 @@ log = logging.getLogger("toolkit.assessment.importing")
 
 FORMAT = "pbgdpl-assessment"
 FORMAT_VERSION = 1
-VIETNAM = timezone(timedelta(hours=7))
 MAX_BYTES = {"json": 2_000_000, "xlsx": 5_000_000}
 MAX_ENTRIES = 300  # the whole plan has fewer than 50 tasks; anything near this is not an assessment
 MAX_XLSX_ROWS = 1_000
@@ -65,7 +64,6 @@ XLSX_COLUMNS = {"Mã nhiệm vụ": "task_id", "Tình trạng": "status", "Mức
                 "Liên kết": "evidence_link", "Lý do không áp dụng": "reason", "Ghi chú": "note"}
 XLSX_INFO = {"Kế hoạch": "plan", "Mã đơn vị": "unit", "Năm đánh giá": "year", "Phiên bản": "version",
              "Trạng thái": "status", "Nộp lúc": "submitted_at", "Người nộp": "submitted_by", "Tỷ lệ (%)": "percent"}
-NOT_RATED = "Chưa đánh giá"
 SUBMITTED_LABEL = "Đã nộp"
 
 
@@ -299,9 +297,9 @@ def _xlsx_entries(name: str, ws, settings: Settings):
     if absent:
         return [], [], columns, [ImportProblem(name, 1, f"Thiếu cột {', '.join(f'«{a}»' for a in absent)}.", where)]
     entries, entry_rows, problems = [], [], []
-    for number, row in enumerate(rows, start=2):
-        if number > MAX_XLSX_ROWS:
-            problems.append(ImportProblem(name, number, f"Trang có quá nhiều dòng (tối đa {MAX_XLSX_ROWS}).", where))
+    for line_no, row in enumerate(rows, start=2):
+        if line_no > MAX_XLSX_ROWS:
+            problems.append(ImportProblem(name, line_no, f"Trang có quá nhiều dòng (tối đa {MAX_XLSX_ROWS}).", where))
             break
         values = {f: _cell_text(row[i]) if i < len(row) else None for f, i in columns.items()}
         if all(v is None or not str(v).strip() for v in values.values()):
@@ -315,7 +313,7 @@ def _xlsx_entries(name: str, ws, settings: Settings):
             values["rating"] = _BadLabel(label)
         values = {k: ("" if v is None and k != "rating" else v) for k, v in values.items()}
         entries.append(values)
-        entry_rows.append(number)
+        entry_rows.append(line_no)
     return entries, entry_rows, columns, problems
 
 
@@ -727,17 +725,13 @@ def _import_one(source, plan: Plan, settings: Settings, astore: "AssessmentStore
                      f"bản mới nhất ({record.version}).")
     percent = _stored_percent(plan, settings, astore, imported)
     if percent is not None and imported.file_percent is not None and abs(percent - imported.file_percent) > 0.01:
-        notes.append(f"Tỷ lệ điểm tính lại ở Sở ({_pct(percent)}%) khác tỷ lệ ghi trong tệp ({_pct(imported.file_percent)}%)"
+        notes.append(f"Tỷ lệ điểm tính lại ở Sở ({number(percent)}%) khác tỷ lệ ghi trong tệp ({number(imported.file_percent)}%)"
                      ": Sở chưa có đủ bản tự đánh giá các năm trước của đơn vị, hoặc thiết lập thang điểm đã thay đổi.")
-    score = f", tỷ lệ điểm {_pct(percent)}%" if percent is not None else ""
+    score = f", tỷ lệ điểm {number(percent)}%" if percent is not None else ""
     return FileResult(name, "imported", f"Đã nhập {name}: {what} — phiên bản {record.version}, "
                                         f"{sum(e.rating is not None for e in imported.entries.values())} tiêu chí đã "
                                         f"đánh giá{score}.", notes=tuple(notes),
                       unit_key=imported.unit_key, year=imported.year, record=record)
-
-
-def _pct(x: float) -> str:
-    return f"{round(x, 2):g}".replace(".", ",")
 
 
 def _stored_percent(plan: Plan, settings: Settings, astore: "AssessmentStore",

@@ -12,10 +12,10 @@ import base64
 import html
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from toolkit.assessment.criteria import STATUS, Criterion, Settings
+from toolkit.assessment.criteria import NOT_RATED, STATUS, Criterion, Settings
 from toolkit.assessment.scoring import (
     AssessmentScore,
     Entry,
@@ -25,6 +25,7 @@ from toolkit.assessment.scoring import (
     unit_history,
 )
 from toolkit.plan.model import ROLES, Plan, Unit
+from toolkit.vietnamese import VIETNAM, local_time, number
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 
 FORMAT = "pbgdpl-assessment"
 FORMAT_VERSION = 1
-VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Việt Nam
-NOT_RATED = "Chưa đánh giá"
 STATE = {"draft": "Bản nháp (chưa nộp)", "submitted": "Đã nộp"}
 
 COLUMNS = ("Mã nhiệm vụ", "Mục", "Nhiệm vụ", "Vai trò", "Thời hạn", "Tình trạng", "Mức đánh giá", "Điểm",
@@ -81,19 +80,6 @@ def load_view(plan: Plan, settings: Settings, astore: "AssessmentStore", unit_ke
 
 
 # ---------------------------------------------------------------- formatting helpers
-
-
-def number(x: float) -> str:
-    """Vietnamese decimal comma, at most two decimals: 12.5 -> '12,5', 3.0 -> '3'."""
-    return f"{round(x, 2):g}".replace(".", ",")
-
-
-def local_time(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:  # stored times are UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(VIETNAM).strftime(fmt)
 
 
 def role_text(plan: Plan, unit: Unit, c: Criterion) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from toolkit.assessment.criteria import STATUS, Criterion, Settings, criteria_for
+from toolkit.assessment.criteria import NOT_RATED, STATUS, Criterion, Settings, criteria_for
 from toolkit.plan.model import Plan
 
 # ---------------------------------------------------------------- checking and scoring
@@ -100,7 +100,7 @@ def score_assessment(criteria: Iterable[Criterion], entries: Mapping[str, Entry]
         rated += e.rating is not None
         problems = entry_problems(c, e, settings)
         if e.rating is None:
-            pts, top, counted, why = 0.0, c.weight, True, "Chưa đánh giá"
+            pts, top, counted, why = 0.0, c.weight, True, NOT_RATED
         elif problems:
             pts, top, counted, why = 0.0, c.weight, True, problems[0]
         else:

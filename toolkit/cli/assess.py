@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from toolkit.assessment.importing import import_assessments
+from toolkit.vietnamese import number
 
 EXPORT_FORMATS = ("xlsx", "html", "json")
 
@@ -44,7 +45,7 @@ def cmd_assess_export(args) -> int:
         data = (json.dumps(ar.report_json(plan, settings, view), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     state = "đã nộp" if record.submitted else "bản nháp"
     print(f"{name}, năm {args.year}, phiên bản {record.version} ({state}): {view.score.rated}/{view.score.to_rate} "
-          f"tiêu chí đã đánh giá, {ar.number(view.score.percent)}%.", file=sys.stderr)
+          f"tiêu chí đã đánh giá, {number(view.score.percent)}%.", file=sys.stderr)
     return _write(args, data, args.format == "xlsx")
 
 

@@ -10,11 +10,12 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Sequence
 
 from toolkit.plan.model import Plan
 from toolkit.quiz.questions import Question
+from toolkit.vietnamese import VIETNAM
 
 # Moodle accepts only these grade fractions (percent) for an answer.
 MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
@@ -169,7 +170,6 @@ def results_table(plan: Plan, rows: list[dict], questions: dict[str, Question]):
     return pd.DataFrame(out)
 
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Việt Nam
 
 
 def _local(value: datetime | None) -> str:

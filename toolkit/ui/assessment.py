@@ -28,6 +28,7 @@ from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.records import AssessmentLocked, AssessmentRecord, InputError, clean_name
 from toolkit.storage.store import Store
 from toolkit.ui.common import alert, download_link, error_box, esc, guarded, page_style
+from toolkit.vietnamese import VIETNAM, local_time, number
 
 ROOT_CLASS = "pbgdpl-assess"
 UNRATED = ""  # the radio value of "— Chưa chọn —"
@@ -161,7 +162,7 @@ class AssessmentApp:
         intro = widgets.HTML(
             '<p class="muted">Chọn cơ quan, đơn vị và năm. Mỗi nhiệm vụ Kế hoạch giao cho đơn vị (trực tiếp hoặc '
             "qua nhóm) là một tiêu chí. Thang điểm và ngưỡng đạt "
-            f"({ar.number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
+            f"({number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
             layout=widgets.Layout(width="auto"))
         self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit, self.year_choice, self.name,
                                     self.notice, self.body], layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
@@ -477,7 +478,7 @@ class AssessmentApp:
         elif c.status == "not_due":
             what = f'<p class="muted">Chưa đến hạn trong năm {self.year}: không chấm năm nay.</p>'
         else:
-            what = (f'<p class="muted">Điểm tối đa của tiêu chí: {ar.number(c.weight)} '
+            what = (f'<p class="muted">Điểm tối đa của tiêu chí: {number(c.weight)} '
                     f"({'nhiệm vụ phối hợp tính một phần' if c.role == 'coordinating' else 'nhiệm vụ chủ trì'}).</p>")
         return (f'<div class="card" data-task="{esc(c.id)}"><div class="section">{esc(self.plan.section(t.section).label)}'
                 f'</div><p class="summary"><span class="tid">{esc(c.id)}</span>{esc(t.summary)}</p>'
@@ -559,7 +560,7 @@ class AssessmentApp:
             self._load_record(self.astore.get(self.record.id))
             raise RuleError(LOCKED) from None
         self.entries[task_id] = entry
-        self.saved_at = datetime.now(ar.VIETNAM)
+        self.saved_at = datetime.now(VIETNAM)
         self._recompute()
         self._refresh()
 
@@ -584,21 +585,21 @@ class AssessmentApp:
         if self.readonly:
             r = self.record
             lines.append(f'<div class="submitted-banner" role="status">Đã nộp phiên bản {r.version} lúc '
-                         f"{esc(ar.local_time(r.submitted_at))} (người nộp: {esc(r.submitted_by)}). "
+                         f"{esc(local_time(r.submitted_at))} (người nộp: {esc(r.submitted_by)}). "
                          "Bản đã nộp chỉ xem, không sửa được.</div>")
         elif self.record is not None and self.record.version > 1:
             lines.append(f'<p class="muted">Đang sửa phiên bản {self.record.version} (bản nháp).</p>')
         lines.append(f'<p class="progress-text"><b>{s.rated}/{s.to_rate}</b> tiêu chí đã đánh giá</p>'
                      f'<div class="bar"><div style="width:{pct_rated:.0f}%"></div></div>')
         lines.append(f'<p class="score-text">Điểm {"" if s.complete else "tạm tính "}'
-                     f"<b>{ar.number(s.points)}/{ar.number(s.max_points)}</b> ({ar.number(s.percent)}%) — {verdict} "
-                     f"(ngưỡng {ar.number(s.threshold)}%)</p>")
+                     f"<b>{number(s.points)}/{number(s.max_points)}</b> ({number(s.percent)}%) — {verdict} "
+                     f"(ngưỡng {number(s.threshold)}%)</p>")
         if self.current in self.by_id:
             sid = self.by_id[self.current].task.section
             for k, p, m in s.by_section:
                 if k == sid:
-                    lines.append(f'<p class="muted section-score">Mục {esc(sid)}: {ar.number(p)}/{ar.number(m)} điểm'
-                                 f"{f' ({ar.number(100 * p / m)}%)' if m else ''}</p>")
+                    lines.append(f'<p class="muted section-score">Mục {esc(sid)}: {number(p)}/{number(m)} điểm'
+                                 f"{f' ({number(100 * p / m)}%)' if m else ''}</p>")
         if self.saved_at is not None:
             lines.append(f'<p class="saved" role="status">Đã lưu lúc {self.saved_at:%H:%M:%S}</p>')
         self.status.value = '<div class="status-line">' + "".join(lines) + "</div>"
@@ -619,28 +620,28 @@ class AssessmentApp:
         for r in rows:
             pct = r["Tỷ lệ (%)"]
             cells = (f"<td>{esc(r['Mục'])}. {esc(r['Tên mục'])}</td>"
-                     f'<td class="num">{ar.number(r["Điểm"])}/{ar.number(r["Điểm tối đa"])}</td>'
-                     f'<td class="num">{"—" if pct is None else ar.number(pct) + "%"}</td>')
+                     f'<td class="num">{number(r["Điểm"])}/{number(r["Điểm tối đa"])}</td>'
+                     f'<td class="num">{"—" if pct is None else number(pct) + "%"}</td>')
             if prev is not None:
                 old = r["Năm trước (%)"]
-                cells += (f'<td class="num">{"—" if old is None else ar.number(old) + "%"}</td>'
+                cells += (f'<td class="num">{"—" if old is None else number(old) + "%"}</td>'
                           f'<td class="num">{self._delta(pct, old)}</td>')
             body.append(f"<tr>{cells}</tr>")
-        total = (f'<td>Tổng cộng</td><td class="num">{ar.number(s.points)}/{ar.number(s.max_points)}</td>'
-                 f'<td class="num">{ar.number(s.percent)}%</td>')
+        total = (f'<td>Tổng cộng</td><td class="num">{number(s.points)}/{number(s.max_points)}</td>'
+                 f'<td class="num">{number(s.percent)}%</td>')
         if prev is not None:
-            total += f'<td class="num">{ar.number(prev.percent)}%</td><td class="num">{self._delta(s.percent, prev.percent)}</td>'
+            total += f'<td class="num">{number(prev.percent)}%</td><td class="num">{self._delta(s.percent, prev.percent)}</td>'
         verdict = "Đạt" if s.passed else "Chưa đạt"
         compare = ""
         if prev is not None:
-            compare = (f"<p>Năm {self.year - 1} (bản đã nộp): {ar.number(prev.percent)}% — "
+            compare = (f"<p>Năm {self.year - 1} (bản đã nộp): {number(prev.percent)}% — "
                        f"{'Đạt' if prev.passed else 'Chưa đạt'}.</p>")
         else:
             compare = f'<p class="muted">Chưa có bản tự đánh giá đã nộp của năm {self.year - 1} để so sánh.</p>'
         self.result.value = (
-            f'<h3>Điểm theo mục</h3><p>Tổng: <b>{ar.number(s.points)}/{ar.number(s.max_points)}</b> '
-            f'({ar.number(s.percent)}%) — <span class="{"pass" if s.passed else "fail"}">{verdict}</span> '
-            f"(ngưỡng {ar.number(s.threshold)}%). Đã đánh giá {s.rated}/{s.to_rate} tiêu chí.</p>{compare}"
+            f'<h3>Điểm theo mục</h3><p>Tổng: <b>{number(s.points)}/{number(s.max_points)}</b> '
+            f'({number(s.percent)}%) — <span class="{"pass" if s.passed else "fail"}">{verdict}</span> '
+            f"(ngưỡng {number(s.threshold)}%). Đã đánh giá {s.rated}/{s.to_rate} tiêu chí.</p>{compare}"
             f'<table class="scores"><thead>{head}</tr></thead><tbody>{"".join(body)}'
             f'<tr class="total">{total}</tr></tbody></table>')
         self.overview.value = self._overview_html()
@@ -651,7 +652,7 @@ class AssessmentApp:
         if now is None or before is None:
             return "—"
         d = now - before
-        return f"{'+' if d > 0 else ''}{ar.number(d)}"
+        return f"{'+' if d > 0 else ''}{number(d)}"
 
     def _draw_chart(self) -> None:
         key = (self.score, self.previous)
@@ -680,7 +681,7 @@ class AssessmentApp:
                 parts.append(f"<h4>{esc(self.plan.section(section).label)}</h4>")
             it = items[c.id]
             if c.scored:
-                what = f"{esc(it.why)} · {ar.number(it.points)}/{ar.number(it.max_points)} điểm"
+                what = f"{esc(it.why)} · {number(it.points)}/{number(it.max_points)} điểm"
             else:
                 what = esc(it.why)
             parts.append(f'<div class="ov-row" data-task="{esc(c.id)}"><span class="mark">{self._mark(c)}</span>'
@@ -731,7 +732,7 @@ class AssessmentApp:
             return '<p class="muted">Chưa có phiên bản nào được lưu.</p>'
         items = []
         for v in versions:
-            state = (f"đã nộp lúc {esc(ar.local_time(v.submitted_at))}, người nộp: {esc(v.submitted_by)}"
+            state = (f"đã nộp lúc {esc(local_time(v.submitted_at))}, người nộp: {esc(v.submitted_by)}"
                      if v.submitted else "bản nháp")
             mine = " — <b>đang xem</b>" if self.record and v.id == self.record.id else ""
             items.append(f"<li>Phiên bản {v.version}: {state}{mine}</li>")
@@ -749,7 +750,7 @@ class AssessmentApp:
         self.confirming = True
         unit = self.plan.unit(self.unit_key)
         self.confirm_text.value = (f"<p>Nộp bản tự đánh giá năm {self.year} của <b>{esc(unit.name)}</b> "
-                                   f"({ar.number(self.score.percent)}%, người nộp: {esc(clean_name(self.name.value))})? "
+                                   f"({number(self.score.percent)}%, người nộp: {esc(clean_name(self.name.value))})? "
                                    "Sau khi nộp, bản này không sửa được; muốn sửa phải tạo phiên bản mới.</p>")
         self.confirm_box.layout.display = None
 
@@ -782,7 +783,7 @@ class AssessmentApp:
         self.history = unit_history(self.astore, self.unit_key)
         self._load_record(record)
         self.notice.value = (f'<div class="ok-box" role="status">Đã nộp phiên bản {record.version} lúc '
-                             f"{esc(ar.local_time(record.submitted_at))}.</div>")
+                             f"{esc(local_time(record.submitted_at))}.</div>")
 
     @guarded("hủy nộp")
     def on_cancel(self, _=None) -> None:

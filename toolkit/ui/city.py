@@ -27,6 +27,7 @@ from toolkit.serving.access import PasscodeGate
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.store import Store
 from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
+from toolkit.vietnamese import number
 
 ROOT_CLASS = "pbgdpl-city"
 TAB_RANKING, TAB_HEATMAP, TAB_MISSING, TAB_OVERDUE, TAB_CHANGE, TAB_FILES = range(6)
@@ -64,13 +65,6 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 }}
 </style>"""
 
-
-
-def _number(x) -> str:
-    """Vietnamese decimal comma; a dash where there is no value."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{round(float(x), 2):g}".replace(".", ",")
 
 
 def _isna(x) -> bool:
@@ -204,7 +198,7 @@ class CityOverviewApp(PasscodeLocked):
         passed = int((ov.ranking["passed"] == True).sum())  # noqa: E712 — None (nothing scored) is not a pass
         self.summary.value = (
             f'<div class="summary-line" role="status"><b>Năm {ov.year}:</b> {ov.submitted_count}/{ov.active} đơn vị '
-            f"đã nộp tự đánh giá; {passed} đơn vị đạt (từ {_number(ov.threshold)}% trở lên); "
+            f"đã nộp tự đánh giá; {passed} đơn vị đạt (từ {number(ov.threshold)}% trở lên); "
             f"{len(ov.not_submitted)} đơn vị chưa nộp; {ov.overdue['unit_key'].nunique()} đơn vị còn nhiệm vụ quá "
             "hạn.</div>")
         self.ranking.value = self._ranking_html(ov)
@@ -233,10 +227,10 @@ class CityOverviewApp(PasscodeLocked):
             else:
                 verdict = '<span class="pass">Đạt</span>' if r.passed else '<span class="fail">Chưa đạt</span>'
             rows.append(["—" if _isna(r.rank) else str(int(r.rank)), esc(r.unit),
-                         _number(r.percent) + ("" if _isna(r.percent) else "%"), verdict,
-                         f"{r.rated}/{r.to_rate}", f"{_number(r.points)}/{_number(r.max_points)}"])
+                         number(r.percent) + ("" if _isna(r.percent) else "%"), verdict,
+                         f"{r.rated}/{r.to_rate}", f"{number(r.points)}/{number(r.max_points)}"])
         return (f'<p class="muted">Tỷ lệ điểm = điểm đạt được / điểm tối đa của các tiêu chí được chấm trong năm; '
-                f"đạt từ {_number(ov.threshold)}%. Bằng điểm thì cùng hạng.</p>"
+                f"đạt từ {number(ov.threshold)}%. Bằng điểm thì cùng hạng.</p>"
                 + _table([("Hạng", True), ("Đơn vị", False), ("Tỷ lệ", True), ("Kết quả", False),
                           ("Đã đánh giá", True), ("Điểm", True)], rows,
                          f"Chưa có đơn vị nào nộp bản tự đánh giá năm {ov.year}."))
@@ -268,12 +262,12 @@ class CityOverviewApp(PasscodeLocked):
             if _isna(r.delta):
                 delta = '<span class="muted">—</span>'
             elif r.delta > 0:
-                delta = f'<span class="up">▲ +{_number(r.delta)}</span>'
+                delta = f'<span class="up">▲ +{number(r.delta)}</span>'
             elif r.delta < 0:
-                delta = f'<span class="down">▼ {_number(r.delta)}</span>'
+                delta = f'<span class="down">▼ {number(r.delta)}</span>'
             else:
                 delta = "0"
-            rows.append([esc(r.unit), _number(r.previous), _number(r.percent), delta])
+            rows.append([esc(r.unit), number(r.previous), number(r.percent), delta])
         return (f'<p class="muted">Tỷ lệ điểm (%) năm {ov.year} so với năm {ov.year - 1}; «—»: năm đó đơn vị chưa '
                 "nộp hoặc không có tiêu chí được chấm.</p>"
                 + _table([("Đơn vị", False), (f"Năm {ov.year - 1}", True), (f"Năm {ov.year}", True),

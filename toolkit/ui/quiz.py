@@ -9,7 +9,6 @@ rule is enforced by `QuizRun`, not by a widget's `disabled` flag, which the brow
 from __future__ import annotations
 
 import os
-from datetime import timedelta, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
@@ -25,12 +24,12 @@ from toolkit.quiz.workshop import session_guard
 from toolkit.storage.deferred import DeferredStore
 from toolkit.storage.records import InputError, Participant
 from toolkit.ui.common import alert, error_box, esc, guarded, page_style
+from toolkit.vietnamese import VIETNAM
 
 if TYPE_CHECKING:
     from toolkit.storage.store import Store
 
 ROOT_CLASS = "pbgdpl-quiz"
-VIETNAM = timezone(timedelta(hours=7))
 COUNTS = (5, 10, 15, 20)
 LIMITS = ((0, "Không giới hạn"), (5, "5 phút"), (10, "10 phút"), (15, "15 phút"), (20, "20 phút"), (30, "30 phút"))
 

@@ -32,7 +32,8 @@ from toolkit.serving.access import PasscodeGate
 from toolkit.serving.links import join_url
 from toolkit.storage.records import InputError, SessionRecord
 from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
-from toolkit.ui.quiz import COUNTS, LIMITS, VIETNAM, _stacked, topic_options
+from toolkit.ui.quiz import COUNTS, LIMITS, _stacked, topic_options
+from toolkit.vietnamese import VIETNAM, number, percent
 
 if TYPE_CHECKING:
     from toolkit.storage.store import Store
@@ -44,14 +45,6 @@ TICK_MS = 3000
 
 FLAG_HTML = '<span class="flag">⚑ xem lại</span>'
 
-
-
-def _pct(x) -> str:
-    return "—" if x is None or x != x else f"{100 * x:.0f}%"
-
-
-def _num(x, digits: int = 2) -> str:
-    return "—" if x is None or x != x else f"{x:.{digits}f}".replace(".", ",")  # Vietnamese decimal comma
 
 
 # ---------------------------------------------------------------- trainer page
@@ -377,8 +370,8 @@ class TrainerApp(PasscodeLocked):
         if share is None:
             return '<span class="muted">chưa có ai trả lời</span>'
         level = "low" if share < 0.5 else "mid" if share < 0.75 else ""
-        return (f'<div class="bar {level}" title="{_pct(share)}"><span style="width:{100 * share:.0f}%"></span></div>'
-                f"{_pct(share)}")
+        return (f'<div class="bar {level}" title="{percent(share)}"><span style="width:{100 * share:.0f}%"></span></div>'
+                f"{percent(share)}")
 
     def _per_question_html(self, data: dict) -> str:
         rows = "".join(
@@ -394,7 +387,7 @@ class TrainerApp(PasscodeLocked):
         if not m:
             return ""
         return (f'<div class="missed"><h3>Câu nhiều người sai nhất: câu {m["number"]} '
-                f"({_pct(m['share_correct'])} trả lời đúng, {m['answered']} người đã trả lời)</h3>"
+                f"({percent(m['share_correct'])} trả lời đúng, {m['answered']} người đã trả lời)</h3>"
                 f'<div class="stem">{esc(m["stem"])}</div>'
                 f"<p><b>Đáp án đúng:</b> {esc(m['correct'])}</p>"
                 f"<p><b>Giải thích:</b> {esc(m['explanation'])}</p>"
@@ -415,8 +408,8 @@ class TrainerApp(PasscodeLocked):
         order = {qid: i for i, qid in enumerate(self.sessions.get(code).question_ids, start=1)}
         item_rows = "".join(
             f"<tr><td class=\"n\">{order.get(qid, '')}</td><td>{esc(_short(self.questions[qid].stem, 120))}</td>"
-            f"<td class=\"n\">{int(r['n'])}</td><td class=\"n\">{_pct(r['facility'])}</td>"
-            f"<td class=\"n\">{_num(r['discrimination'])}</td><td class=\"n\">{_num(r['point_biserial'])}</td>"
+            f"<td class=\"n\">{int(r['n'])}</td><td class=\"n\">{percent(r['facility'])}</td>"
+            f"<td class=\"n\">{number(r['discrimination'])}</td><td class=\"n\">{number(r['point_biserial'])}</td>"
             f"<td>{FLAG_HTML if r['flag'] else ''}</td></tr>"
             for qid, r in sorted(items.iterrows(), key=lambda x: order.get(x[0], 0)))
         distractors = analytics.distractor_table(frame, self.questions)
@@ -426,7 +419,7 @@ class TrainerApp(PasscodeLocked):
                 continue  # every option is chosen once per person: the confusion matrix below says more
             rows = distractors[distractors["question_id"] == qid].sort_values("count", ascending=False)
             opts = "".join(f"<tr><td>{'✔ ' if k else ''}{esc(_short(t, 110))}</td><td class=\"n\">{int(c)}</td>"
-                           f"<td class=\"n\">{_pct(s)}</td></tr>"
+                           f"<td class=\"n\">{percent(s)}</td></tr>"
                            for t, c, s, k in zip(rows["text"], rows["count"], rows["share"], rows["is_key"]))
             dist_html.append(f"<p><b>Câu {order.get(qid, '')}.</b> {esc(_short(self.questions[qid].stem, 160))}</p>"
                              f'<table class="grid options"><tr><th>Phương án</th><th>Số lần chọn</th><th>Tỉ lệ</th></tr>'
@@ -436,8 +429,8 @@ class TrainerApp(PasscodeLocked):
         alpha = stats["alpha"]
         return (
             "<h3>Phân tích sau buổi tập huấn</h3>"
-            f"<p>{stats['participants']} người, {stats['items']} câu · Điểm trung bình: <b>{_pct(stats['mean'])}</b> · "
-            f"Trung vị: <b>{_pct(stats['median'])}</b> · Hệ số tin cậy Cronbach's alpha: <b>{_num(alpha)}</b></p>"
+            f"<p>{stats['participants']} người, {stats['items']} câu · Điểm trung bình: <b>{percent(stats['mean'])}</b> · "
+            f"Trung vị: <b>{percent(stats['median'])}</b> · Hệ số tin cậy Cronbach's alpha: <b>{number(alpha)}</b></p>"
             '<p class="muted">Độ khó = tỉ lệ trả lời đúng; độ phân biệt D = tỉ lệ đúng của 27% người điểm cao nhất trừ '
             "27% thấp nhất; r = tương quan giữa câu và tổng điểm các câu còn lại. Câu có D hoặc r dưới 0,10 được "
             "đánh dấu để xem lại cách hỏi.</p>"

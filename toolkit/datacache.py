@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from toolkit.datafile import write_atomic
 from toolkit.paths import CODE_DIR, var_dir
 
 T = TypeVar("T")
@@ -69,14 +68,7 @@ def cached(kind: str, key: str, build: Callable[[], T]) -> T:
 
 def _store(path: Path, kind: str, value) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)  # readers see the whole file or none
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))  # readers see all of it or none
     for old in path.parent.glob(f"{kind}-*.pickle"):  # entries of earlier code or data
         if old != path:
             old.unlink(missing_ok=True)

@@ -92,7 +92,7 @@ def test_an_unwritable_cache_costs_speed_not_the_page(var, plan_copy, monkeypatc
     def refuse(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(datacache.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr("tempfile.mkstemp", refuse)  # what write_atomic uses
     with caplog.at_level(logging.WARNING, logger="toolkit.datacache"):
         plan = load_plan(plan_copy)
     assert plan.tasks and "không ghi được bộ nhớ đệm" in caplog.text
@@ -112,3 +112,16 @@ def test_the_question_bank_is_cached_for_the_plan_it_was_built_from(var, monkeyp
     assert [q.id for q in again] == [q.id for q in questions] and again_problems == problems
     assert [q.correct for q in again] == [q.correct for q in questions]
     quiz._question_bank_cached.cache_clear()
+
+
+def test_does_the_code_fingerprint_cover_modules_in_subpackages(tmp_path, monkeypatch):
+    """A change to a module in a subpackage (not only toolkit/*.py) must give new cache entries."""
+    code = tmp_path / "toolkit"
+    (code / "quiz").mkdir(parents=True)
+    (code / "paths.py").write_text("A = 1\n")
+    module = code / "quiz" / "generate.py"
+    module.write_text("B = 1\n")
+    monkeypatch.setattr(datacache, "CODE_DIR", code)
+    before = datacache.fingerprint([])
+    module.write_text("B = 2\n")
+    assert datacache.fingerprint([]) != before

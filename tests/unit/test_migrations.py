@@ -82,3 +82,16 @@ def test_opening_waits_while_another_process_converts_a_new_sqlite_file(tmp_path
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
     assert migrations.current_revision(outcome["store"].engine) == migrations.HEAD
     outcome["store"].engine.dispose()
+
+
+def test_is_a_missing_row_a_typed_not_found_error(tmp_path):
+    """Storage raises its own NotFound (with a Vietnamese message), not SQLAlchemy's NoResultFound."""
+    from toolkit.storage.assessments import AssessmentStore
+    from toolkit.storage.records import NotFound
+    from toolkit.storage.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    for lookup in (lambda: store.attempt(404), lambda: store.participant_by_id(404),
+                   lambda: AssessmentStore(store).get(404)):
+        with pytest.raises(NotFound, match="Không có"):
+            lookup()

@@ -82,7 +82,7 @@ def _load_settings(path: str, plan: Plan) -> Settings:
         if sid not in sections:
             problems.append(doc.problem(("weights", "sections", sid), f"Không có mục '{sid}' trong Kế hoạch."))
     for tid in d["weights"].get("tasks", {}):
-        if tid not in plan._tasks_by_id:
+        if not plan.has_task(tid):
             problems.append(doc.problem(("weights", "tasks", tid), f"Không có nhiệm vụ '{tid}' trong Kế hoạch."))
     if problems:
         raise DataError(problems)

@@ -482,7 +482,7 @@ class _Checker:
         # the entries as the unit's page did.
         issued = {t for t, (_, v) in raw.items() if v["central_issued"]}
         issued |= {t for t, s in file_status.items() if s in ("due", "overdue")
-                   and t in self.plan._tasks_by_id and self.plan.task(t).deadline.kind == "after_central"}
+                   and self.plan.has_task(t) and self.plan.task(t).deadline.kind == "after_central"}
         done = {t: year - 1 for t, s in file_status.items() if s == "done_earlier"}
         criteria = {c.id: c for c in criteria_for(self.plan, self.settings, unit_key, year, central_issued=issued,
                                                   completed=done)}
@@ -491,7 +491,7 @@ class _Checker:
         for tid, (i, values) in raw.items():
             c = criteria.get(tid)
             if c is None:
-                known = tid in self.plan._tasks_by_id
+                known = self.plan.has_task(tid)
                 self.add(("entries", i, "task_id"),
                          f"Nhiệm vụ {tid} " + (f"không giao cho {unit_name}" if known else "không có trong Kế hoạch")
                          + f", nên không phải tiêu chí tự đánh giá của đơn vị năm {year}.")

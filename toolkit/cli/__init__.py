@@ -88,16 +88,10 @@ def cmd_tasks(args) -> int:
         if key not in known:
             print(f"Không có {'cơ quan' if args.agency else 'đơn vị'} '{key}'. Có: {', '.join(known)}", file=sys.stderr)
             return 2
-        found = plan.assignments(args.agency, unit_key=args.unit)
-        rows = [(a.task, ROLES[a.role] + ("" if a.via == key else f" (qua {plan.agency_name(a.via)})"))
-                for a in found]
-    else:
-        rows = [(t, "") for t in plan.tasks]
-    if args.section:
-        rows = [(t, r) for t, r in rows if t.section == args.section]
-    if args.search:
-        hits = {t.id for t in plan.search(args.search, [t for t, _ in rows])}
-        rows = [(t, r) for t, r in rows if t.id in hits]
+    roles = {a.task.id: ROLES[a.role] + ("" if a.via == key else f" (qua {plan.agency_name(a.via)})")
+             for a in plan.assignments(args.agency, unit_key=args.unit)} if (args.agency or args.unit) else {}
+    tasks = plan.filter_tasks(agency=args.agency, unit=args.unit, section=args.section, query=args.search)
+    rows = [(t, roles.get(t.id, "")) for t in tasks]
     for t, role in rows:
         lead = ", ".join(plan.agency_name(k) for k in t.lead)
         print(f"{t.id:<9} {t.deadline.label:<36} {role or lead}\n          {t.summary}")

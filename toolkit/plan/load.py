@@ -1,5 +1,6 @@
 """Loading a plan folder: read its YAML files, check them against their schemas and each other, build a `Plan`."""
 
+import dataclasses
 import functools
 import os
 from datetime import date
@@ -37,9 +38,7 @@ def _load_cached(directory: str) -> Plan:
     key = fingerprint(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
     def build() -> Plan:
-        plan = _load(folder)
-        object.__setattr__(plan, "source_key", key)  # names what the question bank is built from
-        return plan
+        return dataclasses.replace(_load(folder), source_key=key)
 
     return cached("plan", key, build)
 
@@ -74,7 +73,7 @@ def _load(directory: Path) -> Plan:
     problems.extend(_semantic_problems(docs, directory))
     if problems:
         raise DataError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    return _build_plan(docs)
+    return _build_plan(docs, _source_text(directory))
 
 
 def _schema_path(directory: Path, name: str) -> Path:
@@ -219,7 +218,7 @@ def _date(value) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _build_plan(docs: dict[str, YamlDoc]) -> Plan:
+def _build_plan(docs: dict[str, YamlDoc], source_text: str | None = None) -> Plan:
     p, pr = docs["plan"].data["plan"], docs["plan"].data["purposes_and_requirements"]
     info = PlanInfo(
         number=p["number"], date=_date(p["date"]), place=p["place"], issuer=p["issuer"], kind=p["kind"],
@@ -254,4 +253,4 @@ def _build_plan(docs: dict[str, YamlDoc]) -> Plan:
         info=info, implements=tuple(map(document, docs_["implements"])), cites=tuple(map(document, docs_["cites"])),
         purposes=tuple(map(squash, pr["purposes"])), requirements=tuple(map(squash, pr["requirements"])),
         sections=tuple(Section(s["id"], s["part"], s["number"], squash(s["title"])) for s in docs["plan"].data["sections"]),
-        tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(units))
+        tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(units), source_text=source_text)

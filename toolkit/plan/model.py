@@ -191,12 +191,15 @@ class Plan:
     tasks: tuple[Task, ...]
     agencies: Mapping[str, Agency]
     units: Mapping[str, Unit]
+    # The plan's text, whitespace collapsed (None for a plan built in memory): authored banks quote it.
+    source_text: str | None = dataclasses.field(default=None, repr=False)
+    # Names the data files a loaded plan came from, so a question bank built from it can be cached.
+    source_key: str | None = None
 
     # -- pickling (toolkit.datacache): the fields only, not what cached_property derived from them
     def __getstate__(self) -> dict:
         state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        state.update(agencies=dict(self.agencies), units=dict(self.units),
-                     source_key=self.__dict__.get("source_key"))
+        state.update(agencies=dict(self.agencies), units=dict(self.units))
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -207,6 +210,9 @@ class Plan:
     # -- look-ups
     def task(self, task_id: str) -> Task:
         return self._tasks_by_id[task_id]
+
+    def has_task(self, task_id: str) -> bool:
+        return task_id in self._tasks_by_id
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -294,6 +300,31 @@ class Plan:
 
     def tasks_for_unit(self, unit_key: str) -> list[Task]:
         return [a.task for a in self.assignments(unit_key=unit_key)]
+
+    def filter_tasks(self, *, section: str | None = None, deadline_kind: str | None = None,
+                     agency: str | None = None, unit: str | None = None, role: str | None = None,
+                     via_groups: bool = True, query: str | None = None) -> list[Task]:
+        """Tasks matching every filter given (None keeps everything), in plan order.
+
+        `agency` and `unit` keep the tasks that body carries (through its groups unless via_groups is
+        False; a unit also through the units it succeeds), `role` ("lead" | "coordinating") only in that
+        role; `query` is `search`.
+
+        >>> [t.id for t in load_plan().filter_tasks(agency="so_tu_phap", role="lead", section="II.4")]
+        ['II.4.a', 'II.4.b.1', 'II.4.b.2']
+        """
+        tasks = list(self.tasks)
+        if section:
+            tasks = [t for t in tasks if t.section == section]
+        if deadline_kind:
+            tasks = [t for t in tasks if t.deadline.kind == deadline_kind]
+        for found in ([self.assignments(agency, via_groups=via_groups)] if agency else []) + (
+                [self.assignments(unit_key=unit)] if unit else []):
+            ids = {a.task.id for a in found if role in (None, a.role)}
+            tasks = [t for t in tasks if t.id in ids]
+        if query and query.strip():
+            tasks = self.search(query, tasks)
+        return tasks
 
     def search(self, query: str, tasks: Iterable[Task] | None = None) -> list[Task]:
         """Tasks whose text, agencies or deadline contain every word of query, ignoring case and diacritics.

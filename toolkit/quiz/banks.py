@@ -9,8 +9,8 @@ from typing import Sequence
 
 from toolkit.datacache import cached, fingerprint
 from toolkit.datafile import DataError, Problem, check_schema, load_schema, non_nfc_strings, read_yaml
-from toolkit.paths import DEFAULT_PLAN_DIR, DEFAULT_QUIZ_DIR
-from toolkit.plan.model import SOURCE_TEXT, Plan
+from toolkit.paths import DEFAULT_QUIZ_DIR
+from toolkit.plan.model import Plan
 from toolkit.quiz.generate import generate_questions
 from toolkit.quiz.questions import TRUE_FALSE, Question
 from toolkit.vietnamese import fold, squash
@@ -36,7 +36,7 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
     problems = check_schema(doc, load_schema(BANK_SCHEMA)) + non_nfc_strings(doc)
     if problems:
         raise DataError(problems)
-    source = squash((DEFAULT_PLAN_DIR / SOURCE_TEXT).read_text(encoding="utf-8"))
+    source = plan.source_text or ""
     data, questions, seen, lines = doc.data, [], {}, {}
     for i, q in enumerate(data["questions"]):
         at = ("questions", i)
@@ -65,7 +65,7 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
         if q["type"] == "text" and opts:
             problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': câu trả lời ngắn không dùng 'options'."))
         for j, tid in enumerate(q.get("task_ids", [])):
-            if tid not in plan._tasks_by_id:
+            if not plan.has_task(tid):
                 problems.append(doc.problem(at + ("task_ids", j), f"Câu '{q['id']}': không có nhiệm vụ '{tid}' trong Kế hoạch."))
         for j, key in enumerate(q.get("agencies", [])):
             if key not in plan.agencies:
@@ -127,7 +127,7 @@ def _question_bank_cached(plan: Plan, directory: str) -> tuple[tuple[Question, .
         banks, problems = load_banks(directory, plan)
         return tuple(generate_questions(plan)) + tuple(q for b in banks for q in b.questions), tuple(problems)
 
-    plan_key = plan.__dict__.get("source_key")
+    plan_key = plan.source_key
     if not plan_key:  # a plan built in memory (tests): nothing on disk names it
         return build()
     folder = Path(directory)

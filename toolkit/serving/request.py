@@ -58,3 +58,14 @@ def wait_for_request() -> None:
     thread.join()
     if received:
         os.environ.update({k: str(v) for k, v in json.loads(received[0]).items()})
+
+
+def query_parameters() -> dict[str, str]:
+    """The page's query string (`?code=…&lang=en`) as a dict, first value of each name.
+
+    Voila gives the kernel the request in QUERY_STRING; a preheated kernel waits for it first.
+    """
+    from urllib.parse import parse_qs
+
+    wait_for_request()
+    return {k: v[0] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}

@@ -11,6 +11,7 @@ from toolkit.storage.records import (
     ENTRY_FIELDS,
     AssessmentLocked,
     AssessmentRecord,
+    NotFound,
     as_aware,
     clean_name,
     now,
@@ -41,7 +42,10 @@ class AssessmentStore:
 
     def get(self, assessment_id: int) -> AssessmentRecord:
         with self.engine.connect() as conn:
-            return _assessment(conn.execute(sa.select(assessments).where(assessments.c.id == assessment_id)).one())
+            row = conn.execute(sa.select(assessments).where(assessments.c.id == assessment_id)).first()
+        if row is None:
+            raise NotFound(f"Không có bản tự đánh giá số {assessment_id}.")
+        return _assessment(row)
 
     def open_draft(self, unit_key: str, year: int) -> AssessmentRecord:
         """The draft to edit: the current one, or a new version copying the last submitted one."""

@@ -18,6 +18,10 @@ ENTRY_FIELDS = ("rating", "reason", "evidence_number", "evidence_date", "evidenc
                 "central_issued")
 
 
+class NotFound(LookupError):
+    """What a page or command asked for is not in the database (an id from an old link, a deleted row)."""
+
+
 class InputError(ValueError):
     """Input a person typed that cannot be stored; the message is Vietnamese and says why."""
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from toolkit.paths import var_dir
 from toolkit.storage.records import (
     AttemptRecord,
+    NotFound,
     Participant,
     ResponseRecord,
     as_aware,
@@ -82,7 +83,9 @@ class Store:
 
     def participant_by_id(self, pid: int) -> Participant:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(participants).where(participants.c.id == pid)).one()
+            row = conn.execute(sa.select(participants).where(participants.c.id == pid)).first()
+        if row is None:
+            raise NotFound(f"Không có người tham gia số {pid}.")
         return Participant(row.id, row.name, row.unit_key)
 
     # -- attempts
@@ -97,7 +100,9 @@ class Store:
 
     def attempt(self, attempt_id: int) -> AttemptRecord:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(attempts).where(attempts.c.id == attempt_id)).one()
+            row = conn.execute(sa.select(attempts).where(attempts.c.id == attempt_id)).first()
+        if row is None:
+            raise NotFound(f"Không có bài làm số {attempt_id}.")
         return _attempt(row)
 
     def open_attempts(self, participant_id: int) -> list[AttemptRecord]:

@@ -11,10 +11,8 @@ checked here, in the kernel: the browser can set any widget's value and click a 
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, replace
 from datetime import date, datetime
-from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
@@ -24,6 +22,7 @@ from toolkit.assessment.criteria import STATUS, Criterion, Settings, load_settin
 from toolkit.assessment.scoring import Entry, entries_of, entry_problems, unit_history
 from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan, Unit
+from toolkit.serving.request import query_parameters
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.records import AssessmentLocked, AssessmentRecord, InputError, clean_name
 from toolkit.storage.store import Store
@@ -94,11 +93,6 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 
 class RuleError(Exception):
     """A change the rules refuse; the message is Vietnamese and is shown as it is."""
-
-
-def _query() -> dict[str, str]:
-    """Voila passes the page's query string to the kernel in QUERY_STRING."""
-    return {k: v[0] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
 
 
 def _stacked(w: widgets.Widget) -> widgets.Widget:
@@ -172,7 +166,7 @@ class AssessmentApp:
         """The page as Voila serves it; `?unit=quan_ba_dinh&year=2021` preselects both."""
         plan = load_plan()
         app = cls(plan, load_settings(plan), Store())
-        query = _query()
+        query = query_parameters()
         year = query.get("year", "")
         if year.isdigit() and int(year) in app.year_choice.options:
             app.year_choice.value = int(year)

@@ -308,23 +308,11 @@ class StudyApp:
 
     def filtered_tasks(self) -> list[Task]:
         """Tasks matching every filter at once (a filter left at "Tất cả" keeps everything)."""
-        plan = self.plan
-        tasks = list(plan.tasks)
-        if self.section.value:
-            tasks = [t for t in tasks if t.section == self.section.value]
-        if self.deadline_kind.value:
-            tasks = [t for t in tasks if t.deadline.kind == self.deadline_kind.value]
-        bodies = []
-        if self.agency.value:
-            bodies.append(plan.assignments(self.agency.value, via_groups=self.via_groups.value))
-        if self.unit.value:
-            bodies.append(plan.assignments(unit_key=self.unit.value))
-        for found in bodies:
-            ids = {a.task.id for a in found if self.role.value in (ALL, a.role)}
-            tasks = [t for t in tasks if t.id in ids]
-        if self.query.value.strip():
-            tasks = plan.search(self.query.value, tasks)
-        return tasks
+        return self.plan.filter_tasks(
+            section=self.section.value or None, deadline_kind=self.deadline_kind.value or None,
+            agency=self.agency.value or None, unit=self.unit.value or None,
+            role=None if self.role.value == ALL else self.role.value, via_groups=self.via_groups.value,
+            query=self.query.value)
 
     @guarded("lọc danh sách nhiệm vụ")
     def on_filter(self, change=None):

@@ -28,10 +28,11 @@ serve: $(INSTALLED)
 test:
 	@PYTHON='$(PYTHON)' bash tools/test-machine.sh $(MAKE) --no-print-directory pytest
 
-# Just the suite, on whatever this machine has. --nbval-lax runs notebooks/*.ipynb (cells must not
-# raise; outputs are not compared).
+# Just the lint and the suite, on whatever this machine has. --nbval-lax runs notebooks/*.ipynb (cells
+# must not raise; outputs are not compared); toolkit/ contributes its docstring examples.
 pytest: $(INSTALLED)
-	$(BIN)/python -m pytest --nbval-lax tests notebooks
+	$(BIN)/ruff check toolkit tests benchmarks conftest.py
+	$(BIN)/python -m pytest --nbval-lax tests notebooks toolkit
 
 # Figures (JSON lines on stdout) for speed, memory and a room of participants; see benchmarks/.
 # Reports, never fails on a missed target. `make bench BENCH_ARGS=--quick` for a short run.

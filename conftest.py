@@ -10,3 +10,14 @@ def pytest_configure(config):
         var = tempfile.mkdtemp(prefix="pbgdpl-test-var-")
         os.environ.setdefault("TOOLKIT_VAR_DIR", var)
         os.environ.setdefault("TOOLKIT_DATABASE_URL", f"sqlite:///{var}/toolkit.sqlite3")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace):
+    """Docstring examples (run with --doctest-modules) may use the real plan as `load_plan()`."""
+    from toolkit.plan.load import load_plan
+
+    doctest_namespace["load_plan"] = load_plan

@@ -20,8 +20,8 @@ SHARED_COPY = Path(__file__).resolve().parents[3] / "shared" / "plan" / "KH-241-
 def lettered_items() -> list[str]:
     """Item ids ('II.3.đ', 'III.1.c', 'II.9', 'III.4') read straight from the plan's text."""
     lines = PLAN_TEXT.splitlines()
-    start = next(i for i, l in enumerate(lines) if l.startswith("II. NHIỆM VỤ"))
-    end = next(i for i, l in enumerate(lines) if l.startswith("Nơi nhận"))
+    start = next(i for i, text in enumerate(lines) if text.startswith("II. NHIỆM VỤ"))
+    end = next(i for i, text in enumerate(lines) if text.startswith("Nơi nhận"))
     part, number, ids, lettered = "II", None, [], set()
     for line in lines[start:end]:
         if line.startswith("III. "):

@@ -1,4 +1,4 @@
-"""The plan as data: load and validate `data/plan-241/`, and answer questions about it.
+"""The plan as data: frozen models of a plan, its tasks, bodies and units, and the questions asked of it.
 
 >>> plan = load_plan()
 >>> [t.id for t in plan.tasks_led_by("so_tu_phap", via_groups=False)][:3]

@@ -168,7 +168,7 @@ def test_two_servers_one_postgresql_behind_nginx(page, browser, voila_factory, w
                 expect(trainer.locator("table.people")).to_contain_text(name)
             attempts = SessionStore(store).attempts(code)
             assert len(attempts) == 2
-            assert [len(store.responses(a["id"])) for a in attempts] == [1, 1]
+            assert [len(store.responses(a.id)) for a in attempts] == [1, 1]
             assert server_a.kernel_count() >= 1 and server_b.kernel_count() >= 1
         finally:
             for context in contexts:

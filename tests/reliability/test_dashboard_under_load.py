@@ -69,7 +69,7 @@ def test_the_dashboard_keeps_refreshing_while_sixty_participants_answer(tmp_path
             assert trainer.error.value == "", trainer.error.value  # @guarded puts a failure here
             match = COUNTS.search(trainer.counts.value)
             assert match, trainer.counts.value
-            answered = sum(int(a["answered"]) for a in sessions.attempts(code))
+            answered = sum(a.answered for a in sessions.attempts(code))
             seen.append((int(match.group(1)), int(match.group(2)), answered))
             while True:
                 try:
@@ -86,7 +86,7 @@ def test_the_dashboard_keeps_refreshing_while_sixty_participants_answer(tmp_path
     trainer.on_refresh()
     assert trainer.error.value == ""
     final = COUNTS.search(trainer.counts.value)
-    seen.append((int(final.group(1)), int(final.group(2)), sum(int(a["answered"]) for a in sessions.attempts(code))))
+    seen.append((int(final.group(1)), int(final.group(2)), sum(a.answered for a in sessions.attempts(code))))
 
     assert seen[-1] == (PROCESSES, PROCESSES, PROCESSES * QUESTIONS)
     # Counts only grow, refresh after refresh.

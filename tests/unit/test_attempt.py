@@ -185,4 +185,4 @@ def test_concurrent_processes_lose_and_duplicate_nothing(database_url):
     store = Store(url)
     rows = store.results()
     assert len(set(ids)) == 16 and len(rows) == 160
-    assert all(r["points"] == 1.0 for r in rows)
+    assert all(r.points == 1.0 for r in rows)

@@ -10,7 +10,7 @@ from helpers import shown_key, shown_wrong
 from toolkit.quiz.attempt import QuizRuleError
 from toolkit.quiz.banks import question_bank
 from toolkit.quiz.workshop import create_session, dashboard, join_session, session_workbook, standings
-from toolkit.storage.records import SessionRecord
+from toolkit.storage.records import SessionAttempt, SessionRecord
 from toolkit.storage.sessions import SessionStore
 from toolkit.storage.store import Store
 
@@ -72,9 +72,9 @@ def rec(**kw):
 def test_accuracy_first_and_ties_by_time_only_when_chosen():
     t0 = datetime(2026, 1, 1, 8, 0, tzinfo=timezone.utc)
     attempts = [
-        {"name": "An", "unit_key": "x", "points": 8, "answered": 10, "started_at": t0, "finished_at": t0 + timedelta(seconds=300), "last_answer": None},
-        {"name": "Bình", "unit_key": "x", "points": 9, "answered": 10, "started_at": t0, "finished_at": t0 + timedelta(seconds=500), "last_answer": None},
-        {"name": "Chi", "unit_key": "x", "points": 8, "answered": 10, "started_at": t0, "finished_at": t0 + timedelta(seconds=200), "last_answer": None},
+        SessionAttempt(0, 0, "An", "x", t0, t0 + timedelta(seconds=300), 10, 8, None),
+        SessionAttempt(0, 0, "Bình", "x", t0, t0 + timedelta(seconds=500), 10, 9, None),
+        SessionAttempt(0, 0, "Chi", "x", t0, t0 + timedelta(seconds=200), 10, 8, None),
     ]
     plain = standings(rec(), attempts)
     assert [(s.rank, s.name) for s in plain] == [(1, "Bình"), (2, "An"), (2, "Chi")]  # a tie shares a rank

@@ -10,12 +10,13 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Sequence
 
 from toolkit.plan.model import Plan
 from toolkit.quiz.questions import Question
-from toolkit.vietnamese import VIETNAM
+from toolkit.storage.records import AnswerRow
+from toolkit.vietnamese import local_time
 
 # Moodle accepts only these grade fractions (percent) for an answer.
 MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
@@ -151,31 +152,27 @@ def questions_table(questions: Sequence[Question]):
     return pd.DataFrame(rows)
 
 
-def results_table(plan: Plan, rows: list[dict], questions: dict[str, Question]):
+def results_table(plan: Plan, rows: list[AnswerRow], questions: dict[str, Question]):
     """Stored answers, one row each, with the answer in words and the unit's name."""
     import pandas as pd
 
     out = []
     for r in rows:
-        q = questions.get(r["question_id"])
-        answer = json.loads(r["answer"])
-        unit = plan.units.get(r["unit_key"])
+        q = questions.get(r.question_id)
+        answer = json.loads(r.answer)
+        unit = plan.units.get(r.unit_key)
         out.append({
-            "Họ và tên": r["name"], "Đơn vị": unit.name if unit else r["unit_key"], "Mã bài làm": r["attempt_id"],
-            "Chủ đề": r["topic"], "Chế độ": r["mode"], "Phiên": r["session_code"] or "",
-            "Bắt đầu": _local(r["started_at"]), "Nộp bài": _local(r["finished_at"]),
-            "Câu số": r["position"] + 1, "Mã câu hỏi": r["question_id"],
+            "Họ và tên": r.name, "Đơn vị": unit.name if unit else r.unit_key, "Mã bài làm": r.attempt_id,
+            "Chủ đề": r.topic, "Chế độ": r.mode, "Phiên": r.session_code or "",
+            "Bắt đầu": _local(r.started_at), "Nộp bài": _local(r.finished_at),
+            "Câu số": r.position + 1, "Mã câu hỏi": r.question_id,
             "Câu hỏi": q.stem if q else "", "Trả lời": q.describe(answer) if q else json.dumps(answer),
-            "Điểm": r["points"], "Điểm tối đa": r["max_points"], "Trả lời lúc": _local(r["answered_at"])})
+            "Điểm": r.points, "Điểm tối đa": r.max_points, "Trả lời lúc": _local(r.answered_at)})
     return pd.DataFrame(out)
 
 
 
 
 def _local(value: datetime | None) -> str:
-    """Stored times are UTC (SQLite hands them back naive); people read them in Việt Nam time."""
-    if not value:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M:%S")
+    """Stored times are UTC; people read them in Việt Nam time."""
+    return local_time(value, "%Y-%m-%d %H:%M:%S")

@@ -15,7 +15,7 @@ from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import Topic, build_quiz, questions_for_topic
 from toolkit.quiz.attempt import QuizRuleError, QuizRun
 from toolkit.quiz.questions import Question
-from toolkit.storage.records import Participant, SessionRecord
+from toolkit.storage.records import Participant, SessionAttempt, SessionRecord
 
 if TYPE_CHECKING:
     from toolkit.storage.sessions import SessionStore
@@ -60,9 +60,9 @@ def join_session(store: Store, plan: Plan, questions: Mapping[str, Question], co
     if session is None:
         raise QuizRuleError("Không có phiên nào với mã này; kiểm tra lại mã trên màn hình của báo cáo viên.")
     guard = session_guard(store, session.code)
-    mine = [a for a in sessions.attempts(session.code) if a["pid"] == participant.id]
+    mine = [a for a in sessions.attempts(session.code) if a.pid == participant.id]
     if mine:
-        return QuizRun.resume(store, mine[0]["id"], questions, plan, guard=guard)
+        return QuizRun.resume(store, mine[0].id, questions, plan, guard=guard)
     if not session.is_open:
         raise QuizRuleError("Phiên đã đóng; không thể tham gia.")
     pool = [questions[qid] for qid in session.question_ids]
@@ -81,13 +81,13 @@ class Standing:
     seconds: float | None
 
 
-def standings(session: SessionRecord, attempts: list[dict]) -> list[Standing]:
+def standings(session: SessionRecord, attempts: list[SessionAttempt]) -> list[Standing]:
     """Ranked by points; equal points share a rank unless the trainer chose to break ties by time."""
     def seconds(a):
-        end = a["finished_at"] or a["last_answer"]
-        return (end - a["started_at"]).total_seconds() if end and a["started_at"] else None
+        end = a.finished_at or a.last_answer
+        return (end - a.started_at).total_seconds() if end and a.started_at else None
 
-    rows = [(a, float(a["points"] or 0), seconds(a)) for a in attempts]
+    rows = [(a, a.points, seconds(a)) for a in attempts]
     key = (lambda r: (-r[1], r[2] if r[2] is not None else float("inf"))) if session.tie_break_time else (lambda r: -r[1])
     rows.sort(key=key)
     out, last, rank = [], None, 0
@@ -95,7 +95,7 @@ def standings(session: SessionRecord, attempts: list[dict]) -> list[Standing]:
         tie_key = (pts, secs) if session.tie_break_time else pts
         if tie_key != last:
             rank, last = i, tie_key
-        out.append(Standing(rank, a["name"], a["unit_key"], pts, int(a["answered"]), a["finished_at"] is not None, secs))
+        out.append(Standing(rank, a.name, a.unit_key, pts, a.answered, a.finished_at is not None, secs))
     return out
 
 
@@ -103,8 +103,9 @@ def responses_frame(store: Store, code: str):
     import pandas as pd
 
     rows = _sessions(store).responses(code)
-    frame = pd.DataFrame(rows, columns=["attempt_id", "name", "unit_key", "position", "question_id", "answer",
-                                        "points", "max_points", "answered_at"])
+    columns = ["attempt_id", "name", "unit_key", "position", "question_id", "answer", "points", "max_points",
+               "answered_at"]
+    frame = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
     return frame.rename(columns={"attempt_id": "participant"})
 
 
@@ -130,8 +131,8 @@ def dashboard(store: Store, plan: Plan, questions: Mapping[str, Question], code:
     return {
         "session": session,
         "joined": len(attempts),
-        "finished": sum(1 for a in attempts if a["finished_at"] is not None or a["answered"] == total),
-        "scores": [float(a["points"] or 0) for a in attempts],
+        "finished": sum(1 for a in attempts if a.finished_at is not None or a.answered == total),
+        "scores": [a.points for a in attempts],
         "total": total,
         "per_question": per_question,
         "most_missed": most_missed,
@@ -155,8 +156,7 @@ def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question]
                             "Điểm": s.points, "Số câu đã trả lời": s.answered, "Đã nộp": "Có" if s.finished else "Chưa",
                             "Thời gian (giây)": round(s.seconds) if s.seconds is not None else None}
                            for s in standings(session, sessions.attempts(code))])
-    rows = [{**r, "topic": session.topic, "mode": session.mode, "session_code": code, "started_at": None,
-             "finished_at": None} for r in sessions.responses(code)]
+    rows = sessions.responses(code)
     answers = results_table(plan, rows, questions) if rows else pd.DataFrame()
     frame = responses_frame(store, code)
     if len(frame):

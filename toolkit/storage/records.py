@@ -126,4 +126,39 @@ class SessionRecord:
         return self.status == "open"
 
 
+@dataclass(frozen=True)
+class SessionAttempt:
+    """One participant's attempt in a workshop session, with what they have answered so far."""
+
+    id: int
+    pid: int
+    name: str
+    unit_key: str
+    started_at: datetime
+    finished_at: datetime | None
+    answered: int
+    points: float
+    last_answer: datetime | None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One stored answer with its participant and attempt: a row of the results exports."""
+
+    attempt_id: int
+    name: str
+    unit_key: str
+    topic: str
+    mode: str
+    session_code: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    position: int
+    question_id: str
+    answer: str  # JSON, in the question's own option indices
+    points: float
+    max_points: float
+    answered_at: datetime
+
+
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones

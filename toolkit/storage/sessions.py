@@ -11,13 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.storage.records import (
     JOIN_ALPHABET,
+    AnswerRow,
     InputError,
+    SessionAttempt,
     SessionRecord,
     as_aware,
     now,
 )
 from toolkit.storage.schema import attempts, participants, responses, workshop_sessions
-from toolkit.storage.store import Store
+from toolkit.storage.store import Store, answer_rows
 from toolkit.vietnamese import squash
 
 
@@ -70,7 +72,7 @@ class SessionStore:
                                  .order_by(workshop_sessions.c.created_at.desc())).scalars().all()
         return [self.get(c) for c in codes]
 
-    def attempts(self, code: str) -> list[dict]:
+    def attempts(self, code: str) -> list[SessionAttempt]:
         """Every attempt of a session with its participant, answered count and points."""
         q = (sa.select(attempts.c.id, attempts.c.started_at, attempts.c.finished_at, participants.c.id.label("pid"),
                        participants.c.name, participants.c.unit_key,
@@ -82,13 +84,10 @@ class SessionStore:
              .group_by(attempts.c.id, participants.c.id, participants.c.name, participants.c.unit_key)
              .order_by(attempts.c.id))
         with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(q)]
+            return [SessionAttempt(r.id, r.pid, r.name, r.unit_key, as_aware(r.started_at), as_aware(r.finished_at),
+                                   int(r.answered), float(r.points or 0), as_aware(r.last_answer))
+                    for r in conn.execute(q)]
 
-    def responses(self, code: str) -> list[dict]:
-        q = (sa.select(attempts.c.id.label("attempt_id"), participants.c.name, participants.c.unit_key,
-                       responses.c.position, responses.c.question_id, responses.c.answer, responses.c.points,
-                       responses.c.max_points, responses.c.answered_at)
-             .select_from(responses.join(attempts).join(participants))
-             .where(attempts.c.session_code == code).order_by(attempts.c.id, responses.c.position))
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(q)]
+    def responses(self, code: str) -> list[AnswerRow]:
+        """Every answer given in a session, in attempt and question order."""
+        return answer_rows(self.engine, attempts.c.session_code == code)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.paths import var_dir
 from toolkit.storage.records import (
+    AnswerRow,
     AttemptRecord,
     NotFound,
     Participant,
@@ -138,16 +139,26 @@ class Store:
         return [ResponseRecord(r.position, r.question_id, json.loads(r.answer), r.points, r.max_points,
                                as_aware(r.answered_at)) for r in rows]
 
-    def results(self) -> list[dict]:
+    def results(self) -> list[AnswerRow]:
         """One row per answer with its participant and attempt, for exports."""
-        q = (sa.select(participants.c.name, participants.c.unit_key, attempts.c.id.label("attempt_id"),
-                       attempts.c.topic, attempts.c.mode, attempts.c.session_code, attempts.c.started_at,
-                       attempts.c.finished_at, responses.c.position, responses.c.question_id, responses.c.answer,
-                       responses.c.points, responses.c.max_points, responses.c.answered_at)
-             .select_from(responses.join(attempts).join(participants))
-             .order_by(attempts.c.id, responses.c.position))
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(q)]
+        return answer_rows(self.engine)
+
+
+def answer_rows(engine: sa.Engine, where=None) -> list[AnswerRow]:
+    """Stored answers joined with their attempt and participant (all of them, or those `where` selects)."""
+    q = (sa.select(attempts.c.id.label("attempt_id"), participants.c.name, participants.c.unit_key,
+                   attempts.c.topic, attempts.c.mode, attempts.c.session_code, attempts.c.started_at,
+                   attempts.c.finished_at, responses.c.position, responses.c.question_id, responses.c.answer,
+                   responses.c.points, responses.c.max_points, responses.c.answered_at)
+         .select_from(responses.join(attempts).join(participants))
+         .order_by(attempts.c.id, responses.c.position))
+    if where is not None:
+        q = q.where(where)
+    with engine.connect() as conn:
+        return [AnswerRow(r.attempt_id, r.name, r.unit_key, r.topic, r.mode, r.session_code, as_aware(r.started_at),
+                          as_aware(r.finished_at), r.position, r.question_id, r.answer, r.points, r.max_points,
+                          as_aware(r.answered_at))
+                for r in conn.execute(q)]
 
 
 def _attempt(row) -> AttemptRecord:

@@ -32,7 +32,8 @@ from toolkit.serving.access import PasscodeGate
 from toolkit.serving.links import join_url
 from toolkit.storage.records import InputError, SessionRecord
 from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
-from toolkit.ui.quiz import COUNTS, LIMITS, _stacked, topic_options
+from toolkit.ui.common import stacked as _stacked
+from toolkit.ui.quiz import COUNTS, LIMITS, topic_options
 from toolkit.vietnamese import VIETNAM, number, percent
 
 if TYPE_CHECKING:
@@ -307,7 +308,7 @@ class TrainerApp(PasscodeLocked):
         session = self.sessions.get(code)
         attempts = self.sessions.attempts(code)
         # One aggregate query tells whether anything changed; the rest runs only if it did.
-        seen = (session.status, tuple((a["id"], a["answered"], float(a["points"] or 0), a["finished_at"] is not None)
+        seen = (session.status, tuple((a.id, a.answered, a.points, a.finished_at is not None)
                                       for a in attempts))
         now_text = f"{_now_vn():%H:%M:%S}"
         if not force and seen == self._seen:
@@ -444,7 +445,7 @@ class TrainerApp(PasscodeLocked):
     def _all_sessions_confusion(self, pd):
         from toolkit.quiz import analytics
 
-        rows = [r for r in self.store.results() if r.get("session_code")]
+        rows = [r for r in self.store.results() if r.session_code]
         if not rows:
             return pd.DataFrame()
         frame = pd.DataFrame(rows).rename(columns={"attempt_id": "participant"})

@@ -105,4 +105,4 @@ def attempt_of(store: Store, code: str, name: str):
     participant = store.participant(name, UNIT_KEY)
     mine = [a for a in SessionStore(store).attempts(code) if a.pid == participant.id]
     assert len(mine) == 1, mine
-    return store.attempt(mine[0]["id"])
+    return store.attempt(mine[0].id)

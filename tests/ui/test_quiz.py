@@ -185,8 +185,10 @@ def test_a_failing_callback_shows_vietnamese_not_a_traceback(app, monkeypatch):
 def test_english_interface(app):
     app.language.value = "en"
     assert app.sign_in.description == "Continue" and app.name.description == "Full name"
+    assert app.submit.description == "Answer" and app.retry.description == "Practise my mistakes"
+    assert app.unit.label == "— Choose your unit —"
     app.language.value = "vi"
-    assert app.sign_in.description == "Tiếp tục"
+    assert app.sign_in.description == "Tiếp tục" and app.submit.description == "Trả lời"
 
 
 @pytest.mark.parametrize("query,unit,lang", [("", None, "vi"), ("unit=quan_hoan_kiem&lang=en", "quan_hoan_kiem", "en"),
@@ -200,7 +202,7 @@ def test_query_string_prefills_unit_and_language(monkeypatch, tmp_path, query, u
 
 def test_the_page_opens_the_database_only_when_someone_signs_in(plan, bank, tmp_path):
     from toolkit.storage.deferred import DeferredStore
-    
+
     store = DeferredStore(f"sqlite:///{tmp_path / 'later.sqlite3'}")
     app = QuizApp(plan, bank, store)
     assert not store.opened and not (tmp_path / "later.sqlite3").exists()

@@ -3,6 +3,7 @@
 import base64
 import html
 import io
+import json
 import re
 
 import pandas as pd
@@ -326,8 +327,134 @@ def test_participant_code_comes_from_the_query_string(monkeypatch, tmp_path):
     assert ParticipantApp.from_environment().code.value == "K7QM2X"
 
 
+def test_the_participant_page_in_english(plan, bank, store):
+    app = ParticipantApp(plan, bank, store, code="ABC234")
+    app.unit.value = "quan_ba_dinh"
+    app.language.value = "en"
+    assert (app.code.description, app.sign_in.description, app.name.description) == ("Session code", "Join",
+                                                                                      "Full name")
+    assert app.submit.description == "Answer" and app.refresh_results.description == "Update results"
+    assert app.unit.value == "quan_ba_dinh"  # the unit already chosen stays chosen
+
+
 def test_trainer_page_builds_without_a_passcode_or_request(monkeypatch, tmp_path):
     monkeypatch.delenv("TOOLKIT_PASSCODE")
     monkeypatch.setenv("TOOLKIT_DATABASE_URL", f"sqlite:///{tmp_path / 'q.sqlite3'}")
     app = TrainerApp.from_environment()
     assert isinstance(app.gate, PasscodeGate) and not app.gate.unlocked
+
+
+# ---------------------------------------------------------------- the participant page is not the quiz page
+
+
+def _widgets_made_by(action) -> list:
+    """Every widget created while `action` runs: each one's state reaches the browser, displayed or not."""
+    import warnings
+
+    import ipywidgets as widgets
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Widget.widgets: the kernel's own registry
+        before = set(widgets.Widget.widgets)
+        action()
+        return [w for k, w in widgets.Widget.widgets.items() if k not in before]
+
+
+QUIZ_PAGE_WAYS_IN = ("Bắt đầu làm bài", "Luyện lại các câu sai", "Làm bài mới", "Đổi người làm bài",
+                     "Làm tiếp bài đang dở", "Bắt đầu bài mới")
+
+
+def test_the_participant_page_has_no_quiz_setup_retry_or_sign_out_at_all(trainer, plan, bank, store):
+    """Not hidden or switched off: the quiz page's other ways into a quiz are simply not there."""
+    from toolkit.quiz.attempt import MODES
+    from toolkit.ui.quiz import QuizApp
+
+    assert QuizApp not in ParticipantApp.__mro__
+    unlock(trainer)
+    code = create(trainer, mode="practice", show_rank=True)
+    made = []
+
+    def a_whole_round():
+        app = join(plan, bank, store, code, NAMES[0])
+        answer_all(app, 2)
+        app.refresh_results.click()
+        made.append(app)
+
+    created = _widgets_made_by(a_whole_round)
+    app = made[0]
+    for name in ("topic", "count", "mode", "limit", "start", "signout", "who", "setup_box", "resume_box", "retry",
+                 "again", "on_setup", "on_start", "on_resume", "on_retry", "on_again", "on_signout", "_begin"):
+        assert not hasattr(app, name) and not hasattr(app.screens, name), name
+    buttons = {w.description for w in created if type(w).__name__ == "Button"}
+    assert buttons == {"Tham gia", "Trả lời", "Câu trước", "Câu tiếp theo", "Nộp bài", "Cập nhật kết quả"}
+    assert not any(label in str(w.get_state()) for w in created for label in QUIZ_PAGE_WAYS_IN)
+    toggles = [w for w in created if type(w).__name__ == "ToggleButtons"]
+    assert [w.options for w in toggles] == [(("Tiếng Việt", "vi"), ("English", "en"))]  # no quiz mode to pick
+    assert not {MODES[m] for m in MODES} & {label for w in toggles for label in w._options_labels}
+    assert app.results_box.children == (app.rank, app.results, app.pending, app.refresh_results)
+
+
+def test_a_participant_clicking_disabled_or_hidden_widgets_changes_nothing_stored(trainer, plan, bank, store):
+    """The browser can click any widget it was sent; the kernel's rules hold on the participant page too."""
+    unlock(trainer)
+    code = create(trainer, mode="practice")
+    app = join(plan, bank, store, code, NAMES[0])
+    give(app, wrong_for(app))
+    first = store.responses(app.run.attempt.id)
+    assert app.submit.disabled and app.submit.layout.display == "none"
+    give(app, key_for(app))  # the same question again, through the disabled and hidden «Trả lời»
+    assert "đã được trả lời" in app.feedback.value and store.responses(app.run.attempt.id) == first
+    app.refresh_results.click()  # not on screen while answering: nothing to refresh
+    assert app.body.children == (app.quiz_box,) and app.error.value == ""
+    attempt = app.run.attempt.id
+    app.sign_in.click()  # the join button, clicked again from the question screen: the same attempt
+    assert app.run.attempt.id == attempt and len(SessionStore(store).attempts(code)) == 1
+
+    trainer.close_session.click()
+    trainer.close_session.click()
+    app.next.click()
+    give(app, key_for(app))
+    assert app.body.children == (app.results_box,) and "Phiên đã đóng" in app.notice.value
+    # Closed and on the results screen: the question screen's buttons, hidden now, are clicked anyway.
+    for _ in range(2):
+        app.next.click()
+        give(app, key_for(app))
+        app.finish.click()
+    assert store.responses(app.run.attempt.id) == first and app.run.finished
+    assert app.body.children == (app.results_box,) and app.error.value == ""
+
+
+def test_test_mode_keeps_the_key_from_a_participant_who_clicks_around(trainer, plan, bank, store):
+    """Submitted early in an open test-mode session: hidden buttons reopen questions, never their keys."""
+    unlock(trainer)
+    code = create(trainer, mode="test")
+    made = []
+
+    def answer_one_and_submit():
+        app = join(plan, bank, store, code, NAMES[0])
+        made.append(app)
+        give(app, wrong_for(app))
+        app.submit.click()  # a double click: it lands on the next question, which has no answer yet
+        assert app.position == 1 and "pbgdpl-alert" in app.feedback.value
+        assert len(store.responses(app.run.attempt.id)) == 1
+        app.prev.click()
+        give(app, key_for(app))  # the answered question, its disabled «Trả lời» clicked anyway
+        assert "đã được trả lời" in app.feedback.value
+        app.finish.click()
+        app.finish.click()
+        assert app.body.children == (app.results_box,) and "Các câu cần xem lại" not in app.results.value
+        app.prev.click()  # hidden on the results screen; shows the stored answer, not the key
+        app.next.click()
+        app.finish.click()
+        app.refresh_results.click()
+
+    created = _widgets_made_by(answer_one_and_submit)
+    app = made[0]
+    assert len(store.responses(app.run.attempt.id)) == 1 and app.run.finished
+    wrong = app.run.questions[0]
+    state = "\n".join(json.dumps(w.get_state(), default=str, ensure_ascii=False) for w in created)
+    assert wrong.explanation not in state and html.escape(wrong.explanation) not in state
+    trainer.close_session.click()
+    trainer.close_session.click()
+    app.refresh_results.click()  # closed: now the key may be shown
+    assert "Các câu cần xem lại (1)" in app.results.value and html.escape(wrong.explanation) in app.results.value

@@ -87,6 +87,11 @@ def guarded(action: str):
     return decorate
 
 
+def stacked(w: widgets.Widget) -> widgets.Widget:
+    """The widget with its label above it, not beside it (the `.stacked` rules of `page_style`): room on a phone."""
+    return w.add_class("stacked")
+
+
 def download_link(data: bytes, filename: str, fmt: str, label: str) -> str:
     """An `<a download>` holding the file itself, so no server route is needed."""
     payload = base64.b64encode(data).decode("ascii")

@@ -1,0 +1,405 @@
+"""What the quiz page and a workshop participant's page share: their look, the name and unit fields,
+and `AnswerScreens`, the question and results screens of one `QuizRun`.
+
+`AnswerScreens` holds no way into a quiz. The page that owns it signs a person in, gets a `QuizRun`
+(a new quiz, a resumed one, a workshop session's) and calls `open(run)`; when the run is over the
+screens call the page's `on_finished(summary)` and the page shows the results, deciding itself
+whether the key may be revealed and what the results screen offers besides the score.
+
+The answer key stays in the kernel. Widgets hold only what is on screen: option labels in the
+shuffled display order, with display positions as values. Feedback (the key, the explanation and
+the plan's words) is put on the page only after `QuizRun.answer` has stored the answer. Every
+rule is enforced by `QuizRun`, not by a widget's `disabled` flag, which the browser can change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Sequence
+
+import ipywidgets as widgets
+
+from toolkit.plan.model import Plan
+from toolkit.quiz.attempt import Feedback, QuizRuleError, QuizRun, ShownQuestion, Summary
+from toolkit.storage.records import InputError, Participant
+from toolkit.ui.common import alert, esc, guarded, page_style, stacked
+from toolkit.vietnamese import VIETNAM
+
+if TYPE_CHECKING:
+    from toolkit.storage.store import Store
+
+ROOT_CLASS = "pbgdpl-quiz"  # the quiz page's and the participant page's root: one look, one set of selectors
+
+TEXT = {
+    "vi": {
+        "name": "Họ và tên", "unit": "Đơn vị công tác",
+        "choose_unit": "— Chọn đơn vị —", "other_unit": "Đơn vị khác (không có trong danh sách)",
+        "submit": "Trả lời", "next": "Câu tiếp theo", "prev": "Câu trước",
+        "finish": "Nộp bài", "confirm_finish": "Bấm lần nữa để nộp bài", "correct": "Đúng", "wrong": "Chưa đúng",
+        "key": "Đáp án đúng", "yours": "Bạn đã chọn", "why": "Giải thích", "source": "Nguyên văn Kế hoạch",
+        "saved": "Đã lưu câu trả lời. Đáp án sẽ hiện khi nộp bài.",
+        "choose": "— chọn —", "type_here": "Gõ câu trả lời (có dấu hoặc không dấu)",
+        "pick_one": "Hãy chọn một phương án.", "pick_all": "Hãy chọn cho mọi dòng trước khi trả lời.",
+    },
+    "en": {
+        "name": "Full name", "unit": "Unit",
+        "choose_unit": "— Choose your unit —", "other_unit": "Other unit (not listed)",
+        "submit": "Answer", "next": "Next question", "prev": "Previous",
+        "finish": "Submit quiz", "confirm_finish": "Click again to submit", "correct": "Correct", "wrong": "Not correct",
+        "key": "Correct answer", "yours": "Your answer", "why": "Explanation", "source": "The plan's words",
+        "saved": "Answer saved. Answers are shown when you submit.",
+        "choose": "— choose —", "type_here": "Type your answer (diacritics optional)",
+        "pick_one": "Choose an option.", "pick_all": "Choose an answer for every row first.",
+    },
+}
+
+CSS = page_style(ROOT_CLASS) + f"""<style>
+.{ROOT_CLASS} {{ max-width: 760px; }}
+.{ROOT_CLASS} .stem {{ font-size: 1.08em; font-weight: 600; margin: 0.4em 0 0.6em; }}
+.{ROOT_CLASS} .progress-text {{ color: #374151; }}
+.{ROOT_CLASS} .feedback {{ border-radius: 8px; padding: 0.7em 0.9em; margin: 0.6em 0; }}
+.{ROOT_CLASS} .feedback.ok {{ background: #ecfdf5; border: 1px solid #6ee7b7; }}
+.{ROOT_CLASS} .feedback.ko {{ background: #fef2f2; border: 1px solid #fca5a5; }}
+.{ROOT_CLASS} .feedback .verdict {{ font-weight: 700; font-size: 1.1em; }}
+.{ROOT_CLASS} blockquote {{ margin: 0.3em 0; padding: 0.3em 0.7em; border-left: 3px solid #93c5fd;
+  background: #f8fafc; font-family: Georgia, 'Times New Roman', serif; }}
+/* ipywidgets floats the radio after its text: a wrapped label put the radio on its own line on a phone. */
+.{ROOT_CLASS} .widget-radio-box label {{ display: flex; align-items: flex-start; white-space: normal; line-height: 1.35;
+  padding: 0.35em 0; height: auto; font-size: 15px; }}
+.{ROOT_CLASS} .widget-radio-box input {{ order: -1; float: none; flex: 0 0 auto; height: 1.35em; margin: 0 0.6em 0 1px; }}
+.{ROOT_CLASS} .widget-radio-box {{ width: 100%; }}
+/* Width 100% plus ipywidgets' 2 px side margins made each box 4 px too wide: on a phone the box scrolled
+   sideways and clipped the inputs' right border. */
+.{ROOT_CLASS} .widget-box > .stacked, .{ROOT_CLASS} .widget-box > .widget-hprogress,
+.{ROOT_CLASS} .widget-box > .widget-radio, .{ROOT_CLASS} .widget-box > .widget-checkbox,
+.{ROOT_CLASS} .widget-box > .widget-text {{ margin-left: 0; margin-right: 0; }}
+.{ROOT_CLASS} .widget-radio {{ width: 100%; }}
+.{ROOT_CLASS} table.sections {{ border-collapse: collapse; width: 100%; margin: 0.5em 0; }}
+.{ROOT_CLASS} table.sections td, .{ROOT_CLASS} table.sections th {{ border-bottom: 1px solid #e5e7eb;
+  padding: 0.3em 0.4em; text-align: left; vertical-align: top; }}
+.{ROOT_CLASS} .score {{ font-size: 1.6em; font-weight: 700; color: #1e3a8a; }}
+.{ROOT_CLASS} .mistake {{ border: 1px solid #e5e7eb; border-radius: 8px; padding: 0.5em 0.8em; margin: 0.5em 0; }}
+</style>"""
+
+
+# ---------------------------------------------------------------- the page around the screens
+
+
+def quiz_page(children: Sequence[widgets.Widget], css: str = "") -> widgets.VBox:
+    """A page with the quiz look: the CSS (and the page's own `css`), then `children`, under ROOT_CLASS."""
+    return widgets.VBox([widgets.HTML(CSS + css), *children]).add_class(ROOT_CLASS)
+
+
+def language_toggle(lang: str) -> widgets.ToggleButtons:
+    return widgets.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=lang, description="",
+                                 style={"button_width": "auto"})
+
+
+def bank_notice(bank_problems) -> str:
+    """A quiet line naming the authored question banks left out because they have errors."""
+    if not bank_problems:
+        return ""
+    return ('<div class="muted">Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: '
+            + esc("; ".join(str(p) for p in bank_problems)) + "</div>")
+
+
+class NameAndUnit:
+    """The name and unit a person signs in with, on the quiz page and on a workshop's join page."""
+
+    def __init__(self, plan: Plan, lang: str = "vi"):
+        self.plan, self.lang = plan, lang
+        t = TEXT[lang]
+        self.name = stacked(widgets.Text(description=t["name"], placeholder="Nguyễn Văn A",
+                                         layout=widgets.Layout(width="100%")))
+        # index=0, not value=None: ipywidgets shows a blank box for value None, not the «— Chọn —» label.
+        self.unit = stacked(widgets.Dropdown(description=t["unit"], options=self.unit_options(),
+                                             index=0, layout=widgets.Layout(width="100%")))
+
+    def unit_options(self) -> list[tuple[str, str | None]]:
+        """(label, unit key): a prompt (None), units still in office (departments first), then "other"."""
+        units = sorted((u for u in self.plan.units.values() if u.valid_to is None or u.valid_to.year >= 2020),
+                       key=lambda u: (u.kind == "ubnd_cap_huyen", u.name))
+        return ([(TEXT[self.lang]["choose_unit"], None)] + [(u.name, u.key) for u in units]
+                + [(TEXT[self.lang]["other_unit"], "khac")])
+
+    def unit_name(self, key: str | None) -> str:
+        unit = self.plan.units.get(key)
+        return unit.name if unit else TEXT[self.lang]["other_unit"]
+
+    def participant(self, store: Store) -> Participant:
+        """The participant the fields name; InputError (Vietnamese) if no unit is chosen or the name is blank.
+
+        The store is not touched before a unit is chosen: a page opens its database only at sign-in.
+        """
+        if self.unit.value is None:
+            raise InputError("Vui lòng chọn đơn vị công tác.")
+        return store.participant(self.name.value, self.unit.value)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.name.description, self.unit.description = TEXT[lang]["name"], TEXT[lang]["unit"]
+        value = self.unit.value
+        self.unit.options = self.unit_options()
+        self.unit.value = value
+
+
+# ---------------------------------------------------------------- the screens
+
+
+class AnswerScreens:
+    """The question screen and the results screen of one `QuizRun`, inside a page that owns them.
+
+    The page gives its `error` box (where these guarded handlers report a failure), `show(box)` (put
+    a screen in the page's body) and `on_finished(summary)` (the run is over: the page calls
+    `show_results` with its own `reveal`). `after_submit()`, if given, runs after each click on
+    «Trả lời» that the run has handled, e.g. a workshop page checking that its session is still open.
+    The results screen is `results_above`, the score and review, then `results_below`: the page's own
+    widgets, or nothing.
+    """
+
+    def __init__(self, error: widgets.HTML, *, show: Callable[[widgets.Widget], None],
+                 on_finished: Callable[[Summary], None], after_submit: Callable[[], None] | None = None,
+                 results_above: Sequence[widgets.Widget] = (), results_below: Sequence[widgets.Widget] = (),
+                 lang: str = "vi"):
+        self.error, self.lang = error, lang
+        self._show, self._on_finished, self._after_submit = show, on_finished, after_submit
+        self.run: QuizRun | None = None
+        self.position = 0
+        self.confirming_finish = False
+        # The current question's inputs, rebuilt by `_inputs` for each question shown.
+        self.choice: widgets.RadioButtons | None = None
+        self.checks: list[widgets.Checkbox] = []
+        self.pairs: list[widgets.Dropdown] = []
+        self.typed: widgets.Text | None = None
+
+        t = TEXT[lang]
+        self.progress_text = widgets.HTML("")
+        self.progress = widgets.IntProgress(min=0, max=1, value=0, layout=widgets.Layout(width="100%"))
+        self.stem = widgets.HTML("")
+        self.answer_box = widgets.VBox([])
+        self.submit = widgets.Button(description=t["submit"], button_style="primary", icon="check")
+        self.submit.on_click(self.on_submit)
+        self.prev = widgets.Button(description=t["prev"], icon="arrow-left")
+        self.prev.on_click(self.on_prev)
+        self.next = widgets.Button(description=t["next"], icon="arrow-right")
+        self.next.on_click(self.on_next)
+        self.finish = widgets.Button(description=t["finish"], button_style="warning", icon="flag-checkered")
+        self.finish.on_click(self.on_finish)
+        self.feedback = widgets.HTML("")
+        self.quiz_box = widgets.VBox([self.progress_text, self.progress, self.stem, self.answer_box, self.submit,
+                                      self.feedback, widgets.HBox([self.prev, self.next, self.finish],
+                                                                  layout=widgets.Layout(flex_flow="row wrap"))])
+        self.results = widgets.HTML("")
+        self.results_box = widgets.VBox([*results_above, self.results, *results_below])
+
+    def t(self, key: str) -> str:
+        return TEXT[self.lang][key]
+
+    # ---------------------------------------------------------------- entering and leaving a run
+    def open(self, run: QuizRun) -> None:
+        """Show `run` where it stands: its first unanswered question, or, if it is over, its results."""
+        self.run = run
+        if run.expired:
+            run.finish()
+        if run.finished:
+            self._on_finished(run.summary())
+            return
+        self.show_question(run.next_unanswered() or 0)
+
+    def close(self) -> None:
+        """Forget the run: every handler does nothing until the page opens another."""
+        self.run = None
+
+    # ---------------------------------------------------------------- the question screen
+    def show_question(self, position: int) -> None:
+        run = self.run
+        self.position = position
+        self.confirming_finish = False
+        self.finish.description = self.t("finish")
+        shown = run.shown(position)
+        limit = ""
+        if run.deadline:
+            limit = f" · Hạn nộp: {run.deadline.astimezone(VIETNAM):%H:%M}"
+        self.progress_text.value = (f'<div class="progress-text">Câu {shown.number}/{shown.total} · '
+                                    f"Đã trả lời {run.answered_count}/{run.total}{limit}</div>")
+        self.progress.max, self.progress.value = run.total, run.answered_count
+        self.stem.value = f'<div class="stem">{esc(shown.stem)}</div>'
+        answered = run.is_answered(position)
+        self.answer_box.children = self._inputs(shown, disabled=answered)
+        if answered:
+            self._fill(run.shown_answer(position))
+        self.submit.disabled = answered
+        self.submit.layout.display = "none" if answered else None
+        self.prev.disabled = position == 0
+        self.next.disabled = position >= run.total - 1
+        if answered:
+            self.feedback.value = (self.feedback_html(run.feedback(position)) if run.mode == "practice"
+                                   else f'<div class="muted">{esc(self.t("saved"))}</div>')
+        else:
+            self.feedback.value = ""
+        self._show(self.quiz_box)
+
+    def _inputs(self, shown: ShownQuestion, disabled: bool) -> list[widgets.Widget]:
+        """The inputs for one question, all built here; their values are display positions only,
+        so nothing in them says which option is right."""
+        labels = list(shown.options)
+        if shown.type in ("single", "true_false"):
+            self.choice = widgets.RadioButtons(options=[(f"{chr(65 + i)}. {o}" if shown.type == "single" else o, i)
+                                                        for i, o in enumerate(labels)],
+                                               value=None, disabled=disabled, layout=widgets.Layout(width="100%"))
+            return [self.choice]
+        if shown.type == "multiple":
+            self.checks = [widgets.Checkbox(description=f"{chr(65 + i)}. {o}", value=False, indent=False,
+                                            disabled=disabled, layout=widgets.Layout(width="100%"))
+                           for i, o in enumerate(labels)]
+            return [widgets.HTML('<div class="muted">Chọn tất cả đáp án đúng.</div>'), *self.checks]
+        if shown.type == "matching":
+            self.pairs = [stacked(widgets.Dropdown(description=row, options=[(self.t("choose"), None)]
+                                                   + [(o, i) for i, o in enumerate(labels)],
+                                                   index=0, disabled=disabled,
+                                                   layout=widgets.Layout(width="100%")))
+                          for row in shown.rows]
+            return self.pairs
+        self.typed = widgets.Text(placeholder=self.t("type_here"), disabled=disabled,
+                                  layout=widgets.Layout(width="100%"))
+        return [self.typed]
+
+    def _fill(self, answer) -> None:
+        qtype = self.run.questions[self.position].type
+        if qtype in ("single", "true_false"):
+            self.choice.value = answer
+        elif qtype == "multiple":
+            for i, c in enumerate(self.checks):
+                c.value = i in answer
+        elif qtype == "matching":
+            for d, v in zip(self.pairs, answer):
+                d.value = v
+        else:
+            self.typed.value = answer
+
+    def read_answer(self):
+        """What the inputs of the question on screen hold, in display positions (checked by `QuizRun.answer`)."""
+        qtype = self.run.questions[self.position].type
+        if qtype in ("single", "true_false"):
+            return self.choice.value
+        if qtype == "multiple":
+            return [i for i, c in enumerate(self.checks) if c.value]
+        if qtype == "matching":
+            return [d.value for d in self.pairs]
+        return self.typed.value
+
+    @guarded("ghi câu trả lời")
+    def on_submit(self, _=None) -> None:
+        if self.run is None:
+            return
+        self._answer()
+        if self._after_submit:
+            self._after_submit()
+
+    def _answer(self) -> None:
+        answer = self.read_answer()
+        # A matching answer with a row left on «chọn» is a slip, not an answer: Moodle asks for every box.
+        missing = "pick_one" if answer is None else "pick_all" if isinstance(answer, list) and None in answer else None
+        if missing:
+            self.feedback.value = alert(self.t(missing))
+            return
+        try:
+            self.run.answer(self.position, answer)
+        except QuizRuleError as exc:
+            self.feedback.value = alert(exc)
+            if self.run.finished:
+                self._on_finished(self.run.summary())
+            return
+        position = self.position
+        if self.run.mode == "test" and self.run.next_unanswered(position) is not None:
+            self.show_question(self.run.next_unanswered(position))
+            return
+        self.show_question(position)
+
+    @guarded("chuyển câu hỏi")
+    def on_next(self, _=None) -> None:
+        if self.run and self.position < self.run.total - 1:
+            self.show_question(self.position + 1)
+
+    @guarded("chuyển câu hỏi")
+    def on_prev(self, _=None) -> None:
+        if self.run and self.position > 0:
+            self.show_question(self.position - 1)
+
+    @guarded("nộp bài")
+    def on_finish(self, _=None) -> None:
+        if self.run is None:
+            return
+        left = self.run.total - self.run.answered_count
+        if left and not self.confirming_finish:
+            self.confirming_finish = True
+            self.finish.description = self.t("confirm_finish")
+            self.feedback.value = (f'<div class="pbgdpl-alert" role="alert">Còn {left} câu chưa trả lời '
+                                   "(tính 0 điểm). Bấm «Nộp bài» lần nữa để nộp.</div>")
+            return
+        self._on_finished(self.run.finish())
+
+    # ---------------------------------------------------------------- the results screen
+    def feedback_html(self, fb: Feedback) -> str:
+        verdict = self.t("correct") if fb.is_correct else self.t("wrong")
+        points = f"{fb.points:g}/{fb.max_points:g} điểm"
+        return (f'<div class="feedback {"ok" if fb.is_correct else "ko"}" role="status">'
+                f'<div class="verdict">{"✔" if fb.is_correct else "✘"} {esc(verdict)} ({points})</div>'
+                f"<p><b>{esc(self.t('yours'))}:</b> {esc(fb.given)}</p>"
+                f"<p><b>{esc(self.t('key'))}:</b> {esc(fb.correct)}</p>"
+                f"<p><b>{esc(self.t('why'))}:</b> {esc(fb.explanation)}</p>"
+                f"<details><summary>{esc(self.t('source'))}</summary><blockquote>{esc(fb.source)}</blockquote>"
+                "</details></div>")
+
+    def show_results(self, summary: Summary, reveal: bool = True) -> None:
+        """The score and, if `reveal`, every mistake with the key (a workshop in test mode waits until it closes)."""
+        minutes, seconds = divmod(int(summary.duration.total_seconds()), 60)
+        rows = "".join(f"<tr><td>{esc(label)}</td><td>{p:g}/{m:g}</td></tr>" for label, p, m in summary.by_section)
+        mistakes = "".join(
+            f'<div class="mistake"><p><b>Câu {m.position + 1}.</b> {esc(m.stem)}</p>{self.feedback_html(m)}</div>'
+            for m in summary.mistakes)
+        unanswered = summary.total - summary.answered
+        self.results.value = (
+            f'<h3>Kết quả</h3><div class="score">{summary.points:g}/{summary.max_points:g} điểm '
+            f"({summary.percent:.0f}%)</div>"
+            f"<p>Thời gian làm bài: {minutes} phút {seconds} giây. Đã trả lời {summary.answered}/{summary.total} câu"
+            f"{f', {unanswered} câu bỏ trống' if unanswered else ''}.</p>"
+            f'<table class="sections"><tr><th>Mục</th><th>Điểm</th></tr>{rows}</table>'
+            + ("" if not reveal else
+               f"<h3>Các câu cần xem lại ({len(summary.mistakes)})</h3>{mistakes}" if mistakes else
+               "<p>Bạn trả lời đúng tất cả các câu đã làm.</p>"))
+        self._show(self.results_box)
+
+    # ---------------------------------------------------------------- language
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        for w, key in ((self.submit, "submit"), (self.next, "next"), (self.prev, "prev"), (self.finish, "finish")):
+            w.description = TEXT[lang][key]
+
+
+class FromScreens:
+    """A page attribute that is its AnswerScreens' own: `app.choice` is `app.screens.choice`.
+
+    Pages keep the names tests and ARCHITECTURE.md use (`app.submit`, `app.run`, `app.choice`) without
+    a copy of the screens' state; setting one on the page is refused, so the two cannot drift apart.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, app, owner=None):
+        return self if app is None else getattr(app.screens, self.name)
+
+    def __set__(self, app, value):
+        raise AttributeError(f"{self.name} belongs to the page's AnswerScreens (app.screens.{self.name})")
+
+
+SCREEN_ATTRIBUTES = ("run", "position", "choice", "checks", "pairs", "typed", "progress_text", "progress", "stem",
+                     "answer_box", "submit", "prev", "next", "finish", "feedback", "quiz_box", "results",
+                     "results_box")
+
+
+def with_screens(cls):
+    """Class decorator: the page class reads SCREEN_ATTRIBUTES from its `screens` (see `FromScreens`)."""
+    for name in SCREEN_ATTRIBUTES:
+        setattr(cls, name, FromScreens(name))
+    return cls

@@ -1,4 +1,4 @@
-"""Workshop pages: the trainer's page (passcode, sessions, live dashboard) and the participant's page.
+"""The workshop trainer's page: passcode, sessions, the live dashboard and the session's exports.
 
 The trainer's page holds nothing but a passcode field until `PasscodeGate.check` accepts the
 passcode in the kernel; every other widget is built after that, and every handler checks the gate
@@ -9,9 +9,7 @@ The dashboard refreshes itself without threads: a hidden `Play` widget ticks in 
 threads could not safely send widget updates, and a browser ticker stops by itself when the page
 closes. Each tick reads one aggregate query and redraws only when something changed.
 
-The participant's page is the quiz page's own answer, feedback and results screens (`QuizApp`),
-entered through a join code instead of a topic. Nothing about other participants is ever put in
-its widgets: a participant sees their own answers and, if the session allows it, their own rank.
+The participants' page is toolkit.ui.participant.
 """
 
 from __future__ import annotations

@@ -162,16 +162,35 @@ def _import_jsonschema():
     return jsonschema
 
 
-def check_schema(doc: YamlDoc, schema: dict) -> list[Problem]:
-    """Problems of doc against a JSON Schema, in Vietnamese, sorted by line."""
+@dataclass(frozen=True)
+class SchemaError:
+    """One way data breaks a JSON Schema: where (a path into the data), what, in Vietnamese without the where.
+
+    `keys` names the keys concerned when it is about keys: the ones not allowed (additionalProperties) or
+    the one missing (required), so a caller can point at each of them.
+    """
+
+    path: Path_
+    message: str
+    validator: str
+    keys: tuple[str, ...] = ()
+
+
+def schema_errors(data: Any, schema: dict) -> list[SchemaError]:
+    """Every way `data` breaks `schema`; `check_schema` turns them into file-and-line problems."""
     jsonschema = _import_jsonschema()
     validator = jsonschema.Draft202012Validator(schema)
-    problems = []
-    for err in validator.iter_errors(doc.data):
+    out = []
+    for err in validator.iter_errors(data):
         # For a missing key or a wrong type inside a list of alternatives, the deepest cause reads best.
         best = jsonschema.exceptions.best_match([err])
-        path = tuple(best.absolute_path)
-        problems.append(doc.problem(path, _describe(best, path)))
+        out.append(SchemaError(tuple(best.absolute_path), _describe(best), best.validator, _keys(best)))
+    return out
+
+
+def check_schema(doc: YamlDoc, schema: dict) -> list[Problem]:
+    """Problems of doc against a JSON Schema, in Vietnamese, sorted by line."""
+    problems = [doc.problem(e.path, f"{_where(e.path)}: {e.message}") for e in schema_errors(doc.data, schema)]
     return sorted(set(problems), key=lambda p: (p.line or 0, p.message))
 
 
@@ -188,32 +207,49 @@ _TYPES = {"string": "chuỗi văn bản", "integer": "số nguyên", "boolean": 
           "object": "bảng khóa-giá trị", "null": "rỗng", "number": "số"}
 
 
-def _describe(err, path: Path_) -> str:
-    v, where = err.validator, _where(path)
-    if v == "required":
+def _keys(err) -> tuple[str, ...]:
+    if err.validator == "required":
         missing = [k for k in err.validator_value if k not in (err.instance or {})]
-        return f"{where}: thiếu trường bắt buộc '{missing[0] if missing else err.validator_value}'."
+        return tuple(missing[:1])
+    if err.validator == "additionalProperties":
+        return tuple(sorted(set(err.instance) - set(err.schema.get("properties", {}))))
+    return ()
+
+
+def _shown(value) -> str:
+    """A value in a message: its repr, cut short (a wrong type may be a whole list of a large file)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _describe(err) -> str:
+    v = err.validator
+    if v == "required":
+        missing = _keys(err)
+        return f"thiếu trường bắt buộc '{missing[0] if missing else err.validator_value}'."
     if v == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        return f"{where}: trường không được phép: {', '.join(repr(x) for x in extra)}."
+        return f"trường không được phép: {', '.join(repr(x) for x in _keys(err))}."
     if v == "type":
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        return f"{where}: sai kiểu, cần {' hoặc '.join(_TYPES.get(t, t) for t in wanted)}, gặp {err.instance!r}."
+        return f"sai kiểu, cần {' hoặc '.join(_TYPES.get(t, t) for t in wanted)}, gặp {_shown(err.instance)}."
     if v == "enum":
-        return f"{where}: giá trị {err.instance!r} không hợp lệ; cho phép: {', '.join(map(str, err.validator_value))}."
+        allowed = ", ".join("null" if x is None else str(x) for x in err.validator_value)
+        return f"giá trị {_shown(err.instance)} không hợp lệ; cho phép: {allowed}."
     if v == "const":
-        return f"{where}: phải là {err.validator_value!r}, gặp {err.instance!r}."
+        return f"phải là {err.validator_value!r}, gặp {_shown(err.instance)}."
     if v == "pattern":
-        return f"{where}: giá trị {err.instance!r} sai định dạng (mẫu {err.validator_value})."
+        return f"giá trị {_shown(err.instance)} sai định dạng (mẫu {err.validator_value})."
     if v == "minItems":
-        return f"{where}: danh sách phải có ít nhất {err.validator_value} phần tử."
+        return f"danh sách phải có ít nhất {err.validator_value} phần tử."
+    if v == "maxItems":
+        return f"danh sách quá dài ({len(err.instance)} phần tử; tối đa {err.validator_value})."
     if v == "minLength":
-        return f"{where}: không được để trống."
+        return "không được để trống."
     if v == "uniqueItems":
-        return f"{where}: danh sách có phần tử lặp lại."
+        return "danh sách có phần tử lặp lại."
     if v in ("minimum", "maximum"):
-        return f"{where}: giá trị {err.instance!r} nằm ngoài khoảng cho phép."
-    return f"{where}: dữ liệu không hợp lệ ({err.message})."
+        return f"giá trị {_shown(err.instance)} nằm ngoài khoảng cho phép."
+    return f"dữ liệu không hợp lệ ({err.message[:200]})."
 
 
 def non_nfc_strings(doc: YamlDoc) -> list[Problem]:

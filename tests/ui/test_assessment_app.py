@@ -161,6 +161,15 @@ def test_does_progress_and_the_live_score_match_a_hand_computed_case(app):
     assert 'data-task="II.3.a"' in app.overview.value and "Không áp dụng: Không có đối tượng" in app.overview.value
 
 
+def test_does_a_section_without_a_maximum_say_so_instead_of_0_of_0(app):
+    """Issue 12: II.3's only criterion "Không áp dụng" left "Mục II.3: 0/0 điểm", which told the unit nothing."""
+    choose(app)
+    rate(app, "II.3.a", "khong_ap_dung", reason="Không có đối tượng")
+    assert "Mục II.3: không có tiêu chí tính điểm trong năm" in app.status.value and "0/0" not in app.status.value
+    app.tabs.selected_index = TAB_RESULT
+    assert "<td colspan=\"2\">Không có tiêu chí tính điểm trong năm</td>" in app.result.value
+
+
 def test_does_not_applicable_without_a_reason_show_the_rule_and_count_zero(app, store):
     choose(app)
     rate(app, "II.3.a", "khong_ap_dung")

@@ -1,10 +1,12 @@
 """Importing the self-assessment files units send to Sở Tư pháp: check everything, then write all or nothing.
 
-A unit exports its submitted assessment (`toolkit.assessment_report.report_json`, format
-"pbgdpl-assessment" version 1, or the xlsx with sheets «Tự đánh giá» and «Thông tin») and sends it.
-`read_assessment_file` checks a file completely against the plan, the unit registry and the
-rating scale before anything is written, and reports every problem in Vietnamese with the file
-and where in it (the JSON path and entry index, or the sheet and row of the xlsx).
+A unit exports its submitted assessment (`toolkit.assessment.report.report_json`, the exchange format of
+`toolkit.assessment.exchange`, or the xlsx with sheets «Tự đánh giá» and «Thông tin») and sends it.
+`read_assessment_file` checks a file completely before anything is written: its structure against the
+exchange JSON Schema (the xlsx is read into the same shape first), then the plan, the unit registry, the
+rating scale and the entry rules the self-assessment page applies too (`toolkit.assessment.entry`). It
+reports every problem in Vietnamese with the file and where in it (the JSON path and entry index, or the
+sheet and row of the xlsx).
 `import_assessments` then stores each accepted file as a new submitted version in one
 transaction; a rejected file writes nothing and does not stop the others in the same batch, and
 a file whose content the newest submitted version already holds is skipped.
@@ -18,18 +20,21 @@ from __future__ import annotations
 import io
 import json
 import logging
-import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+from toolkit.assessment import exchange
 from toolkit.assessment.criteria import NOT_RATED, STATUS, Settings, criteria_for
-from toolkit.assessment.scoring import Entry, entry_problems, unit_history
-from toolkit.datafile import DataError, Problem, display_name
-from toolkit.plan.model import ROLES, Plan
-from toolkit.storage.records import ENTRY_FIELDS, InputError, clean_name
+from toolkit.assessment.entry import FIELDS, LABELS, TEXT_LIMITS, Entry, clean_entry, validate_entry
+from toolkit.assessment.exchange import FORMAT, FORMAT_VERSION
+from toolkit.assessment.report import STATE
+from toolkit.assessment.scoring import unit_history
+from toolkit.datafile import DataError, Problem, display_name, schema_errors
+from toolkit.plan.model import Plan
+from toolkit.storage.records import InputError, clean_name
 from toolkit.vietnamese import VIETNAM, fold, number, squash
 
 if TYPE_CHECKING:
@@ -39,32 +44,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("toolkit.assessment.importing")
 
-FORMAT = "pbgdpl-assessment"
-FORMAT_VERSION = 1
 MAX_BYTES = {"json": 2_000_000, "xlsx": 5_000_000}
-MAX_ENTRIES = 300  # the whole plan has fewer than 50 tasks; anything near this is not an assessment
 MAX_XLSX_ROWS = 1_000
-# Field -> longest accepted text: the same limits the self-assessment page enforces (toolkit.ui.assessment
-# LIMITS); the single-line ones are the database's column sizes.
-TEXT_LIMITS = {"reason": 2000, "evidence_number": 200, "evidence_date": 20, "evidence_text": 4000,
-               "evidence_link": 500, "note": 2000}
-MULTILINE = {"reason", "evidence_text", "note"}
-ROOT_KEYS = {"format", "format_version", "plan", "unit", "year", "version", "status", "submitted_at",
-             "submitted_by", "entries", "totals"}
-ENTRY_KEYS = {"task_id", "role", "status", "points", "max_points", *ENTRY_FIELDS}
-FIELD_LABELS = {"rating": "Mức đánh giá", "reason": "Lý do không áp dụng", "evidence_number": "Số/ký hiệu văn bản",
-                "evidence_date": "Ngày", "evidence_text": "Mô tả minh chứng", "evidence_link": "Liên kết",
-                "note": "Ghi chú", "central_issued": "Trung ương đã ban hành"}
 
-# The xlsx written by toolkit.assessment_report.report_xlsx.
+# The xlsx written by toolkit.assessment.report.report_xlsx: header -> field. The entry fields' headers are
+# their labels (toolkit.assessment.entry.LABELS); "Trung ương đã ban hành" has no column: «Tình trạng» says it.
 SHEET_ENTRIES = "Tự đánh giá"
 SHEET_INFO = "Thông tin"
-XLSX_COLUMNS = {"Mã nhiệm vụ": "task_id", "Tình trạng": "status", "Mức đánh giá": "rating",
-                "Số/ký hiệu văn bản": "evidence_number", "Ngày": "evidence_date", "Mô tả minh chứng": "evidence_text",
-                "Liên kết": "evidence_link", "Lý do không áp dụng": "reason", "Ghi chú": "note"}
+XLSX_COLUMNS = {"Mã nhiệm vụ": "task_id", "Tình trạng": "status",
+                **{LABELS[f]: f for f in FIELDS if f != "central_issued"}}
 XLSX_INFO = {"Kế hoạch": "plan", "Mã đơn vị": "unit", "Năm đánh giá": "year", "Phiên bản": "version",
              "Trạng thái": "status", "Nộp lúc": "submitted_at", "Người nộp": "submitted_by", "Tỷ lệ (%)": "percent"}
-SUBMITTED_LABEL = "Đã nộp"
 
 
 @dataclass(frozen=True)
@@ -98,7 +88,7 @@ class ImportedAssessment:
     notes: tuple[str, ...] = ()  # harmless discrepancies worth a line in the report
 
     def entry_values(self) -> dict[str, dict]:
-        return {tid: {f: getattr(e, f) for f in ENTRY_FIELDS} for tid, e in self.entries.items()}
+        return {tid: {f: getattr(e, f) for f in FIELDS} for tid, e in self.entries.items()}
 
 
 # ---------------------------------------------------------------- reading
@@ -139,7 +129,7 @@ def read_assessment_bytes(name: str, data: bytes, plan: Plan, settings: Settings
         raw, locate = _parse_json(name, data)
     else:
         raw, locate = _parse_xlsx(name, data, settings)
-    return _Checker(name, kind, plan, settings, locate).check(raw)
+    return _check(name, kind, raw, locate, plan, settings)
 
 
 def _too_big(size: int, limit: int) -> str:
@@ -229,11 +219,6 @@ def _parse_xlsx(name: str, data: bytes, settings: Settings):
         wb.close()
     if problems:
         raise DataError(problems)
-    raw = {"format": FORMAT, "format_version": FORMAT_VERSION, "plan": info.get("plan"),
-           "unit": {"key": info.get("unit")}, "year": _int_text(info.get("year")),
-           "version": _int_text(info.get("version")), "status": info.get("status"),
-           "submitted_at": info.get("submitted_at"), "submitted_by": info.get("submitted_by"),
-           "entries": entries, "totals": {"percent": info.get("percent")}}
 
     def locate(path: tuple) -> tuple[str, int | None]:
         if path and path[0] == "entries" and len(path) > 1:
@@ -247,7 +232,20 @@ def _parse_xlsx(name: str, data: bytes, settings: Settings):
             return f"trang «{SHEET_INFO}»", None
         return f"trang «{SHEET_INFO}», mục «{label}»", info_rows.get(path[0])
 
-    return raw, locate
+    return _as_exchange(info, entries), locate
+
+
+def _as_exchange(info: dict, entries: list[dict]) -> dict:
+    """The sheets' values in the exchange file's terms (keys, not the sheet's labels), so the same schema and
+    checks apply; a value the sheet lacks is left out, and the schema names what is missing."""
+    states = {fold(label): key for key, label in STATE.items()}
+    status = info.get("status")
+    raw = {"format": FORMAT, "format_version": FORMAT_VERSION, "plan": info.get("plan"),
+           "unit": {"key": info["unit"]} if info.get("unit") is not None else {}, "year": _int_text(info.get("year")),
+           "version": _int_text(info.get("version")), "status": states.get(fold(status), status) if status else None,
+           "submitted_at": info.get("submitted_at"), "submitted_by": info.get("submitted_by"),
+           "entries": entries, "totals": {"percent": _percent_text(info.get("percent"))}}
+    return {k: v for k, v in raw.items() if v is not None or k in ("submitted_at", "submitted_by", "version")}
 
 
 def _int_text(value):
@@ -257,6 +255,14 @@ def _int_text(value):
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return value
+
+
+def _percent_text(value) -> float | None:
+    """The sheet's «Tỷ lệ (%)» ("25,81"); only compared with the recomputed total, so unreadable is None."""
+    try:
+        return float(str(value).replace(",", ".")) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _cell_text(value) -> str | None:
@@ -311,10 +317,19 @@ def _xlsx_entries(name: str, ws, settings: Settings):
             values["rating"] = by_label[fold(label)]
         else:
             values["rating"] = _BadLabel(label)
-        values = {k: ("" if v is None and k != "rating" else v) for k, v in values.items()}
+        values = {k: ("" if v is None and k not in ("rating", "status") else v) for k, v in values.items()}
+        values["status"] = _status_key(values["status"])
         entries.append(values)
         entry_rows.append(line_no)
     return entries, entry_rows, columns, problems
+
+
+def _status_key(value) -> str | None:
+    """A status key ("due") or its label as the xlsx writes it ("Đến hạn trong năm"); anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    labels = {fold(v): k for k, v in STATUS.items()}
+    return value if value in STATUS else labels.get(fold(value), value)
 
 
 class _BadLabel(str):
@@ -322,283 +337,263 @@ class _BadLabel(str):
 
 
 # ---------------------------------------------------------------- checking
+# The exchange schema checks the structure (keys, types, the values a key may take); the code below checks
+# what the schema cannot know: the plan, the unit registry, Sở Tư pháp's scale and the entry rules.
 
 
-class _Checker:
-    """Collects every problem of one document, then builds the ImportedAssessment or raises."""
+class _Problems:
+    """The problems of one file, each placed where it is (the JSON path, or the sheet and row of the xlsx)."""
 
-    def __init__(self, name: str, kind: str, plan: Plan, settings: Settings, locate):
-        self.name, self.kind, self.plan, self.settings, self.locate = name, kind, plan, settings, locate
-        self.problems: list[ImportProblem] = []
-        self.notes: list[str] = []
+    def __init__(self, name: str, locate):
+        self.name, self.locate = name, locate
+        self.items: list[ImportProblem] = []
 
     def add(self, path: tuple, message: str) -> None:
         where, line = self.locate(path)
-        self.problems.append(ImportProblem(self.name, line, message, where))
+        self.items.append(ImportProblem(self.name, line, message, where))
 
-    def fail(self) -> None:
-        if self.problems:
-            raise DataError(self.problems)
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise DataError(self.items)
 
-    # -- the whole document
-    def check(self, doc) -> ImportedAssessment:
-        if not isinstance(doc, dict):
-            self.add((), "Tệp phải là một đối tượng JSON {…} của bản tự đánh giá.")
-            self.fail()
-        if doc.get("format") != FORMAT:
-            self.add(("format",), f"Không phải tệp tự đánh giá của bộ công cụ (cần \"format\": \"{FORMAT}\", "
+
+@dataclass
+class _Read:
+    """One entry of the file, read: where it is, the entry as it would be stored, the status the file states."""
+
+    index: int
+    entry: Entry
+    status: str | None
+
+
+def _check(name: str, kind: str, doc, locate, plan: Plan, settings: Settings) -> ImportedAssessment:
+    """Collect every problem of one document, then build the ImportedAssessment or raise DataError."""
+    problems, notes = _Problems(name, locate), []
+    _check_format(doc, problems)
+    problems.raise_if_any()  # not an assessment, or a version this toolkit cannot read: nothing else is worth saying
+    broken = _check_structure(doc, problems)
+    plan_number = doc.get("plan")
+    if isinstance(plan_number, str) and plan.info.number not in plan_number:
+        problems.add(("plan",), f"Tệp thuộc kế hoạch {_shown(plan_number)}, không phải Kế hoạch số "
+                                f"{plan.info.number}.")
+    unit_key = _unit_key(doc.get("unit"), plan, problems, notes)
+    year = _year(doc.get("year"), unit_key, plan, problems)
+    if doc.get("status") == "draft":
+        problems.add(("status",), f"Bản tự đánh giá chưa được nộp (trạng thái {_shown(STATE['draft'])}); đơn vị cần "
+                                  "bấm «Nộp» rồi xuất lại tệp.")
+    by = _submitted_by(doc.get("submitted_by"), problems)
+    at = _submitted_at(doc.get("submitted_at"), problems)
+    entries = _check_entries(doc.get("entries"), broken, unit_key, year, plan, settings, problems, notes)
+    problems.raise_if_any()
+    version = doc.get("version")
+    totals = doc.get("totals") or {}
+    return ImportedAssessment(name, kind, unit_key, plan.unit(unit_key).name, year,
+                              int(version) if _is_number(version) else None, at, by, entries,
+                              float(totals["percent"]) if _is_number(totals.get("percent")) else None, tuple(notes))
+
+
+def _check_format(doc, problems: _Problems) -> None:
+    """Is it an assessment file of this toolkit, in the version this toolkit reads?"""
+    if not isinstance(doc, dict):
+        problems.add((), "Tệp phải là một đối tượng JSON {…} của bản tự đánh giá.")
+    elif doc.get("format") != FORMAT:
+        problems.add(("format",), f"Không phải tệp tự đánh giá của bộ công cụ (cần \"format\": \"{FORMAT}\", "
                                   f"gặp {_shown(doc.get('format'))}).")
-            self.fail()
+    elif doc.get("format_version") != FORMAT_VERSION or isinstance(doc.get("format_version"), bool):
         version = doc.get("format_version")
-        if version != FORMAT_VERSION or isinstance(version, bool):
-            newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION
-            self.add(("format_version",), f"Phiên bản định dạng {_shown(version)} "
+        newer = _is_number(version) and version > FORMAT_VERSION
+        problems.add(("format_version",), f"Phiên bản định dạng {_shown(version)} "
                      + ("mới hơn phần mềm; hãy cập nhật bộ công cụ." if newer
                         else f"không được hỗ trợ (cần {FORMAT_VERSION})."))
-            self.fail()
-        for key in sorted(set(doc) - ROOT_KEYS):
-            self.add((key,), f"Trường không có trong định dạng: «{key}».")
 
-        number = doc.get("plan")
-        if not isinstance(number, str) or self.plan.info.number not in number:
-            self.add(("plan",), f"Tệp thuộc kế hoạch {_shown(number)}, không phải Kế hoạch số {self.plan.info.number}.")
-        unit_key, year = self._unit_and_year(doc)
-        status = doc.get("status")
-        if status not in ("submitted", SUBMITTED_LABEL):
-            self.add(("status",), f"Bản tự đánh giá chưa được nộp (trạng thái {_shown(status)}); đơn vị cần bấm "
-                                  "«Nộp» rồi xuất lại tệp.")
-        by = self._submitted_by(doc.get("submitted_by"))
-        at = self._submitted_at(doc.get("submitted_at"))
-        fversion = doc.get("version")
-        if fversion is not None and (not isinstance(fversion, int) or isinstance(fversion, bool) or fversion < 1):
-            self.add(("version",), f"Phiên bản {_shown(fversion)} không hợp lệ (cần số nguyên từ 1).")
-            fversion = None
-        percent = self._file_percent(doc.get("totals"))
-        entries = self._entries(doc.get("entries"), unit_key, year)
-        self.fail()
-        unit = self.plan.unit(unit_key)
-        return ImportedAssessment(self.name, self.kind, unit_key, unit.name, year, fversion, at, by, entries,
-                                  percent, tuple(self.notes))
 
-    def _unit_and_year(self, doc) -> tuple[str | None, int | None]:
-        unit = doc.get("unit")
-        key = unit.get("key") if isinstance(unit, dict) else None
-        if isinstance(unit, dict):
-            for k in sorted(set(unit) - {"key", "name"}):
-                self.add(("unit", k), f"Trường không có trong định dạng: «unit.{k}».")
-        if not isinstance(key, str) or key not in self.plan.units:
-            self.add(("unit", "key") if isinstance(unit, dict) else ("unit",),
-                     f"Mã đơn vị {_shown(key)} không có trong danh mục đơn vị.")
-            key = None
-        elif isinstance(unit.get("name"), str) and squash(_nfc(unit["name"])) != self.plan.unit(key).name:
-            self.notes.append(f"Tên đơn vị trong tệp («{squash(_nfc(unit['name']))}») khác danh mục; "
-                              f"dùng tên trong danh mục: {self.plan.unit(key).name}.")
-        year = doc.get("year")
-        info = self.plan.info
-        if not isinstance(year, int) or isinstance(year, bool):
-            self.add(("year",), f"Năm đánh giá {_shown(year)} không phải một năm.")
-            return key, None
-        if not info.period_start <= year <= info.period_end:
-            self.add(("year",), f"Năm {year} nằm ngoài thời kỳ của Kế hoạch ({info.period_start}–{info.period_end}).")
-            return key, None
-        if key is not None and not self.plan.unit(key).active_in(year):
-            u = self.plan.unit(key)
-            span = f"từ {u.valid_from:%d/%m/%Y}" + (f" đến {u.valid_to:%d/%m/%Y}" if u.valid_to else "")
-            self.add(("year",), f"{u.name} không hoạt động trong năm {year} (hoạt động {span}).")
-            return key, None
-        return key, year
+_ALL = -1  # in the set of broken entries: the list itself is broken
 
-    def _submitted_by(self, value) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.add(("submitted_by",), "Thiếu tên người nộp bản tự đánh giá.")
-            return ""
-        try:
-            return clean_name(_nfc(value))
-        except InputError as exc:
-            self.add(("submitted_by",), f"Tên người nộp không hợp lệ: {exc}")
-            return ""
 
-    def _submitted_at(self, value) -> datetime:
-        if value is None or value == "":
-            self.add(("submitted_at",), "Thiếu thời điểm nộp.")
-            return datetime.now(timezone.utc)
-        when = _parse_time(value) if isinstance(value, str) else None
-        if when is None:
-            self.add(("submitted_at",), f"Thời điểm nộp {_shown(value)} không đọc được "
-                                        "(cần dạng 2024-01-15T09:30:00+07:00 hoặc 09:30 15/01/2024).")
-            return datetime.now(timezone.utc)
-        if when > datetime.now(timezone.utc) + timedelta(days=1):
-            self.add(("submitted_at",), f"Thời điểm nộp {value} ở tương lai.")
-        return when
-
-    def _file_percent(self, totals) -> float | None:
-        if totals is None:
-            return None
-        if not isinstance(totals, dict):
-            self.add(("totals",), "«totals» phải là một đối tượng JSON.")
-            return None
-        value = totals.get("percent")
-        if isinstance(value, str):
-            try:
-                value = float(value.replace(",", "."))
-            except ValueError:
-                return None
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-    # -- entries
-    def _entries(self, items, unit_key: str | None, year: int | None) -> dict[str, Entry]:
-        if not isinstance(items, list):
-            self.add(("entries",), "«entries» phải là danh sách các tiêu chí.")
-            return {}
-        if len(items) > MAX_ENTRIES:
-            self.add(("entries",), f"Quá nhiều tiêu chí ({len(items)}; tối đa {MAX_ENTRIES}).")
-            return {}
-        raw: dict[str, tuple[int, dict]] = {}
-        file_status: dict[str, str] = {}
-        for i, item in enumerate(items):
-            if not isinstance(item, dict):
-                self.add(("entries", i), f"Tiêu chí thứ {i + 1} phải là một đối tượng JSON.")
-                continue
-            tid = item.get("task_id")
-            if not isinstance(tid, str) or not tid.strip():
-                self.add(("entries", i, "task_id"), f"Tiêu chí thứ {i + 1} thiếu mã nhiệm vụ.")
-                continue
-            tid = squash(_nfc(tid))
-            if tid in raw:
-                self.add(("entries", i, "task_id"), f"Nhiệm vụ {tid} xuất hiện hai lần (lần đầu ở "
-                                                    f"{self._place(raw[tid][0])}); không biết lần nào đúng.")
-                continue
-            values = self._entry_values(i, tid, item)
-            if values is None:
-                continue
-            raw[tid] = (i, values)
-            if isinstance(item.get("status"), str):
-                file_status[tid] = _status_key(item["status"])
-
-        if unit_key is None or year is None:
-            return {}  # which tasks belong to the unit cannot be known; the header problems say why
-        # The file's deadline status says what the unit's own history knew: a scheme the central level
-        # issued in an earlier year, a dated duty completed in an earlier year. Checking against it judges
-        # the entries as the unit's page did.
-        issued = {t for t, (_, v) in raw.items() if v["central_issued"]}
-        issued |= {t for t, s in file_status.items() if s in ("due", "overdue")
-                   and self.plan.has_task(t) and self.plan.task(t).deadline.kind == "after_central"}
-        done = {t: year - 1 for t, s in file_status.items() if s == "done_earlier"}
-        criteria = {c.id: c for c in criteria_for(self.plan, self.settings, unit_key, year, central_issued=issued,
-                                                  completed=done)}
-        unit_name = self.plan.unit(unit_key).name
-        out = {}
-        for tid, (i, values) in raw.items():
-            c = criteria.get(tid)
-            if c is None:
-                known = self.plan.has_task(tid)
-                self.add(("entries", i, "task_id"),
-                         f"Nhiệm vụ {tid} " + (f"không giao cho {unit_name}" if known else "không có trong Kế hoạch")
-                         + f", nên không phải tiêu chí tự đánh giá của đơn vị năm {year}.")
-                continue
-            if issued and tid in issued and c.task.deadline.kind == "after_central":
-                values["central_issued"] = True  # recorded so the city scores it as the unit did
-            entry = Entry(**values)
-            if isinstance(entry.rating, _BadLabel):
-                continue  # already reported
-            for message in entry_problems(c, entry, self.settings):
-                self.add(("entries", i, "rating"), message if tid in message else f"Nhiệm vụ {tid}: {message}")
-            if tid in file_status and file_status[tid] != c.status and file_status[tid] in STATUS:
-                self.notes.append(f"Nhiệm vụ {tid}: tình trạng trong tệp «{STATUS[file_status[tid]]}», tính lại "
-                                  f"«{STATUS[c.status]}».")
-            out[tid] = entry
-        return out
-
-    def _place(self, index: int) -> str:
-        where, line = self.locate(("entries", index))
-        return f"dòng {line}" if line else where
-
-    def _entry_values(self, i: int, tid: str, item: dict) -> dict | None:
-        """The entry's fields, normalised (NFC, trimmed), or None when one of them is unusable."""
-        ok = True
-        for key in sorted(set(item) - ENTRY_KEYS):
-            self.add(("entries", i, key), f"Nhiệm vụ {tid}: trường không có trong định dạng: «{key}».")
-            ok = False
-        values: dict = {}
-        rating = item.get("rating")
-        if isinstance(rating, _BadLabel):
-            labels = "; ".join(r.label for r in self.settings.scale)
-            self.add(("entries", i, "rating"), f"Mức đánh giá «{rating}» không có trong thang điểm (nhiệm vụ {tid}; "
-                                               f"các mức: {labels}).")
-            values["rating"] = rating
-        elif rating is not None and (not isinstance(rating, str) or rating not in self.settings.rating_keys):
-            keys = ", ".join(self.settings.rating_keys)
-            self.add(("entries", i, "rating"), f"Mức đánh giá {_shown(rating)} không có trong thang điểm "
-                                               f"(nhiệm vụ {tid}; các mức: {keys}).")
-            ok = False
+def _check_structure(doc: dict, problems: _Problems) -> set[int]:
+    """Report what breaks the exchange schema; return the indexes of the entries it concerns."""
+    items = doc.get("entries")
+    broken = set()
+    for err in schema_errors(doc, exchange.schema()):
+        tid = _task_id_at(items, err.path)
+        if err.validator == "additionalProperties":
+            for key in err.keys:
+                shown = key if err.path[:1] == ("entries",) else _json_where(err.path + (key,))
+                problems.add(err.path + (key,), _in_task(tid, f"trường không có trong định dạng: «{shown}»."))
         else:
-            values["rating"] = rating
-        for key, limit in TEXT_LIMITS.items():
-            value = item.get(key, "")
-            if value is None:
-                value = ""
-            if not isinstance(value, str):
-                self.add(("entries", i, key), f"Nhiệm vụ {tid}: «{FIELD_LABELS[key]}» phải là văn bản.")
-                ok = False
-                continue
-            value = _nfc(value).strip()
-            if key not in MULTILINE:
-                value = squash(value)
-            bad = _control(value, allow_newlines=key in MULTILINE)
-            if bad:
-                self.add(("entries", i, key), f"Nhiệm vụ {tid}: «{FIELD_LABELS[key]}» có ký tự điều khiển "
-                                              f"không hợp lệ (U+{ord(bad):04X}).")
-                ok = False
-            if len(value) > limit:
-                self.add(("entries", i, key), f"Nhiệm vụ {tid}: «{FIELD_LABELS[key]}» quá dài ({len(value)} ký tự; "
-                                              f"tối đa {limit}).")
-                ok = False
-            values[key] = value
-        if ok and values["evidence_date"] and _parse_date(values["evidence_date"]) is None:
-            self.add(("entries", i, "evidence_date"), f"Nhiệm vụ {tid}: ngày văn bản «{values['evidence_date']}» "
-                                                      "không đọc được (cần dạng 2024-01-15 hoặc 15/01/2024).")
-            ok = False
-        link = values.get("evidence_link", "")
-        if ok and link and not re.fullmatch(r"https?://\S+", link, flags=re.IGNORECASE):
-            self.add(("entries", i, "evidence_link"), f"Nhiệm vụ {tid}: liên kết minh chứng phải bắt đầu bằng "
-                                                      "http:// hoặc https:// và không có dấu cách.")
-            ok = False
-        flag = item.get("central_issued", False)
-        if not isinstance(flag, bool):
-            self.add(("entries", i, "central_issued"), f"Nhiệm vụ {tid}: «central_issued» phải là true hoặc false.")
-            ok = False
-        values["central_issued"] = bool(flag)
-        role = item.get("role")
-        if role is not None and role not in ROLES and role not in ROLES.values():
-            self.add(("entries", i, "role"), f"Nhiệm vụ {tid}: vai trò {_shown(role)} không hợp lệ.")
-            ok = False
-        status = item.get("status")
-        if status is not None and _status_key(status) not in STATUS:
-            self.add(("entries", i, "status"), f"Nhiệm vụ {tid}: tình trạng {_shown(status)} không hợp lệ.")
-            ok = False
-        for key in ("points", "max_points"):
-            v = item.get(key)
-            if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool)):
-                self.add(("entries", i, key), f"Nhiệm vụ {tid}: «{key}» phải là một số.")
-                ok = False
-        return values if ok else None
+            problems.add(err.path + err.keys, _in_task(tid, err.message))
+        if err.path[:1] == ("entries",):
+            broken.add(err.path[1] if len(err.path) > 1 else _ALL)
+    return broken
 
 
-def _status_key(value) -> str:
-    """A status key ("due") or its label as the xlsx writes it ("Đến hạn trong năm")."""
-    if not isinstance(value, str):
+def _task_id_at(items, path: tuple) -> str | None:
+    """The task id of the entry a path points into, when it has a usable one."""
+    if path[:1] != ("entries",) or len(path) < 2 or not isinstance(items, list) or path[1] >= len(items):
+        return None
+    tid = items[path[1]].get("task_id") if isinstance(items[path[1]], dict) else None
+    return squash(_nfc(tid)) if isinstance(tid, str) and tid.strip() else None
+
+
+def _in_task(tid: str | None, message: str) -> str:
+    """A message about one entry, naming its task first unless it already does."""
+    if tid is None:
+        return message[:1].upper() + message[1:]
+    return message if message.startswith(f"Nhiệm vụ {tid}") else f"Nhiệm vụ {tid}: {message}"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _unit_key(unit, plan: Plan, problems: _Problems, notes: list[str]) -> str | None:
+    key = unit.get("key") if isinstance(unit, dict) else None
+    if not isinstance(key, str):
+        return None  # the schema said why
+    if key not in plan.units:
+        problems.add(("unit", "key"), f"Mã đơn vị {_shown(key)} không có trong danh mục đơn vị.")
+        return None
+    name = unit.get("name")
+    if isinstance(name, str) and squash(_nfc(name)) != plan.unit(key).name:
+        notes.append(f"Tên đơn vị trong tệp («{squash(_nfc(name))}») khác danh mục; "
+                     f"dùng tên trong danh mục: {plan.unit(key).name}.")
+    return key
+
+
+def _year(value, unit_key: str | None, plan: Plan, problems: _Problems) -> int | None:
+    """The year assessed, when the plan's period and the unit's years allow it."""
+    if not _is_number(value) or not float(value).is_integer():
+        return None  # the schema said why
+    year, info = int(value), plan.info
+    if not info.period_start <= year <= info.period_end:
+        problems.add(("year",), f"Năm {year} nằm ngoài thời kỳ của Kế hoạch ({info.period_start}–{info.period_end}).")
+        return None
+    if unit_key is not None and not plan.unit(unit_key).active_in(year):
+        u = plan.unit(unit_key)
+        span = f"từ {u.valid_from:%d/%m/%Y}" + (f" đến {u.valid_to:%d/%m/%Y}" if u.valid_to else "")
+        problems.add(("year",), f"{u.name} không hoạt động trong năm {year} (hoạt động {span}).")
+        return None
+    return year
+
+
+def _submitted_by(value, problems: _Problems) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems.add(("submitted_by",), "Thiếu tên người nộp bản tự đánh giá.")
         return ""
-    labels = {fold(v): k for k, v in STATUS.items()}
-    return value if value in STATUS else labels.get(fold(value), value)
+    if not isinstance(value, str):
+        return ""  # the schema said why
+    try:
+        return clean_name(_nfc(value))
+    except InputError as exc:
+        problems.add(("submitted_by",), f"Tên người nộp không hợp lệ: {exc}")
+        return ""
+
+
+def _submitted_at(value, problems: _Problems) -> datetime:
+    if value is None or value == "":
+        problems.add(("submitted_at",), "Thiếu thời điểm nộp.")
+        return datetime.now(timezone.utc)
+    when = _parse_time(value) if isinstance(value, str) else None
+    if when is None:
+        if isinstance(value, str):  # another type: the schema said why
+            problems.add(("submitted_at",), f"Thời điểm nộp {_shown(value)} không đọc được "
+                                            "(cần dạng 2024-01-15T09:30:00+07:00 hoặc 09:30 15/01/2024).")
+        return datetime.now(timezone.utc)
+    if when > datetime.now(timezone.utc) + timedelta(days=1):
+        problems.add(("submitted_at",), f"Thời điểm nộp {value} ở tương lai.")
+    return when
+
+
+def _check_entries(items, broken: set[int], unit_key: str | None, year: int | None, plan: Plan,
+                   settings: Settings, problems: _Problems, notes: list[str]) -> dict[str, Entry]:
+    """Each entry judged by the entry rules (toolkit.assessment.entry) against the unit's criterion of that year."""
+    if not isinstance(items, list) or _ALL in broken:
+        return {}
+    read = _read_entries(items, broken, settings, problems)
+    judged = unit_key is not None and year is not None  # else which tasks are the unit's cannot be known
+    criteria = _file_criteria(plan, settings, unit_key, year, read) if judged else {}
+    out = {}
+    for tid, r in read.items():
+        c = criteria.get(tid)
+        if c is None and judged:
+            known = tid in plan._tasks_by_id
+            problems.add(("entries", r.index, "task_id"),
+                         f"Nhiệm vụ {tid} " + (f"không giao cho {plan.unit(unit_key).name}" if known
+                                               else "không có trong Kế hoạch")
+                         + f", nên không phải tiêu chí tự đánh giá của đơn vị năm {year}.")
+        entry = r.entry
+        if c is not None and c.task.deadline.kind == "after_central" and c.status != "awaiting_central":
+            entry = replace(entry, central_issued=True)  # recorded so the city scores it as the unit did
+        for p in validate_entry(entry, settings, c):
+            problems.add(("entries", r.index, p.field), _in_task(tid, p.message))
+        if c is not None and r.status in STATUS and r.status != c.status:
+            notes.append(f"Nhiệm vụ {tid}: tình trạng trong tệp «{STATUS[r.status]}», tính lại «{STATUS[c.status]}».")
+        if c is not None:
+            out[tid] = entry
+    return out
+
+
+def _read_entries(items: list, broken: set[int], settings: Settings, problems: _Problems) -> dict[str, _Read]:
+    """The file's entries by task id, as they would be stored (`clean_entry`); a task twice is reported."""
+    read: dict[str, _Read] = {}
+    for i, item in enumerate(items):
+        if i in broken:
+            continue  # the schema said what is wrong with it
+        tid = item["task_id"]
+        if not tid.strip():
+            problems.add(("entries", i, "task_id"), f"Tiêu chí thứ {i + 1} thiếu mã nhiệm vụ.")
+            continue
+        tid = squash(_nfc(tid))
+        if tid in read:
+            problems.add(("entries", i, "task_id"), f"Nhiệm vụ {tid} xuất hiện hai lần (lần đầu ở "
+                                                    f"{_place(problems, read[tid].index)}); không biết lần nào đúng.")
+            continue
+        texts = {f: item.get(f) or "" for f in TEXT_LIMITS}
+        entry = Entry(_rating_key(item.get("rating"), tid, i, settings, problems), **texts,
+                      central_issued=item.get("central_issued", False))
+        read[tid] = _Read(i, clean_entry(entry), item.get("status"))
+    return read
+
+
+def _rating_key(value, tid: str, i: int, settings: Settings, problems: _Problems) -> str | None:
+    """The file's rating read back to a key of Sở Tư pháp's scale (the xlsx writes its label), or None.
+
+    A value that names no level is reported here, in the file's own terms (the labels for the xlsx, the
+    keys for JSON), and read as unrated so the entry's other fields are still judged.
+    """
+    if isinstance(value, _BadLabel):
+        labels = "; ".join(r.label for r in settings.scale)
+        problems.add(("entries", i, "rating"), f"Mức đánh giá «{value}» không có trong thang điểm (nhiệm vụ {tid}; "
+                                               f"các mức: {labels}).")
+        return None
+    if value is not None and value not in settings.rating_keys:
+        keys = ", ".join(settings.rating_keys)
+        problems.add(("entries", i, "rating"), f"Mức đánh giá {_shown(value)} không có trong thang điểm "
+                                               f"(nhiệm vụ {tid}; các mức: {keys}).")
+        return None
+    return value
+
+
+def _file_criteria(plan: Plan, settings: Settings, unit_key: str, year: int, read: dict[str, _Read]) -> dict:
+    """The unit's criteria of the year, judged with what the file's statuses say the unit's own history knew.
+
+    A scheme the central level issued in an earlier year, a dated duty completed in an earlier year:
+    checking against them judges the entries as the unit's page did.
+    """
+    issued = {t for t, r in read.items() if r.entry.central_issued}
+    issued |= {t for t, r in read.items() if r.status in ("due", "overdue") and t in plan._tasks_by_id
+               and plan.task(t).deadline.kind == "after_central"}
+    done = {t: year - 1 for t, r in read.items() if r.status == "done_earlier"}
+    return {c.id: c for c in criteria_for(plan, settings, unit_key, year, central_issued=issued, completed=done)}
+
+
+def _place(problems: _Problems, index: int) -> str:
+    where, line = problems.locate(("entries", index))
+    return f"dòng {line}" if line else where
 
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
-
-
-def _control(text: str, allow_newlines: bool) -> str | None:
-    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-    return next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed), None)
 
 
 def _shown(value) -> str:
@@ -606,15 +601,6 @@ def _shown(value) -> str:
         return "(trống)"
     text = str(value)
     return f"«{text[:60]}{'…' if len(text) > 60 else ''}»"
-
-
-def _parse_date(text: str) -> date | None:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _parse_time(text: str) -> datetime | None:

@@ -3,19 +3,21 @@
 `load_view` gathers what a report needs from the store (criteria of that year with the unit's own
 history, entries, score, last year's submitted score); the `report_*` functions turn a view into
 files. The UI's download buttons and `toolkit assess export` call the same functions.
-pandas, openpyxl and matplotlib are imported inside the functions that need them.
+pandas, openpyxl, matplotlib and jinja2 are imported inside the functions that need them; the printable
+report's layout is templates/report.html.j2.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from toolkit.assessment.criteria import NOT_RATED, STATUS, Criterion, Settings
+from toolkit.assessment.entry import FIELDS, LABELS
+from toolkit.assessment.exchange import FORMAT, FORMAT_VERSION
 from toolkit.assessment.scoring import (
     AssessmentScore,
     Entry,
@@ -34,13 +36,13 @@ if TYPE_CHECKING:
     from toolkit.storage.records import AssessmentRecord
 
 
-FORMAT = "pbgdpl-assessment"
-FORMAT_VERSION = 1
 STATE = {"draft": "Bản nháp (chưa nộp)", "submitted": "Đã nộp"}
 
-COLUMNS = ("Mã nhiệm vụ", "Mục", "Nhiệm vụ", "Vai trò", "Thời hạn", "Tình trạng", "Mức đánh giá", "Điểm",
-           "Điểm tối đa", "Số/ký hiệu văn bản", "Ngày", "Mô tả minh chứng", "Liên kết", "Lý do không áp dụng",
-           "Ghi chú", "Căn cứ tính điểm")
+# The sheet «Tự đánh giá»: the entry fields' headers are their labels (toolkit.assessment.entry.LABELS), which
+# the importer reads back (toolkit.assessment.importing.XLSX_COLUMNS).
+SHEET_FIELDS = ("evidence_number", "evidence_date", "evidence_text", "evidence_link", "reason", "note")
+COLUMNS = ("Mã nhiệm vụ", "Mục", "Nhiệm vụ", "Vai trò", "Thời hạn", "Tình trạng", LABELS["rating"], "Điểm",
+           "Điểm tối đa", *(LABELS[f] for f in SHEET_FIELDS), "Căn cứ tính điểm")
 
 
 # ---------------------------------------------------------------- gathering
@@ -125,10 +127,8 @@ def report_rows(plan: Plan, settings: Settings, unit: Unit, year: int, criteria:
         rows.append({
             "Mã nhiệm vụ": c.id, "Mục": c.task.section, "Nhiệm vụ": c.task.summary,
             "Vai trò": role_text(plan, unit, c), "Thời hạn": c.task.deadline.label,
-            "Tình trạng": STATUS[c.status], "Mức đánh giá": rating_label(settings, e.rating),
-            "Điểm": s.points, "Điểm tối đa": s.max_points,
-            "Số/ký hiệu văn bản": e.evidence_number, "Ngày": e.evidence_date, "Mô tả minh chứng": e.evidence_text,
-            "Liên kết": e.evidence_link, "Lý do không áp dụng": e.reason, "Ghi chú": e.note,
+            "Tình trạng": STATUS[c.status], LABELS["rating"]: rating_label(settings, e.rating),
+            "Điểm": s.points, "Điểm tối đa": s.max_points, **{LABELS[f]: getattr(e, f) for f in SHEET_FIELDS},
             "Căn cứ tính điểm": s.why,
         })
     return rows
@@ -174,17 +174,14 @@ def report_xlsx(plan: Plan, settings: Settings, view: AssessmentView) -> bytes:
 
 
 def report_json(plan: Plan, settings: Settings, view: AssessmentView) -> dict:
-    """The machine-readable form that the city overview imports (format "pbgdpl-assessment", version 1)."""
+    """The exchange file the city overview imports (toolkit.assessment.exchange: its format, version and schema)."""
     r, s = view.record, view.score
     items = {i.task_id: i for i in s.items}
     entries = []
     for c in view.criteria:
         e = view.entries.get(c.id, Entry())
-        entries.append({"task_id": c.id, "role": c.role, "status": c.status, "rating": e.rating,
-                        "reason": e.reason, "evidence_number": e.evidence_number, "evidence_date": e.evidence_date,
-                        "evidence_text": e.evidence_text, "evidence_link": e.evidence_link, "note": e.note,
-                        "central_issued": e.central_issued, "points": items[c.id].points,
-                        "max_points": items[c.id].max_points})
+        entries.append({"task_id": c.id, "role": c.role, "status": c.status, **{f: getattr(e, f) for f in FIELDS},
+                        "points": items[c.id].points, "max_points": items[c.id].max_points})
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION, "plan": plan.info.number,
         "unit": {"key": view.unit.key, "name": view.unit.name}, "year": view.year,
@@ -260,67 +257,45 @@ def chart_png(plan: Plan, view: AssessmentView) -> bytes:
 
 # ---------------------------------------------------------------- printable HTML
 
-_HTML_CSS = """
-@page { size: A4; margin: 18mm 15mm 18mm 20mm; }
-body { font-family: "Times New Roman", "DejaVu Serif", "Noto Serif", "Liberation Serif", serif; font-size: 13pt;
-  line-height: 1.35; color: #000; max-width: 190mm; margin: 1em auto; padding: 0 0.6em; }
-.header { display: flex; justify-content: space-between; gap: 1em; text-align: center; }
-.header .left { flex: 0 0 42%; } .header .right { flex: 0 0 56%; }
-.header p { margin: 0.1em 0; }
-.org { font-weight: bold; text-transform: uppercase; }
-.org::after { content: ""; display: block; width: 35%; margin: 0.15em auto 0; border-top: 1px solid #000; }
-.nation { font-weight: bold; }
-.motto { font-weight: bold; text-decoration: underline; text-underline-offset: 3px; }
-.place { font-style: italic; margin-top: 0.6em !important; }
-h1 { text-align: center; font-size: 14pt; margin: 1.4em 0 0.2em; }
-.subtitle { text-align: center; font-weight: bold; margin: 0 0 0.2em; }
-.draft { text-align: center; color: #b91c1c; font-weight: bold; border: 2px solid #b91c1c; padding: 0.2em;
-  margin: 0.8em 0; }
-h2 { font-size: 13pt; margin: 1.1em 0 0.4em; }
-table { border-collapse: collapse; width: 100%; font-size: 11pt; }
-th, td { border: 1px solid #000; padding: 3px 5px; vertical-align: top; text-align: left; }
-th { background: #f0f0f0; text-align: center; }
-td.num { text-align: right; white-space: nowrap; }
-tr.section td { font-weight: bold; background: #fafafa; }
-tr.total td { font-weight: bold; }
-thead { display: table-header-group; } tfoot { display: table-row-group; }
-tr, img { page-break-inside: avoid; break-inside: avoid; }
-.result { font-weight: bold; }
-.chart { text-align: center; margin: 0.8em 0; } .chart img { width: 130mm; max-width: 100%; height: auto; }
-.signatures { display: flex; justify-content: space-between; margin-top: 1.5em; page-break-inside: avoid;
-  break-inside: avoid; }
-.signatures p { margin: 0; }
-.signatures .left { font-size: 11pt; } .signatures .right { text-align: center; width: 50%; }
-.signatures .title { font-weight: bold; }
-.signatures .sign-space { height: 6em; }
-.small { font-size: 10.5pt; }
-@media print { body { margin: 0; max-width: none; } a { color: #000; } }
-"""
+# A section whose every scored criterion is "Không áp dụng" has no maximum: said in words, not "0/0".
+NO_SCORED_CRITERION = "không có tiêu chí tính điểm trong năm"
+_ENVIRONMENT = None  # the jinja2.Environment of _environment(), built on first use
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def _environment():
+    """The report templates' environment, built once: autoescape on, so every value is escaped.
+
+    trim_blocks/lstrip_blocks let a `{% ... %}` line stand alone in the template without leaving
+    blank lines in the document.
+    """
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        import jinja2
+
+        _ENVIRONMENT = jinja2.Environment(loader=jinja2.PackageLoader("toolkit.assessment", "templates"),
+                                          autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                          lstrip_blocks=True, keep_trailing_newline=True)
+    return _ENVIRONMENT
 
 
-def _link(url: str) -> str:
-    """A clickable link only for http(s); anything else (javascript:, data:) is shown as text."""
-    if url.lower().startswith(("http://", "https://")):
-        return f'<a href="{_e(url)}">{_e(url)}</a>'
-    return _e(url)
+def _is_web_link(url: str) -> bool:
+    """Only http(s) becomes a clickable link; anything else (javascript:, data:) is shown as text."""
+    return url.lower().startswith(("http://", "https://"))
 
 
-def _evidence_html(e: Entry) -> str:
+def _evidence_parts(e: Entry) -> list[dict]:
+    """The evidence of one entry as lines: "số, ngày …", the description, the link."""
     parts = []
     if e.evidence_number or e.evidence_date:
-        head = _e(e.evidence_number)
+        head = e.evidence_number
         if e.evidence_date:
-            head += f"{', ' if head else ''}ngày {_e(_vn_date_text(e.evidence_date))}"
-        parts.append(head)
+            head += f"{', ' if head else ''}ngày {_vn_date_text(e.evidence_date)}"
+        parts.append({"kind": "text", "text": head})
     if e.evidence_text:
-        parts.append(_e(e.evidence_text))
+        parts.append({"kind": "text", "text": e.evidence_text})
     if e.evidence_link:
-        parts.append(_link(e.evidence_link))
-    return "<br>".join(parts)
+        parts.append({"kind": "link", "text": e.evidence_link, "clickable": _is_web_link(e.evidence_link)})
+    return parts
 
 
 def _vn_date_text(value: str) -> str:
@@ -331,126 +306,90 @@ def _vn_date_text(value: str) -> str:
         return value
 
 
-def report_html(plan: Plan, settings: Settings, view: AssessmentView, *, chart: bool = True) -> str:
-    """A standalone, printable report in the layout of an administrative report (Nghị định 30/2020)."""
-    unit, r, s = view.unit, view.record, view.score
-    info = plan.info
-    when = r.submitted_at.astimezone(VIETNAM).date() if r and r.submitted_at else None
-    dated = (f"{_e(info.place)}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}" if when
-             else f"{_e(info.place)}, ngày …… tháng …… năm ……")
-    issuer = plan.agency(info.issuer)
-    title_line = (f"Tự đánh giá kết quả thực hiện {_e(info.kind)} số {_e(info.number)} ngày "
-                  f"{info.date:%d/%m/%Y} của {_e(issuer.short)}")
-    draft = ""
-    if r is None or not r.submitted:
-        draft = ('<p class="draft">BẢN NHÁP — chưa nộp' + (f" (phiên bản {r.version})" if r else "") + "</p>")
-
-    items = {i.task_id: i for i in s.items}
-    body, section, n = [], None, 0
+def _criterion_rows(plan: Plan, settings: Settings, view: AssessmentView) -> list[dict]:
+    """Table I: a heading row per section, then a row per criterion with its evidence and notes."""
+    items = {i.task_id: i for i in view.score.items}
+    rows, section, n = [], None, 0
     for c in view.criteria:
         if c.task.section != section:
             section = c.task.section
-            body.append(f'<tr class="section"><td colspan="7">{_e(plan.section(section).label)}</td></tr>')
+            rows.append({"section": plan.section(section).label})
         n += 1
         e, it = view.entries.get(c.id, Entry()), items[c.id]
-        notes = []
+        details = _evidence_parts(e)
         if e.reason:
-            notes.append(f"Lý do không áp dụng: {_e(e.reason)}")
+            details.append({"kind": "text", "text": f"Lý do không áp dụng: {e.reason}"})
         if e.note:
-            notes.append(_e(e.note))
-        if not it.counted or (e.rating and it.why != rating_label(settings, e.rating)):
-            notes.append(f"<i>{_e(it.why)}</i>")
-        points = f"{number(it.points)}/{number(it.max_points)}" if c.scored else "—"
-        body.append(
-            f'<tr data-task="{_e(c.id)}"><td class="num">{n}</td>'
-            f"<td><b>{_e(c.id)}</b><br>{_e(c.task.summary)}</td>"
-            f"<td>{_e(role_text(plan, unit, c))}</td>"
-            f"<td>{_e(c.task.deadline.label)}<br><span class=\"small\">{_e(STATUS[c.status])}</span></td>"
-            f"<td>{_e(rating_label(settings, e.rating)) if c.scored or e.rating else '—'}</td>"
-            f'<td class="num">{points}</td>'
-            f"<td>{_evidence_html(e)}{'<br>' if notes and _evidence_html(e) else ''}{'<br>'.join(notes)}</td></tr>")
-    body.append(f'<tr class="total"><td colspan="5">Tổng cộng ({s.rated}/{s.to_rate} tiêu chí được chấm đã đánh '
-                f'giá)</td><td class="num">{number(s.points)}/{number(s.max_points)}</td><td></td></tr>')
+            details.append({"kind": "text", "text": e.note})
+        # Why the points are what they are, when the rating alone does not say it: not scored this year,
+        # or a rule the entry breaks. An accepted "Không áp dụng" is explained by its reason above (once).
+        if not c.scored or (it.counted and e.rating and it.why != rating_label(settings, e.rating)):
+            details.append({"kind": "why", "text": it.why})
+        rows.append({
+            "section": None, "n": n, "id": c.id, "summary": c.task.summary, "role": role_text(plan, view.unit, c),
+            "deadline": c.task.deadline.label, "status": STATUS[c.status],
+            "rating": rating_label(settings, e.rating) if c.scored or e.rating else "—",
+            "points": f"{number(it.points)}/{number(it.max_points)}" if c.scored else "—",
+            "details": details,
+        })
+    return rows
 
-    sec_rows = section_rows(plan, s, view.previous)
-    prev_head = f"<th>Năm {view.year - 1}</th>" if view.previous is not None else ""
-    sec_html = []
-    for row in sec_rows:
-        pct = "—" if row["Tỷ lệ (%)"] is None else f"{number(row['Tỷ lệ (%)'])}%"
-        prev = ""
-        if view.previous is not None:
-            old = row["Năm trước (%)"]
-            prev = f'<td class="num">{"—" if old is None else number(old) + "%"}</td>'
-        sec_html.append(f"<tr><td>{_e(row['Mục'])}. {_e(row['Tên mục'])}</td><td class=\"num\">"
-                        f"{number(row['Điểm'])}/{number(row['Điểm tối đa'])}</td><td class=\"num\">{pct}</td>{prev}</tr>")
-    prev_total = f'<td class="num">{number(view.previous.percent)}%</td>' if view.previous is not None else ""
-    sec_html.append(f'<tr class="total"><td>Tổng cộng</td><td class="num">{number(s.points)}/{number(s.max_points)}'
-                    f'</td><td class="num">{number(s.percent)}%</td>{prev_total}</tr>')
 
-    verdict = "ĐẠT" if s.passed else "CHƯA ĐẠT"
-    compare = ""
+def _section_rows(plan: Plan, view: AssessmentView) -> list[dict]:
+    """Table II: points and percent per section, last year's percent when known."""
+    out = []
+    for row in section_rows(plan, view.score, view.previous):
+        old = row.get("Năm trước (%)")
+        out.append({"label": f"{row['Mục']}. {row['Tên mục']}",
+                    "points": f"{number(row['Điểm'])}/{number(row['Điểm tối đa'])}" if row["Điểm tối đa"] else None,
+                    "percent": "—" if row["Tỷ lệ (%)"] is None else f"{number(row['Tỷ lệ (%)'])}%",
+                    "previous": "—" if old is None else f"{number(old)}%"})
+    return out
+
+
+def _change_text(now: float, before: float) -> str:
+    """"tăng 7,24 điểm phần trăm", "giảm 1 điểm phần trăm" or "không đổi"."""
+    delta = now - before
+    if not delta:
+        return "không đổi"
+    return f"{'tăng' if delta > 0 else 'giảm'} {number(abs(delta))} điểm phần trăm"
+
+
+def report_html(plan: Plan, settings: Settings, view: AssessmentView, *, chart: bool = True) -> str:
+    """A standalone, printable report in the layout of an administrative report (Nghị định 30/2020).
+
+    This function prepares the data (texts, numbers written the Vietnamese way); the layout is
+    templates/report.html.j2, rendered with autoescape.
+    """
+    unit, r, s, info = view.unit, view.record, view.score, plan.info
+    when = r.submitted_at.astimezone(VIETNAM).date() if r and r.submitted_at else None
+    issuer = plan.agency(info.issuer)
+    version = "Chưa lưu"
+    if r:
+        version = f"Phiên bản {r.version}" + (f", nộp lúc {local_time(r.submitted_at)}" if r.submitted_at else "")
+    previous = None
     if view.previous is not None:
-        delta = s.percent - view.previous.percent
-        compare = (f"<p>So với năm {view.year - 1} ({number(view.previous.percent)}%): "
-                   f"{'tăng' if delta > 0 else 'giảm' if delta < 0 else 'không đổi'}"
-                   f"{' ' + number(abs(delta)) + ' điểm phần trăm' if delta else ''}.</p>")
-    chart_html = ""
-    if chart and s.by_section:
-        png = base64.b64encode(chart_png(plan, view)).decode("ascii")
-        chart_html = (f'<div class="chart"><img alt="Biểu đồ tỷ lệ điểm theo mục" '
-                      f'src="data:image/png;base64,{png}"></div>')
-    signer = _e(r.submitted_by) if r and r.submitted_by else ""
-    version = f"Phiên bản {r.version}" + (f", nộp lúc {_e(local_time(r.submitted_at))}" if r and r.submitted_at
-                                          else "") if r else "Chưa lưu"
-    return f"""<!DOCTYPE html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Báo cáo tự đánh giá năm {view.year} — {_e(unit.name)}</title>
-<style>{_HTML_CSS}</style>
-</head>
-<body>
-<div class="header">
-  <div class="left"><p class="org">{_e(unit.name)}</p><p>Số: ……/BC-……</p></div>
-  <div class="right"><p class="nation">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</p>
-  <p class="motto">Độc lập - Tự do - Hạnh phúc</p><p class="place">{dated}</p></div>
-</div>
-<h1>BÁO CÁO</h1>
-<p class="subtitle">{title_line}</p>
-<p class="subtitle">Năm {view.year}</p>
-{draft}
-<p>Thực hiện {_e(info.kind)} số {_e(info.number)} ngày {info.date:%d/%m/%Y} của {_e(issuer.name)}, {_e(unit.name)}
-tự đánh giá kết quả thực hiện các nhiệm vụ được giao năm {view.year} như sau:</p>
-<h2>I. Kết quả thực hiện từng nhiệm vụ</h2>
-<table class="criteria">
-<thead><tr><th>STT</th><th>Nhiệm vụ</th><th>Vai trò</th><th>Thời hạn, tình trạng</th><th>Mức đánh giá</th>
-<th>Điểm</th><th>Minh chứng, ghi chú</th></tr></thead>
-<tbody>
-{chr(10).join(body)}
-</tbody>
-</table>
-<h2>II. Tổng hợp theo mục</h2>
-<table class="sections">
-<thead><tr><th>Mục</th><th>Điểm</th><th>Tỷ lệ</th>{prev_head}</tr></thead>
-<tbody>
-{chr(10).join(sec_html)}
-</tbody>
-</table>
-{chart_html}
-<h2>III. Kết quả chung</h2>
-<p>Tổng điểm: <b>{number(s.points)}/{number(s.max_points)}</b> ({number(s.percent)}%). Ngưỡng đạt:
-{number(s.threshold)}%.</p>
-<p class="result">Kết quả tự đánh giá: {verdict}.</p>
-{compare}
-<p class="small">Thang điểm, trọng số và ngưỡng đạt do Sở Tư pháp thiết lập (data/plan-241/criteria.yaml);
-nhiệm vụ phối hợp tính hệ số {number(settings.role_factor.get("coordinating", 1))}. {version}.</p>
-<div class="signatures">
-  <div class="left"><p><b><i>Nơi nhận:</i></b></p><p>- Sở Tư pháp;</p><p>- Lưu: VT.</p>
-  {f"<p>Người lập: {signer}</p>" if signer else ""}</div>
-  <div class="right"><p class="title">THỦ TRƯỞNG ĐƠN VỊ</p><p><i>(Ký, ghi rõ họ tên, đóng dấu)</i></p>
-  <div class="sign-space"></div></div>
-</div>
-</body>
-</html>
-"""
+        previous = {"year": view.year - 1, "percent": f"{number(view.previous.percent)}%",
+                    "change": _change_text(s.percent, view.previous.percent)}
+    png = chart_png(plan, view) if chart and s.by_section else None
+    return _environment().get_template("report.html.j2").render(
+        year=view.year, unit=unit.name,
+        dated=(f"{info.place}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}" if when
+               else f"{info.place}, ngày …… tháng …… năm ……"),
+        title=(f"Tự đánh giá kết quả thực hiện {info.kind} số {info.number} ngày {info.date:%d/%m/%Y} "
+               f"của {issuer.short}"),
+        draft=(None if r is not None and r.submitted
+               else "BẢN NHÁP — chưa nộp" + (f" (phiên bản {r.version})" if r else "")),
+        plan={"kind": info.kind, "number": info.number, "date": f"{info.date:%d/%m/%Y}", "issuer": issuer.name},
+        criteria=_criterion_rows(plan, settings, view),
+        sections=_section_rows(plan, view),
+        total={"rated": s.rated, "to_rate": s.to_rate, "points": f"{number(s.points)}/{number(s.max_points)}",
+               "percent": f"{number(s.percent)}%", "threshold": f"{number(s.threshold)}%",
+               "verdict": "ĐẠT" if s.passed else "CHƯA ĐẠT"},
+        previous=previous,
+        chart_png=base64.b64encode(png).decode("ascii") if png else None,
+        no_scored_criterion=NO_SCORED_CRITERION,
+        coordinating_factor=number(settings.role_factor.get("coordinating", 1)),
+        version=version,
+        signer=(r.submitted_by or "") if r else "",
+    )

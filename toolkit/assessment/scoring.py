@@ -1,4 +1,4 @@
-"""Scoring a unit's self-assessment: entries, points with their maximum, the unit's earlier years."""
+"""Scoring a unit's self-assessment: points with their maximum, the unit's earlier years (entries: assessment.entry)."""
 
 from __future__ import annotations
 
@@ -6,41 +6,10 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from toolkit.assessment.criteria import NOT_RATED, STATUS, Criterion, Settings, criteria_for
+from toolkit.assessment.entry import Entry, entry_problems  # Entry is imported from here by most callers
 from toolkit.plan.model import Plan
 
-# ---------------------------------------------------------------- checking and scoring
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What the unit recorded for one criterion."""
-
-    rating: str | None = None
-    reason: str = ""  # required when not applicable
-    evidence_number: str = ""
-    evidence_date: str = ""
-    evidence_text: str = ""
-    evidence_link: str = ""
-    note: str = ""
-    central_issued: bool = False
-
-
-def entry_problems(criterion: Criterion, entry: Entry, settings: Settings) -> list[str]:
-    """Why an entry cannot be accepted, in Vietnamese (empty when it is fine)."""
-    if entry.rating is None:
-        return []
-    if entry.rating not in settings.rating_keys:
-        return [f"Mức đánh giá không hợp lệ: {entry.rating}."]
-    rating = settings.rating(entry.rating)
-    out = []
-    if rating.not_applicable and not entry.reason.strip():
-        out.append("Chọn «Không áp dụng» cần ghi rõ lý do.")
-    if rating.on_time and criterion.status == "overdue":
-        out.append(f"Nhiệm vụ {criterion.id} đã quá thời hạn ({criterion.task.deadline.label}); "
-                   "nếu đã làm xong, hãy chọn mức hoàn thành chậm.")
-    if not criterion.scored and not rating.not_applicable:
-        out.append(f"Nhiệm vụ {criterion.id} không được chấm trong năm này ({STATUS[criterion.status]}).")
-    return out
+# ---------------------------------------------------------------- scoring
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ checked here, in the kernel: the browser can set any widget's value and click a 
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import date, datetime
 
 import ipywidgets as widgets
@@ -19,7 +19,8 @@ import ipywidgets as widgets
 from toolkit.assessment import report as ar
 from toolkit.assessment import scoring
 from toolkit.assessment.criteria import STATUS, Criterion, Settings, load_settings
-from toolkit.assessment.scoring import Entry, entries_of, entry_problems, unit_history
+from toolkit.assessment.entry import Entry, EntryProblem, clean_entry, validate_entry
+from toolkit.assessment.scoring import entries_of, unit_history
 from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan, Unit
 from toolkit.serving.request import query_parameters
@@ -33,12 +34,6 @@ ROOT_CLASS = "pbgdpl-assess"
 UNRATED = ""  # the radio value of "— Chưa chọn —"
 TAB_FORM, TAB_RESULT, TAB_SUBMIT = range(3)
 TAB_TITLES = ("Đánh giá", "Kết quả", "Nộp và tải về")
-# The store's column sizes (PostgreSQL enforces them, SQLite does not) and sane limits for free text.
-LIMITS = {"reason": 2000, "evidence_number": 200, "evidence_date": 20, "evidence_text": 4000,
-          "evidence_link": 500, "note": 2000}
-FIELD_NAMES = {"reason": "Lý do không áp dụng", "evidence_number": "Số, ký hiệu văn bản",
-               "evidence_date": "Ngày văn bản", "evidence_text": "Mô tả minh chứng", "evidence_link": "Liên kết",
-               "note": "Ghi chú"}
 LOCKED = "Bản tự đánh giá này đã nộp, không sửa được nữa. Muốn sửa, hãy bấm «Sửa (tạo phiên bản mới)»."
 
 CSS = page_style(ROOT_CLASS) + f"""<style>
@@ -385,7 +380,8 @@ class AssessmentApp:
         self._show(select)
 
     def _problems(self, c: Criterion, e: Entry) -> list[str]:
-        return entry_problems(c, e, self.settings)
+        """What keeps the entry from being submitted: the rules the importer of Sở Tư pháp applies too."""
+        return [p.sentence for p in validate_entry(e, self.settings, c)]
 
     @guarded("mở tiêu chí đã chọn")
     def on_criterion(self, change=None) -> None:
@@ -487,9 +483,9 @@ class AssessmentApp:
     def _form_entry(self) -> Entry:
         d = self.evidence_date.value
         return Entry(rating=self.rating.value or None, reason=self.reason.value,
-                     evidence_number=self.evidence_number.value.strip(),
+                     evidence_number=self.evidence_number.value,
                      evidence_date=d.isoformat() if isinstance(d, date) else "",
-                     evidence_text=self.evidence_text.value, evidence_link=self.evidence_link.value.strip(),
+                     evidence_text=self.evidence_text.value, evidence_link=self.evidence_link.value,
                      note=self.note.value, central_issued=bool(self.central.value))
 
     @guarded("lưu đánh giá")
@@ -509,9 +505,11 @@ class AssessmentApp:
     def check(self, task_id: str, entry: Entry) -> None:
         """Refuse what can never be stored: raise RuleError with the reason in Vietnamese.
 
-        A "Không áp dụng" without its reason is stored (the reason is typed next) and counts 0 until
-        the reason is there; a rating the criterion can never take (an unknown key, "Hoàn thành"
-        for an overdue duty, any rating for a duty not scored this year) is refused.
+        The rules are toolkit.assessment.entry's (the importer of Sở Tư pháp applies the same). A "Không
+        áp dụng" without its reason is stored (the reason is typed next) and counts 0 until the reason is
+        there; a rating the criterion cannot take this year ("Hoàn thành" for an overdue duty, any rating
+        for a duty not scored this year) is refused when it is chosen, and only shown when the duty's
+        status changed under a stored rating, so the entry's other fields stay editable.
         """
         if self.unit_key is None:
             raise RuleError("Hãy chọn cơ quan, đơn vị và năm trước.")
@@ -519,26 +517,25 @@ class AssessmentApp:
             raise RuleError(f"Nhiệm vụ {task_id} không phải tiêu chí của đơn vị trong năm {self.year}.")
         if self.readonly:
             raise RuleError(LOCKED)
-        if entry.rating is not None and entry.rating not in self.settings.rating_keys:
-            raise RuleError(f"Mức đánh giá không hợp lệ: {entry.rating}.")
-        for field, limit in LIMITS.items():
-            if len(getattr(entry, field)) > limit:
-                raise RuleError(f"«{FIELD_NAMES[field]}» quá dài (tối đa {limit} ký tự).")
-        link = entry.evidence_link
-        if link and (not link.lower().startswith(("http://", "https://")) or any(ch.isspace() for ch in link)):
-            raise RuleError("Liên kết phải là địa chỉ web bắt đầu bằng http:// hoặc https://.")
-        stored = self.entries.get(task_id, Entry())
-        if entry.rating != stored.rating and entry.rating is not None:
-            criteria = scoring.unit_criteria(self.plan, self.settings, self.history, self.unit_key, self.year,
-                                        {**self.entries, task_id: entry})
-            c = next(x for x in criteria if x.id == task_id)
-            # A reason fixes "Không áp dụng"; nothing fixes the others, so they are refused now.
-            unfixable = self._problems(c, replace(entry, reason=entry.reason or "-"))
-            if unfixable:
-                raise RuleError(" ".join(unfixable))
+        # The criterion as this entry makes it: ticking "Trung ương đã ban hành" makes a duty due.
+        criteria = scoring.unit_criteria(self.plan, self.settings, self.history, self.unit_key, self.year,
+                                         {**self.entries, task_id: entry})
+        c = next(x for x in criteria if x.id == task_id)
+        chosen = entry.rating is not None and entry.rating != self.entries.get(task_id, Entry()).rating
+        refused = [p.sentence for p in validate_entry(entry, self.settings, c) if self._refuses(p, chosen)]
+        if refused:
+            raise RuleError(" ".join(refused))
+
+    @staticmethod
+    def _refuses(problem: EntryProblem, rating_chosen: bool) -> bool:
+        """Is the change refused now, or stored and shown until it is fixed (it blocks submitting)?"""
+        if problem.draft_ok:
+            return False
+        return rating_chosen or not problem.about_rating
 
     def save(self, task_id: str, entry: Entry) -> None:
-        """Check and store one criterion's full entry, creating the draft on the first change."""
+        """Check and store one criterion's entry, cleaned (`clean_entry`); the first change creates the draft."""
+        entry = clean_entry(entry)
         self.check(task_id, entry)
         if self.record is None:
             self.record = self.astore.open_draft(self.unit_key, self.year)
@@ -592,8 +589,8 @@ class AssessmentApp:
             sid = self.by_id[self.current].task.section
             for k, p, m in s.by_section:
                 if k == sid:
-                    lines.append(f'<p class="muted section-score">Mục {esc(sid)}: {number(p)}/{number(m)} điểm'
-                                 f"{f' ({number(100 * p / m)}%)' if m else ''}</p>")
+                    said = f"{number(p)}/{number(m)} điểm ({number(100 * p / m)}%)" if m else ar.NO_SCORED_CRITERION
+                    lines.append(f'<p class="muted section-score">Mục {esc(sid)}: {said}</p>')
         if self.saved_at is not None:
             lines.append(f'<p class="saved" role="status">Đã lưu lúc {self.saved_at:%H:%M:%S}</p>')
         self.status.value = '<div class="status-line">' + "".join(lines) + "</div>"
@@ -613,9 +610,12 @@ class AssessmentApp:
         body = []
         for r in rows:
             pct = r["Tỷ lệ (%)"]
-            cells = (f"<td>{esc(r['Mục'])}. {esc(r['Tên mục'])}</td>"
-                     f'<td class="num">{number(r["Điểm"])}/{number(r["Điểm tối đa"])}</td>'
-                     f'<td class="num">{"—" if pct is None else number(pct) + "%"}</td>')
+            cells = f"<td>{esc(r['Mục'])}. {esc(r['Tên mục'])}</td>"
+            if r["Điểm tối đa"]:
+                cells += (f'<td class="num">{number(r["Điểm"])}/{number(r["Điểm tối đa"])}</td>'
+                          f'<td class="num">{number(pct)}%</td>')
+            else:  # every scored criterion "Không áp dụng": no maximum, said in words rather than "0/0"
+                cells += f'<td colspan="2">{ar.NO_SCORED_CRITERION.capitalize()}</td>'
             if prev is not None:
                 old = r["Năm trước (%)"]
                 cells += (f'<td class="num">{"—" if old is None else number(old) + "%"}</td>'

@@ -230,10 +230,10 @@ def run_cli(argv):
 def test_does_assess_export_write_each_format_atomically(astore, db, tmp_path, capsys, monkeypatch):
     fill(astore)
     calls = []
-    import toolkit.cli
+    from toolkit.cli import output
 
-    real = toolkit.cli.write_atomic
-    monkeypatch.setattr(toolkit.cli, "write_atomic", lambda path, data: (calls.append(path), real(path, data)))
+    real = output.write_atomic
+    monkeypatch.setattr(output, "write_atomic", lambda path, data: (calls.append(path), real(path, data)))
     out = tmp_path / "out"
     out.mkdir()
     for fmt in ("xlsx", "html", "json"):

@@ -14,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from toolkit.datafile import DataError, write_atomic
+from toolkit.cli.output import write_output
+from toolkit.datafile import DataError
 
 
 def _plan(args):
@@ -107,19 +108,7 @@ def cmd_export_plan(args) -> int:
         data = (json.dumps(report.plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
         data = report.table_bytes(report.assignment_table(plan), args.format)
-    return _write(args, data, args.format == "xlsx")
-
-
-def _write(args, data: bytes, binary: bool) -> int:
-    if args.output:
-        write_atomic(Path(args.output), data)
-        print(f"Đã ghi {args.output} ({len(data):,} byte).", file=sys.stderr)
-    elif binary and sys.stdout.isatty():
-        print("Tệp Excel là nhị phân: hãy dùng --output TỆP.xlsx.", file=sys.stderr)
-        return 2
-    else:
-        sys.stdout.buffer.write(data)
-    return 0
+    return write_output(args, data, args.format == "xlsx")
 
 
 def cmd_export_questions(args) -> int:
@@ -141,7 +130,7 @@ def cmd_export_questions(args) -> int:
         data = fmt.gift(questions).encode("utf-8")
     else:
         data = table_bytes(fmt.questions_table(questions), "xlsx", sheet="Câu hỏi")
-    return _write(args, data, args.format == "xlsx")
+    return write_output(args, data, args.format == "xlsx")
 
 
 def cmd_export_results(args) -> int:
@@ -153,7 +142,7 @@ def cmd_export_results(args) -> int:
     plan = _plan(args)
     questions, _ = question_bank(plan, args.quizzes)
     df = fmt.results_table(plan, Store(args.database).results(), {q.id: q for q in questions})
-    return _write(args, table_bytes(df, args.format, sheet="Kết quả"), args.format == "xlsx")
+    return write_output(args, table_bytes(df, args.format, sheet="Kết quả"), args.format == "xlsx")
 
 
 def cmd_export_session(args) -> int:
@@ -169,7 +158,7 @@ def cmd_export_session(args) -> int:
         print(f"Không có phiên nào với mã {args.code}.", file=sys.stderr)
         return 2
     questions, _ = question_bank(plan, args.quizzes)
-    return _write(args, session_workbook(store, plan, {q.id: q for q in questions}, session.code), True)
+    return write_output(args, session_workbook(store, plan, {q.id: q for q in questions}, session.code), True)
 
 
 def cmd_serve(args) -> int:

@@ -18,7 +18,7 @@ EXPORT_FORMATS = ("xlsx", "html", "json")
 def cmd_assess_export(args) -> int:
     from toolkit.assessment import report as ar
     from toolkit.assessment.criteria import load_settings
-    from toolkit.cli import _write
+    from toolkit.cli.output import write_output
     from toolkit.plan.load import load_plan
     from toolkit.storage.assessments import AssessmentStore
     from toolkit.storage.store import Store
@@ -46,7 +46,7 @@ def cmd_assess_export(args) -> int:
     state = "đã nộp" if record.submitted else "bản nháp"
     print(f"{name}, năm {args.year}, phiên bản {record.version} ({state}): {view.score.rated}/{view.score.to_rate} "
           f"tiêu chí đã đánh giá, {number(view.score.percent)}%.", file=sys.stderr)
-    return _write(args, data, args.format == "xlsx")
+    return write_output(args, data, args.format == "xlsx")
 
 
 def register(sub, fmt):

@@ -27,7 +27,7 @@ from toolkit.serving.request import query_parameters
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.records import AssessmentLocked, AssessmentRecord, InputError, clean_name
 from toolkit.storage.store import Store
-from toolkit.ui.common import alert, download_link, error_box, esc, guarded, page_style
+from toolkit.ui.common import alert, download_link, error_box, esc, guarded, page_style, stacked
 from toolkit.vietnamese import VIETNAM, local_time, number
 
 ROOT_CLASS = "pbgdpl-assess"
@@ -90,10 +90,6 @@ class RuleError(Exception):
     """A change the rules refuse; the message is Vietnamese and is shown as it is."""
 
 
-def _stacked(w: widgets.Widget) -> widgets.Widget:
-    return w.add_class("stacked")
-
-
 
 def _vn(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
@@ -134,12 +130,12 @@ class AssessmentApp:
         self.notice = widgets.HTML("", layout=widgets.Layout(width="auto"))
 
         # -- who, which year
-        self.unit = _stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(), index=0,
+        self.unit = stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(), index=0,
                                               layout=widgets.Layout(width="auto")))  # shows «— Chọn … —»
         years = list(range(self.today.year, plan.info.period_start - 1, -1))
-        self.year_choice = _stacked(widgets.Dropdown(description="Năm đánh giá", options=years, value=years[0],
+        self.year_choice = stacked(widgets.Dropdown(description="Năm đánh giá", options=years, value=years[0],
                                                      layout=widgets.Layout(width="auto", max_width="240px")))
-        self.name = _stacked(widgets.Text(description="Họ và tên người điền, người nộp", placeholder="Nguyễn Văn A",
+        self.name = stacked(widgets.Text(description="Họ và tên người điền, người nộp", placeholder="Nguyễn Văn A",
                                           continuous_update=False, layout=widgets.Layout(width="auto")))
         self.unit.observe(self.on_unit, "value")
         self.year_choice.observe(self.on_year, "value")
@@ -178,7 +174,7 @@ class AssessmentApp:
         self.status = widgets.HTML("", layout=widgets.Layout(width="auto"))
 
         # -- tab 1: one shared form for the criterion being edited
-        self.criterion = _stacked(widgets.Dropdown(description="Tiêu chí (nhiệm vụ)", options=[],
+        self.criterion = stacked(widgets.Dropdown(description="Tiêu chí (nhiệm vụ)", options=[],
                                                    layout=widgets.Layout(width="auto")))
         self.criterion.add_class("pbgdpl-criterion")
         self.criterion.observe(self.on_criterion, "value")
@@ -190,20 +186,20 @@ class AssessmentApp:
             options=[("— Chưa chọn —", UNRATED)] + [(r.label, r.key) for r in self.settings.scale], value=UNRATED,
             layout=widgets.Layout(width="auto")).add_class("pbgdpl-rating")
         self.entry_note = widgets.HTML("", layout=widgets.Layout(width="auto"))
-        self.reason = _stacked(widgets.Textarea(description="Lý do không áp dụng (bắt buộc khi chọn «Không áp dụng»)",
+        self.reason = stacked(widgets.Textarea(description="Lý do không áp dụng (bắt buộc khi chọn «Không áp dụng»)",
                                                 continuous_update=False, rows=2, layout=widgets.Layout(width="auto")))
-        self.evidence_number = _stacked(widgets.Text(description="Số, ký hiệu văn bản minh chứng",
+        self.evidence_number = stacked(widgets.Text(description="Số, ký hiệu văn bản minh chứng",
                                                      placeholder="Ví dụ: 45/BC-UBND", continuous_update=False,
                                                      layout=widgets.Layout(width="auto")))
-        self.evidence_date = _stacked(widgets.DatePicker(description="Ngày văn bản",
+        self.evidence_date = stacked(widgets.DatePicker(description="Ngày văn bản",
                                                          layout=widgets.Layout(width="auto", max_width="260px")))
-        self.evidence_text = _stacked(widgets.Textarea(description="Mô tả ngắn kết quả, minh chứng",
+        self.evidence_text = stacked(widgets.Textarea(description="Mô tả ngắn kết quả, minh chứng",
                                                        continuous_update=False, rows=3,
                                                        layout=widgets.Layout(width="auto")))
-        self.evidence_link = _stacked(widgets.Text(description="Liên kết đến văn bản (nếu có)",
+        self.evidence_link = stacked(widgets.Text(description="Liên kết đến văn bản (nếu có)",
                                                    placeholder="https://…", continuous_update=False,
                                                    layout=widgets.Layout(width="auto")))
-        self.note = _stacked(widgets.Textarea(description="Ghi chú", continuous_update=False, rows=2,
+        self.note = stacked(widgets.Textarea(description="Ghi chú", continuous_update=False, rows=2,
                                               layout=widgets.Layout(width="auto")))
         for w in self._inputs():
             w.observe(self.on_change, "value")

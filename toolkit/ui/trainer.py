@@ -29,8 +29,7 @@ from toolkit.quiz.workshop import dashboard, session_workbook
 from toolkit.serving.access import PasscodeGate
 from toolkit.serving.links import join_url
 from toolkit.storage.records import InputError, SessionRecord
-from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
-from toolkit.ui.common import stacked as _stacked
+from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, stacked, unlocked_only
 from toolkit.ui.quiz import COUNTS, LIMITS, topic_options
 from toolkit.vietnamese import VIETNAM, number, percent
 
@@ -131,15 +130,15 @@ class TrainerApp(PasscodeLocked):
     # ---------------------------------------------------------------- building (only once unlocked)
     def _build(self) -> None:
         full = widgets.Layout(width="100%")
-        self.title = _stacked(widgets.Text(description="Tên buổi tập huấn", layout=full,
+        self.title = stacked(widgets.Text(description="Tên buổi tập huấn", layout=full,
                                            placeholder="VD: Tập huấn PBGDPL phường Ba Đình, 15/3"))
-        self.topic = _stacked(widgets.Dropdown(description="Chủ đề",
+        self.topic = stacked(widgets.Dropdown(description="Chủ đề",
                                                options=topic_options(self.plan, self.all_questions), value="all",
                                                layout=full))
-        self.count = _stacked(widgets.Dropdown(description="Số câu hỏi", options=COUNTS, value=10, layout=full))
+        self.count = stacked(widgets.Dropdown(description="Số câu hỏi", options=COUNTS, value=10, layout=full))
         self.mode = widgets.ToggleButtons(options=[(v, k) for k, v in MODES.items()], value="test",
                                           style={"button_width": "auto"})
-        self.limit = _stacked(widgets.Dropdown(description="Thời gian làm bài", options=[(b, a) for a, b in LIMITS],
+        self.limit = stacked(widgets.Dropdown(description="Thời gian làm bài", options=[(b, a) for a, b in LIMITS],
                                                value=0, layout=full))
         self.show_rank = widgets.Checkbox(description="Học viên xem được thứ hạng của mình khi nộp bài",
                                           value=False, indent=False, layout=full)
@@ -149,7 +148,7 @@ class TrainerApp(PasscodeLocked):
         self.create = widgets.Button(description="Tạo phiên", button_style="primary", icon="plus")
         self.create.on_click(self.on_create)
         self.create_message = widgets.HTML("")
-        self.history = _stacked(widgets.Dropdown(description="Các phiên đã tạo", options=[], layout=full))
+        self.history = stacked(widgets.Dropdown(description="Các phiên đã tạo", options=[], layout=full))
         self.open_history = widgets.Button(description="Mở bảng kết quả", icon="chart-bar")
         self.open_history.on_click(self.on_open_history)
         notice = (alert("Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: "

@@ -1,0 +1,1 @@
+"""Quizzes: questions and scoring, generation, authored banks, attempts, workshops, formats, item analysis."""

@@ -97,7 +97,10 @@ class ImportedAssessment:
 def read_assessment_file(path: Path | str, plan: Plan, settings: Settings) -> ImportedAssessment:
     """Read and check one file (.json or .xlsx); raise DataError with every problem found.
 
-    >>> read_assessment_file("tests/data/imports/valid.json", load_plan(), settings).unit_key   # doctest: +SKIP
+    >>> from toolkit.assessment.criteria import load_settings
+    >>> from toolkit.paths import REPO_ROOT
+    >>> plan = load_plan()
+    >>> read_assessment_file(REPO_ROOT / "tests/data/imports/valid.json", plan, load_settings(plan)).unit_key
     'quan_ba_dinh'
     """
     path = Path(path)

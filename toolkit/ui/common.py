@@ -124,6 +124,9 @@ def page_style(root_class: str) -> str:
 /* 16 px text stops phones zooming in on focus; 2.6em is a comfortable touch target. */
 {r} .stacked.widget-inline-hbox > select, {r} .stacked.widget-inline-hbox > input {{ flex: 0 0 auto;
   width: 100%; height: 2.6em; font-size: 16px; }}
+/* Text boxes in the page's font: Chromium's default for textarea is a monospace face that draws
+   Vietnamese marks apart from their letters ("kê ́hoạch", seen in a screenshot). */
+{r} textarea, {r} input {{ font-family: inherit; }}
 {r} .widget-checkbox {{ width: auto; height: auto; line-height: 1.4; }}
 {r} .widget-checkbox .widget-label-basic {{ white-space: normal; overflow: visible; line-height: 1.4;
   font-size: 15px; display: flex; align-items: flex-start; padding: 0.3em 0; }}

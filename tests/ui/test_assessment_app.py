@@ -90,8 +90,8 @@ def count_widgets(root) -> int:
 
 def test_does_choosing_a_district_and_year_show_its_criteria_without_writing_anything(app, store):
     choose(app)
-    assert len(app.criteria) == 22 and len(app.criterion.options) == 22
-    assert "<b>0/18</b> tiêu chí đã đánh giá" in app.status.value
+    assert len(app.criteria) == 20 and len(app.criterion.options) == 20
+    assert "<b>0/17</b> tiêu chí đã đánh giá" in app.status.value
     assert app.current == "II.1.a"  # the first criterion still to rate
     assert "Hoàn thành trong Quý IV năm 2020" in app.card.value and "Đã quá thời hạn" in app.card.value
     assert "qua nhóm UBND quận, huyện, thị xã" in app.card.value
@@ -119,7 +119,7 @@ def test_does_the_page_keep_a_small_fixed_number_of_widgets(app):
     choose(app, "quan_ba_dinh", 2021)
     small = count_widgets(app.widget)
     choose(app, "so_tu_phap", 2021)
-    assert len(app.criteria) == 30
+    assert len(app.criteria) == 27  # not II.3.c, II.6.c.3, III.4: there others "phối hợp với" Sở Tư pháp
     assert count_widgets(app.widget) == small < 60
 
 
@@ -147,16 +147,17 @@ def test_is_every_change_saved_at_once(app, store):
 def test_does_progress_and_the_live_score_match_a_hand_computed_case(app):
     choose(app)
     rate(app, "II.2.a", "hoan_thanh")                                 # lead 1 × 100% = 1
-    rate(app, "II.6.b", "dang_thuc_hien")                             # coordinating 0.5 × 50% = 0.25
-    rate(app, "II.3.a", "khong_ap_dung", reason="Không có đối tượng")  # out of the maximum: 15.5 − 1
+    rate(app, "II.6.d", "dang_thuc_hien")                             # coordinating 0.5 × 50% = 0.25
+    rate(app, "II.3.a", "khong_ap_dung", reason="Không có đối tượng")  # out of the maximum: 15 − 1
     rate(app, "II.1.a", "hoan_thanh_cham")                            # overdue, late: 1 × 75% = 0.75
     s = app.score
-    assert (s.points, s.max_points, s.percent) == (2.0, 14.5, 13.79)  # 2 / 14.5
-    assert "<b>4/18</b> tiêu chí đã đánh giá" in app.status.value
-    assert "<b>2/14,5</b> (13,79%)" in app.status.value and "Chưa đạt" in app.status.value
-    assert dict((k, (p, m)) for k, p, m in s.by_section)["II.6"] == (0.25, 2.0)  # II.6.a 1 + II.6.b 0.5 + II.6.d 0.5
+    assert (s.points, s.max_points, s.percent) == (2.0, 14.0, 14.29)  # 2 / 14
+    assert "<b>4/17</b> tiêu chí đã đánh giá" in app.status.value
+    assert "<b>2/14</b> (14,29%)" in app.status.value and "Chưa đạt" in app.status.value
+    # II.6.a 1 + II.6.d 0.5 (II.6.b is Sở Tư pháp's "Phối hợp với … UBND quận, huyện, thị xã": no role for them)
+    assert dict((k, (p, m)) for k, p, m in s.by_section)["II.6"] == (0.25, 1.5)
     app.tabs.selected_index = TAB_RESULT
-    assert "II.6. " in app.result.value and "0,25/2" in app.result.value and "12,5%" in app.result.value
+    assert "II.6. " in app.result.value and "0,25/1,5" in app.result.value and "16,67%" in app.result.value
     assert app.chart.value[:4] == b"\x89PNG" and app.chart.layout.display is None
     assert 'data-task="II.3.a"' in app.overview.value and "Không áp dụng: Không có đối tượng" in app.overview.value
 
@@ -176,10 +177,10 @@ def test_does_not_applicable_without_a_reason_show_the_rule_and_count_zero(app, 
     assert "Chọn «Không áp dụng» cần ghi rõ lý do." in app.entry_note.value
     assert app.reason.layout.display is None  # the reason box appears
     assert stored(store, app)["II.3.a"].rating == "khong_ap_dung"  # kept, so the reason can follow
-    assert (app.score.points, app.score.max_points) == (0.0, 15.5)  # still counts its weight, earning 0
+    assert (app.score.points, app.score.max_points) == (0.0, 15.0)  # still counts its weight, earning 0
     assert app.criterion.options[4][0].startswith("⚠ II.3.a")
     app.reason.value = "Quận không có đối tượng"
-    assert app.entry_note.value == "" and app.score.max_points == 14.5
+    assert app.entry_note.value == "" and app.score.max_points == 14.0
 
 
 def test_is_completed_on_time_refused_for_an_overdue_duty(app, store):
@@ -201,7 +202,7 @@ def test_does_ticking_central_issued_make_an_awaiting_criterion_due(app, store):
     assert "không được chấm trong năm này" in app.entry_note.value and app.rating.value == UNRATED
     app.central.value = True
     assert app.by_id["II.4.b.2"].status == "due" and app.rating.layout.display is None
-    assert app.score.to_rate == 19 and app.score.max_points == 16.0  # + 0.5 (coordinating)
+    assert app.score.to_rate == 18 and app.score.max_points == 15.5  # + 0.5 (coordinating)
     assert stored(store, app)["II.4.b.2"].central_issued is True
     app.rating.value = "dang_thuc_hien"
     assert stored(store, app)["II.4.b.2"].rating == "dang_thuc_hien" and app.score.points == 0.25
@@ -232,7 +233,7 @@ def test_does_a_reload_resume_the_draft(app, plan, settings, store):
     rate(app, "II.2.b", "dang_thuc_hien")
     again = AssessmentApp(plan, settings, store, today=TODAY)
     choose(again)
-    assert again.record.id == app.record.id and "<b>2/18</b>" in again.status.value
+    assert again.record.id == app.record.id and "<b>2/17</b>" in again.status.value
     assert again.current == "II.1.a"  # the first criterion still to rate
     again.criterion.value = "II.2.a"
     assert again.rating.value == "hoan_thanh" and again.evidence_number.value == "12/KH-UBND"
@@ -247,7 +248,7 @@ def test_is_submitting_refused_while_criteria_are_unrated(app, store):
     app.name.value = "Trần Thị Bình"
     assert app.submit.disabled
     app.submit.click()  # the browser can click a disabled button
-    assert "Chưa nộp được" in app.notice.value and "Còn 17 tiêu chí chưa đánh giá" in app.notice.value
+    assert "Chưa nộp được" in app.notice.value and "Còn 16 tiêu chí chưa đánh giá" in app.notice.value
     assert app.confirm_box.layout.display == "none"
     app.confirm.click()  # and the hidden confirm button too
     assert "bấm «Nộp bản tự đánh giá» trước" in app.notice.value
@@ -267,13 +268,13 @@ def test_does_a_complete_assessment_submit_after_confirming_and_become_read_only
     app.confirm.click()
     record = AssessmentStore(store).latest("quan_ba_dinh", 2021)
     assert record.submitted and record.submitted_by == "Trần Thị Bình" and record.version == 1
-    assert len(stored(store, app)) == 18
+    assert len(stored(store, app)) == 17
     assert "Đã nộp phiên bản 1 lúc" in app.status.value and "Trần Thị Bình" in app.status.value
     assert app.readonly and all(w.disabled for w in app._inputs())
     assert app.edit.layout.display is None and app.submit.layout.display == "none"
     assert "Phiên bản 1: đã nộp" in app.versions.value
-    # 13 lead + 5 × 0.5 coordinating = 15.5; II.1.a done late earns 75%: 15.5 − 0.25 = 15.25 (98.39%)
-    assert "<b>15,25/15,5</b> (98,39%)" in app.status.value and ">Đạt<" in app.status.value
+    # 13 lead + 4 × 0.5 coordinating = 15; II.1.a done late earns 75%: 15 − 0.25 = 14.75 (98.33%)
+    assert "<b>14,75/15</b> (98,33%)" in app.status.value and ">Đạt<" in app.status.value
 
 
 def test_is_a_change_to_a_submitted_version_refused(app, store):

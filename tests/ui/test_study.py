@@ -31,7 +31,7 @@ def duty_rows(html: str) -> dict[str, dict]:
         summary = m[2]
         rows[m[1]] = {
             "role": re.search(r'class="role role-(\w+)"', summary)[1],
-            "via": (re.search(r"qua nhóm «(.*?)»", summary) or [None, None])[1],
+            "via": (re.search(r"qua nhóm “(.*?)”", summary) or [None, None])[1],
             "deadline": re.search(r'<span class="deadline">(.*?)</span>', summary)[1],
         }
     return rows
@@ -83,8 +83,18 @@ def test_is_the_count_line_computed_from_the_plan(study, plan):
     study.who.value = "agency:so_tu_phap"
     found = plan.assignments("so_tu_phap", via_groups=True)
     lead = sum(a.role == "lead" for a in found)
-    assert (f"<b>Sở Tư pháp</b>: {len(found)} nhiệm vụ — chủ trì {lead}, phối hợp {len(found) - lead}"
-            in study.duties.value)
+    assert (f"<b>Sở Tư pháp</b>: {len(found)} nhiệm vụ — chủ trì hoặc thực hiện {lead}, phối hợp "
+            f"{len(found) - lead}" in study.duties.value)
+
+
+def test_does_a_row_say_chu_tri_only_where_the_plan_does(study, plan):
+    """II.5.b: "Sở Tư pháp chủ trì, phối hợp…" reads "Chủ trì"; II.3.g (Sở Nội vụ, no "chủ trì") reads
+    "Thực hiện"; II.6.b ("Sở Tư pháp: - Phối hợp với các sở, ngành…") reads "Phối hợp"."""
+    study.who.value = "agency:so_tu_phap"
+    role = lambda tid: re.search(r'class="role role-\w+">(.*?)</span>', row_html(study.duties.value, tid))[1]  # noqa: E731
+    assert (role("II.5.b"), role("II.6.b")) == ("Chủ trì", "Phối hợp")
+    study.who.value = "agency:so_noi_vu"
+    assert role("II.3.g") == "Thực hiện"
 
 
 def test_are_duties_grouped_under_their_section_headings_in_plan_order(study, plan):
@@ -260,8 +270,17 @@ def test_are_leads_and_coordinators_named_on_the_card(study, plan):
     study.query.value = "II.5.b"
     card = study.results.value
     task = plan.task("II.5.b")
-    assert "<p><b>Chủ trì:</b> Sở Tư pháp</p>" in card
+    assert "<p><b>Được giao:</b> Sở Tư pháp</p><p><b>Chủ trì:</b> Sở Tư pháp</p>" in card
     assert "<p><b>Phối hợp:</b> " + "; ".join(plan.agency_name(k) for k in task.coordinating) in card
+
+
+def test_does_a_card_say_when_the_plan_names_no_chu_tri(study):
+    """III.4: the Office "có trách nhiệm phối hợp Sở Tư pháp"; the plan names no chủ trì."""
+    study.query.value = "III.4"
+    card = study.results.value
+    assert "<p><b>Được giao:</b> Văn phòng UBND Thành phố</p>" in card
+    assert "<p><b>Chủ trì:</b> Kế hoạch không nêu cơ quan chủ trì</p>" in card
+    assert "<p><b>Phối hợp với:</b> Sở Tư pháp</p>" in card
 
 
 def test_is_text_from_the_data_escaped(plan):

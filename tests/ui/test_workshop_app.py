@@ -386,12 +386,13 @@ def test_the_participant_page_has_no_quiz_setup_retry_or_sign_out_at_all(trainer
                  "again", "on_setup", "on_start", "on_resume", "on_retry", "on_again", "on_signout", "_begin"):
         assert not hasattr(app, name) and not hasattr(app.screens, name), name
     buttons = {w.description for w in created if type(w).__name__ == "Button"}
-    assert buttons == {"Tham gia", "Trả lời", "Câu trước", "Câu tiếp theo", "Nộp bài", "Cập nhật kết quả"}
+    assert buttons == {"Tham gia", "Trả lời", "Câu trước", "Câu tiếp theo", "Nộp bài", "Cập nhật kết quả",
+                       "Báo lỗi câu hỏi", "Gửi"}  # the shared report box: one for the whole run
     assert not any(label in str(w.get_state()) for w in created for label in QUIZ_PAGE_WAYS_IN)
     toggles = [w for w in created if type(w).__name__ == "ToggleButtons"]
     assert [w.options for w in toggles] == [(("Tiếng Việt", "vi"), ("English", "en"))]  # no quiz mode to pick
     assert not {MODES[m] for m in MODES} & {label for w in toggles for label in w._options_labels}
-    assert app.results_box.children == (app.rank, app.results, app.pending, app.refresh_results)
+    assert app.results_box.children == (app.rank, app.results, app.pending, app.refresh_results, app.report_box)
 
 
 def test_a_participant_clicking_disabled_or_hidden_widgets_changes_nothing_stored(trainer, plan, bank, store):

@@ -159,7 +159,7 @@ STRUCTURE = {
     "submitted_at a number": lambda d: d.update(submitted_at=20230110),
     "submitted_by a list": lambda d: d.update(submitted_by=["An"]),
     "entries not a list": lambda d: d.update(entries={"II.1.a": {}}),
-    "too many entries": lambda d: d.update(entries=d["entries"] * 14),
+    "too many entries": lambda d: d.update(entries=d["entries"] * 16),  # 20 × 16 > the schema's 300
     "entry not an object": lambda d: d["entries"].__setitem__(2, "II.2.b"),
     "entry without task id": _drop("entries", 2, "task_id"),
     "task id a number": _entry(2, task_id=2),

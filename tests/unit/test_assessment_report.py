@@ -40,7 +40,7 @@ ENTRIES = {
                     evidence_text="Kế hoạch triển khai Kết luận 80", evidence_link="https://example.vn/kh12"),
     "II.2.a": Entry("hoan_thanh", evidence_text=EVIL, note="Ghi chú & <b>đậm</b>"),
     "II.3.a": Entry("khong_ap_dung", reason="Quận không có đối tượng"),
-    "II.6.b": Entry("dang_thuc_hien", evidence_link="javascript:alert(1)"),
+    "II.6.d": Entry("dang_thuc_hien", evidence_link="javascript:alert(1)"),
 }
 
 
@@ -60,8 +60,8 @@ def view(plan, settings, astore):
 
 
 def test_does_the_view_score_what_is_stored(view):
-    # lead 1 × 75% + lead 1 × 100% + N/A (out) + coordinating 0.5 × 50% = 2.0 of 15.5 − 1
-    assert (view.score.points, view.score.max_points, view.score.rated) == (2.0, 14.5, 4)
+    # lead 1 × 75% + lead 1 × 100% + N/A (out) + coordinating 0.5 × 50% = 2.0 of 15 − 1
+    assert (view.score.points, view.score.max_points, view.score.rated) == (2.0, 14.0, 4)
     assert view.record.version == 1 and view.previous is None
 
 
@@ -71,7 +71,7 @@ def test_does_the_xlsx_hold_one_row_per_criterion_with_the_stored_values(plan, s
     assert list(sheets) == ["Tự đánh giá", "Tổng hợp theo mục", "Thông tin"]
     rows = sheets["Tự đánh giá"]
     assert list(rows.columns) == list(ar.COLUMNS)
-    assert list(rows["Mã nhiệm vụ"]) == [c.id for c in view.criteria] and len(rows) == 22
+    assert list(rows["Mã nhiệm vụ"]) == [c.id for c in view.criteria] and len(rows) == 20
     by_id = rows.set_index("Mã nhiệm vụ")
     assert by_id.loc["II.1.a", "Mức đánh giá"] == "Hoàn thành chậm so với thời hạn"
     assert by_id.loc["II.1.a", "Số/ký hiệu văn bản"] == "12/KH-UBND"
@@ -81,15 +81,17 @@ def test_does_the_xlsx_hold_one_row_per_criterion_with_the_stored_values(plan, s
     assert by_id.loc["II.2.a", "Mô tả minh chứng"] == EVIL and by_id.loc["II.2.a", "Ghi chú"] == "Ghi chú & <b>đậm</b>"
     assert by_id.loc["II.3.a", "Lý do không áp dụng"] == "Quận không có đối tượng"
     assert float(by_id.loc["II.3.a", "Điểm tối đa"]) == 0.0
-    assert by_id.loc["II.6.b", "Vai trò"] == "Phối hợp (qua nhóm UBND quận, huyện, thị xã)"
+    assert by_id.loc["II.6.d", "Vai trò"] == "Phối hợp (qua nhóm UBND quận, huyện, thị xã)"
+    # "Chủ trì" only where the plan writes it: II.1.a gives the districts the task, without that word.
+    assert by_id.loc["II.1.a", "Vai trò"] == "Thực hiện (qua nhóm UBND quận, huyện, thị xã)"
     assert by_id.loc["II.2.b", "Mức đánh giá"] == "Chưa đánh giá"
     info = dict(sheets["Thông tin"].values)
     assert info["Đơn vị"] == "UBND quận Ba Đình" and info["Năm đánh giá"] == "2021"
     assert info["Phiên bản"] == "1" and info["Trạng thái"] == "Bản nháp (chưa nộp)"
-    assert info["Tổng điểm"] == "2.0" and info["Điểm tối đa"] == "14.5" and info["Kết quả"] == "Chưa đạt"
+    assert info["Tổng điểm"] == "2.0" and info["Điểm tối đa"] == "14.0" and info["Kết quả"] == "Chưa đạt"
     assert info["Ngưỡng đạt (%)"] == "80.0"
     sections = sheets["Tổng hợp theo mục"].set_index("Mục")
-    assert (float(sections.loc["II.6", "Điểm"]), float(sections.loc["II.6", "Điểm tối đa"])) == (0.25, 2.0)
+    assert (float(sections.loc["II.6", "Điểm"]), float(sections.loc["II.6", "Điểm tối đa"])) == (0.25, 1.5)
 
 
 class _Checker(HTMLParser):
@@ -132,7 +134,7 @@ def test_is_the_html_report_a_printable_official_document(plan, settings, view):
     for line in ("UBND quận Ba Đình", "Số: ……/BC-……", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                  "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO",
                  "Tự đánh giá kết quả thực hiện Kế hoạch số 241/KH-UBND ngày 15/12/2020 của UBND Thành phố",
-                 "Năm 2021", "THỦ TRƯỞNG ĐƠN VỊ", "BẢN NHÁP", "Tổng điểm: 2/14,5 (13,79%)",
+                 "Năm 2021", "THỦ TRƯỞNG ĐƠN VỊ", "BẢN NHÁP", "Tổng điểm: 2/14 (14,29%)",
                  "Kết quả tự đánh giá: CHƯA ĐẠT", "Ngưỡng đạt: 80%"):
         assert line in text, line
     assert "text-transform: uppercase" in doc  # the unit's name prints in capitals
@@ -169,9 +171,9 @@ def test_does_the_json_round_trip(plan, settings, view):
     assert (doc["format"], doc["format_version"], doc["plan"]) == ("pbgdpl-assessment", 1, "241/KH-UBND")
     assert doc["unit"] == {"key": UNIT, "name": "UBND quận Ba Đình"} and doc["year"] == YEAR
     assert (doc["version"], doc["status"], doc["submitted_at"], doc["submitted_by"]) == (1, "draft", None, None)
-    assert doc["totals"] == {"points": 2.0, "max_points": 14.5, "percent": 13.79, "passed": False}
+    assert doc["totals"] == {"points": 2.0, "max_points": 14.0, "percent": 14.29, "passed": False}
     by_id = {e["task_id"]: e for e in doc["entries"]}
-    assert len(by_id) == 22
+    assert len(by_id) == 20
     assert by_id["II.1.a"] == {"task_id": "II.1.a", "role": "lead", "status": "overdue", "rating": "hoan_thanh_cham",
                                "reason": "", "evidence_number": "12/KH-UBND", "evidence_date": "2021-02-03",
                                "evidence_text": "Kế hoạch triển khai Kết luận 80",

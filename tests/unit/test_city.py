@@ -3,7 +3,8 @@
 Units and their criteria (real plan, weights: lead 1, coordinating 0.5):
   doan_luat_su_hn (D): II.1.b lead (Quý IV/2020: overdue from 2021), II.7.a lead, III.5 lead
   ubmttq_tp       (M): II.1.b lead, II.8.a lead, II.8.b coord, III.3 coord, III.5 lead
-  hoi_luat_gia_tp (H): II.7.a lead — submits 2021 only
+  hoi_luat_gia_tp (H): II.1.b lead, II.7.a lead, III.5 lead (as D: both are among "các tổ chức xã hội -
+                       nghề nghiệp", issue 10) — submits 2021 only
 """
 
 import math
@@ -36,7 +37,9 @@ SUBMISSIONS = [
     # 2021 — M: 0 + 1 + 0.5 + 0.25 (+ III.5 not applicable) = 1.75 of 3 = 58.33 %
     Submission(M, 2021, {"II.1.b": Entry("chua_thuc_hien"), "II.8.a": Entry("hoan_thanh"),
                          "II.8.b": Entry("hoan_thanh"), "III.3": Entry("dang_thuc_hien"), "III.5": NA}),
-    Submission(H, 2021, {"II.7.a": Entry("hoan_thanh")}),  # 100 %
+    # 2021 — H: 0.75 + 1 + 1 = 2.75 of 3 = 91.67 %
+    Submission(H, 2021, {"II.1.b": Entry("hoan_thanh_cham"), "II.7.a": Entry("hoan_thanh"),
+                         "III.5": Entry("hoan_thanh")}),
     # 2022 — D: II.1.b was completed (late) in 2021, so it is not assessed again; 1 + 0 = 1 of 2 = 50 %
     Submission(D, 2022, {"II.7.a": Entry("hoan_thanh"), "III.5": Entry("chua_thuc_hien")}),
     # 2022 — M: 0.5 + 1 + 0.5 + 0.5 + 1 = 3.5 of 4 = 87.5 % (passes: threshold 80)
@@ -84,7 +87,7 @@ def test_are_overdue_duties_those_not_rated_completed(ov):
     assert submitted[["unit_key", "task_id", "rating"]].values.tolist() == [[M, "II.1.b", "Đang thực hiện"]]
     ba_dinh = o[o["unit_key"] == "quan_ba_dinh"]
     assert ba_dinh["task_id"].tolist() == ["II.1.a", "II.4.b.1"] and set(ba_dinh["rating"]) == {NOT_SUBMITTED}
-    assert H not in set(o["unit_key"])  # its only duty is annual
+    assert H not in set(o["unit_key"])  # its dated duty (II.1.b) was completed, late, in 2021
 
 
 def test_is_the_change_from_last_year_computed_by_hand(ov):
@@ -92,18 +95,18 @@ def test_is_the_change_from_last_year_computed_by_hand(ov):
     assert c.index.tolist() == [M, D, H]  # biggest rise first, no comparison last
     assert c.loc[M, "previous"] == 58.33 and c.loc[M, "percent"] == 87.5 and c.loc[M, "delta"] == 29.17
     assert (c.loc[D, "previous"], c.loc[D, "percent"], c.loc[D, "delta"]) == (75.0, 50.0, -25.0)
-    assert c.loc[H, "previous"] == 100.0 and math.isnan(c.loc[H, "percent"]) and math.isnan(c.loc[H, "delta"])
+    assert c.loc[H, "previous"] == 91.67 and math.isnan(c.loc[H, "percent"]) and math.isnan(c.loc[H, "delta"])
 
 
 def test_does_last_year_list_the_overdue_duty_rated_not_done(plan, settings):
     ov = city_overview(plan, settings, SUBMISSIONS, 2021)
     o = ov.overdue[ov.overdue["submitted"]]
     assert o[["unit_key", "task_id", "rating"]].values.tolist() == [[M, "II.1.b", "Chưa thực hiện"]]
-    assert ov.ranking["unit_key"].tolist() == [H, D, M] and ov.ranking["percent"].tolist() == [100.0, 75.0, 58.33]
+    assert ov.ranking["unit_key"].tolist() == [H, D, M] and ov.ranking["percent"].tolist() == [91.67, 75.0, 58.33]
 
 
 def test_do_equal_percents_share_a_rank_and_nothing_scored_has_none(plan, settings):
-    subs = [Submission(H, 2022, {"II.7.a": Entry("hoan_thanh")}),
+    subs = [Submission(H, 2022, {"II.7.a": Entry("hoan_thanh"), "II.1.b": NA, "III.5": NA}),
             Submission("tand_tp", 2022, {"III.3": Entry("hoan_thanh")}),
             Submission("cong_an_tp", 2022, {"II.6.c.1": NA})]  # nothing left to score
     r = city_overview(plan, settings, subs, 2022).ranking

@@ -124,7 +124,8 @@ HAND_CHECKED = {
     "II.5.c": ({"so_tai_chinh"}, {"so_tu_phap", "so_nganh_lien_quan"}, "annual", None, None, False),
     "II.6.c.1": ({"cong_an_tp", "bo_tu_lenh_thu_do"}, set(), "annual", None, None, False),
     "II.6.c.2": ({"bo_tu_lenh_thu_do"}, {"so_tu_phap", "so_ban_nganh", "ubnd_cap_huyen"}, "after_central", None, None, False),
-    "II.6.c.3": ({"cong_an_tp"}, {"so_tu_phap", "so_ban_nganh", "ubnd_cap_huyen"}, "after_central", None, None, False),
+    # "- Công an Thành phố, phối hợp với Sở Tư pháp và các sở, ngành…": no chủ trì; its own role is phối hợp.
+    "II.6.c.3": (set(), {"cong_an_tp"}, "after_central", None, None, False),
     "II.6.d": ({"ban_dan_toc"}, {"so_ban_nganh", "ubnd_cap_huyen"}, "annual", None, None, False),
     "II.8.b": ({"so_tai_chinh"}, {"so_tu_phap", "ubmttq_tp", "to_chuc_thanh_vien_mttq"}, "annual", None, None, False),
     "II.10.a": ({"ubnd_tp", "so_ban_nganh", "doan_the_tp", "ubnd_cap_huyen"}, set(), "annual", None, None, False),
@@ -164,3 +165,114 @@ def test_district_units_as_of_the_plan_date(plan):
     levels = [u.level for u in districts]
     assert (len(districts), levels.count("Quận"), levels.count("Huyện"), levels.count("Thị xã")) == (30, 12, 17, 1)
     assert all(u.active_in(2020) and not u.active_in(2026) for u in districts)
+
+
+# The tasks whose lead the plan calls "chủ trì" for that very duty (re-read from the text, issue 10).
+LEAD_NAMED = {"II.3.đ", "II.3.e.1", "II.3.e.2", "II.4.b.1", "II.4.b.2", "II.5.b", "II.5.c", "II.6.c.2", "II.6.d",
+              "II.7.b", "II.8.b", "III.1.a", "III.3"}
+# Where "chủ trì" is in the source but not of the lead for the whole task: one bullet of an unsplit item
+# (II.3.a, II.3.b), content (II.4.a "vai trò chủ trì của…", II.8.a "do mình chủ trì"), or another body
+# (III.2.a "Chỉ đạo cơ quan Tư pháp chủ trì").
+CHU_TRI_NOT_OF_THE_LEAD = {"II.3.a", "II.3.b", "II.4.a", "II.8.a", "III.2.a"}
+
+
+def test_chu_tri_is_recorded_exactly_where_the_plan_writes_it(plan):
+    assert {t.id for t in plan.tasks if t.lead_named} == LEAD_NAMED
+    for t in plan.tasks:
+        says = "chủ trì" in t.source_text.lower()
+        if t.lead_named:
+            assert "chủ trì" in t.lead_basis.lower(), t.id
+            assert all(squash(b) in " ".join(t.source) for b in t.lead_basis.split("[…]")), t.id
+            assert any(n in t.lead_basis for k in t.lead for n in (plan.agency(k).short, *plan.agency(k).aliases)), t.id
+        elif says:
+            assert t.id in CHU_TRI_NOT_OF_THE_LEAD, t.id
+            assert any("chủ trì" in n for n in t.notes), f"{t.id}: why this is not the lead's chủ trì is not noted"
+    assert {t.id for t in plan.tasks if not t.lead_named and "chủ trì" in t.source_text.lower()} == \
+        CHU_TRI_NOT_OF_THE_LEAD
+
+
+def test_every_task_states_who_it_is_given_to_in_the_plans_words():
+    """addressed_to and lead_basis are written out for every task (the loader defaults them for old files)."""
+    import yaml
+
+    raw = yaml.safe_load((DEFAULT_PLAN_DIR / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+    text = squash(PLAN_TEXT)
+    for t in raw:
+        assert t.get("addressed_to") and "lead_named" in t and t.get("lead_basis"), t["id"]
+        for piece in t["lead_basis"].split("[…]"):
+            assert squash(piece) in text, t["id"]
+
+
+def test_the_three_tasks_without_a_chu_tri(plan):
+    """The addressee's own verb is "phối hợp (với)": no lead, the addressee coordinating, a note says so."""
+    expect = {"II.6.b": ({"so_tu_phap"}, {"so_ban_nganh", "ubnd_cap_huyen"}),
+              "II.6.c.3": ({"cong_an_tp"}, {"so_tu_phap", "so_ban_nganh", "ubnd_cap_huyen"}),
+              "III.4": ({"van_phong_ubnd_tp"}, {"so_tu_phap"})}
+    assert {t.id for t in plan.tasks if not t.lead} == set(expect)
+    for tid, (addressed, works_with) in expect.items():
+        t = plan.task(tid)
+        assert (set(t.addressed_to), set(t.coordinating), set(t.works_with)) == (addressed, addressed, works_with)
+        assert "phối hợp" in t.lead_basis.lower() and "chủ trì" not in t.source_text.lower(), tid
+        assert any("không nêu cơ quan chủ trì" in n or "không có từ “chủ trì”" in n for n in t.notes), tid
+
+
+def test_summaries_keep_the_plans_meaning(plan):
+    """Summaries say "chủ trì" only where the source does, and name a body given the task only where
+    hints_lead stops "who?" questions; II.3.d no longer adds "phát thanh, truyền hình"; II.4.b.1 keeps
+    "khi được Trung ương ban hành"; II.6.b and III.4 keep "Phối hợp"."""
+    for t in plan.tasks:
+        assert "chủ trì" not in t.summary or "chủ trì" in t.source_text, t.id
+        named = [k for k in t.addressed_to if any(fold(n) in fold(t.summary) for n in (plan.agency(k).short,
+                                                                                      *plan.agency(k).aliases))]
+        assert not named or t.hints_lead, (t.id, named)
+    assert "phát thanh" not in plan.task("II.3.d").summary
+    assert plan.task("II.4.b.1").summary.endswith("khi được Trung ương ban hành")
+    assert plan.task("II.6.b").summary.startswith("Phối hợp") and plan.task("III.4").summary.startswith("Phối hợp")
+
+
+def test_notes_quote_only_the_plans_words(plan):
+    """Text in “ ” in a compiler's note (tasks, agencies, overlaps) is the plan's, verbatim."""
+    from toolkit.quiz.checks import plan_quote_problems
+
+    notes = [(t.id, n) for t in plan.tasks for n in t.notes]
+    notes += [(a.key, a.note) for a in plan.agencies.values() if a.note]
+    notes += [(o.agencies[0], o.note) for o in plan.agency_overlaps if o.note]
+    for where, note in notes:
+        assert not plan_quote_problems(plan, note), (where, plan_quote_problems(plan, note))
+        assert '"' not in note and "«" not in note, where
+
+
+def test_overlap_data_gives_its_basis_and_marks_readings(plan):
+    text = squash(PLAN_TEXT)
+    assert plan.agency_overlaps
+    for o in plan.agency_overlaps:
+        assert o.basis and all(b in text for b in o.basis), o.agencies
+        assert not o.reading or o.note, o.agencies
+    # Đoàn Luật sư and Hội Luật gia are treated alike: both among "các tổ chức xã hội - nghề nghiệp".
+    assert {k for k in ("doan_luat_su_hn", "hoi_luat_gia_tp") if "to_chuc_xh_nghe_nghiep" in plan.memberships(k)} \
+        == {"doan_luat_su_hn", "hoi_luat_gia_tp"}
+
+
+def test_split_tasks_are_the_plans_dash_bullets_in_order(plan):
+    """"mục II.4.b, gạch đầu dòng thứ hai" in a question must be the second "- " bullet of item II.4.b."""
+    from toolkit.quiz.generate import cite
+
+    lines = PLAN_TEXT.splitlines()
+    for t in plan.tasks:
+        if not t.parent:
+            continue
+        def opens(i):  # the item's first two lines begin its first excerpt
+            two = squash(" ".join(lines[i:i + 2]))
+            return re.match(r"^[a-zđ]\) ", lines[i]) and t.source[0].startswith(two[:len(t.source[0])][:60])
+
+        letter_line = next(i for i in range(len(lines)) if opens(i))
+        bullets = []
+        for line in lines[letter_line + 1:]:
+            if re.match(r"^([a-zđ]\)|\d+\.) ", line):
+                break
+            if line.startswith("- "):
+                bullets.append(squash(line))
+        n = int(t.id.rsplit(".", 1)[1])
+        assert bullets[n - 1] in t.source_text, (t.id, bullets[n - 1])
+        assert all(b not in t.source_text for i, b in enumerate(bullets) if i != n - 1), t.id
+        assert cite(t) == f"mục {t.parent}, gạch đầu dòng {('thứ nhất', 'thứ hai', 'thứ ba')[n - 1]}"

@@ -19,8 +19,11 @@ def test_models_are_frozen(plan):
 
 
 def test_tasks_led_by_sở_tư_pháp_directly(plan):
+    # Not II.6.b: "b) Sở Tư pháp: - Phối hợp với các sở, ngành, UBND quận, huyện, thị xã tổ chức tập huấn"
+    # names no chủ trì; Sở Tư pháp carries it in the role the plan gives it (coordinating).
     assert [t.id for t in plan.tasks_led_by("so_tu_phap", via_groups=False)] == \
-        ["II.3.b", "II.4.b.1", "II.4.b.2", "II.5.b", "II.6.b", "II.7.b", "III.3"]
+        ["II.3.b", "II.4.b.1", "II.4.b.2", "II.5.b", "II.7.b", "III.3"]
+    assert "II.6.b" in [t.id for t in plan.tasks_coordinated_by("so_tu_phap", via_groups=False)]
 
 
 def test_group_duties_reach_members(plan):
@@ -38,7 +41,56 @@ def test_a_body_named_both_directly_and_through_its_group_is_counted_once_as_its
 
 
 def test_coordinated_by(plan):
-    assert [t.id for t in plan.tasks_coordinated_by("van_phong_ubnd_tp", via_groups=False)] == ["II.3.c"]
+    # III.4 "Văn phòng UBND Thành phố: có trách nhiệm phối hợp Sở Tư pháp"; not II.3.c, where Sở Thông tin
+    # và Truyền thông "Phối hợp với Sở Tư pháp, Văn phòng UBND Thành phố" (no role for either).
+    assert [t.id for t in plan.tasks_coordinated_by("van_phong_ubnd_tp", via_groups=False)] == ["III.4"]
+
+
+def test_works_with_bodies_get_no_role(plan):
+    """II.6.b, II.6.c.3, III.4 name no chủ trì: the bodies the addressee "phối hợp với" carry no duty by it."""
+    for tid in ("II.6.b", "II.6.c.3", "III.4"):
+        t = plan.task(tid)
+        assert t.lead == () and t.coordinating == t.addressed_to and t.works_with, tid
+        for key in t.works_with:
+            assert tid not in {a.task.id for a in plan.assignments(key, via_groups=False)}, (tid, key)
+
+
+@pytest.mark.parametrize("task_id,role,label", [
+    ("II.5.b", "lead", "Chủ trì"),                  # "b) Sở Tư pháp chủ trì, phối hợp với…"
+    ("II.3.g", "lead", "Thực hiện"),                # "g) Sở Nội vụ Tham mưu…": no "chủ trì"
+    ("II.3.a", "lead", "Thực hiện"),                # "Chủ trì" in the first bullet only, not split
+    ("II.1.b", "lead", "Được đề nghị thực hiện"),   # "b) Đề nghị Ủy ban Mặt trận…"
+    ("II.6.b", "coordinating", "Phối hợp"),         # "- Phối hợp với các sở, ngành…"
+])
+def test_role_labels_say_chu_tri_only_where_the_plan_does(plan, task_id, role, label):
+    assert plan.task(task_id).role_label(role) == label
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ("so_ban_nganh", "so_tu_phap", True),           # a group and its member
+    ("to_chuc_xh_nghe_nghiep", "hoi_luat_gia_tp", True),  # member, as the Đoàn Luật sư (both read so)
+    ("doan_the_tp", "to_chuc_ct_xh", True),         # overlap data (compiler's reading)
+    ("to_chuc_thanh_vien_mttq", "to_chuc_ct_xh", True),  # "includes"
+    ("doan_the_tp", "ubmttq_tp", True),
+    ("to_chuc_xh_nghe_nghiep", "to_chuc_thanh_vien_mttq", True),  # through Hội Luật gia, Đoàn Luật sư
+    ("hdph_cac_cap", "so_tu_phap", True),           # "associated" reaches the group holding the Council
+    ("so_ban_nganh", "cong_an_tp", True),           # "ngành" may include Công an
+    ("so_tu_phap", "so_noi_vu", False),
+    ("cong_an_tp", "bo_tu_lenh_thu_do", False),
+    ("ubnd_cap_huyen", "ubnd_cap_xa", False),
+    ("dai_ptth_hn", "ttxvn_hn", False),
+])
+def test_overlaps(plan, a, b, expected):
+    assert plan.overlaps(a, b) == plan.overlaps(b, a) == expected
+
+
+def test_a_task_given_by_another_sentence_reaches_its_bodies(plan):
+    """III.5's "triển khai thực hiện Kế hoạch này" is every sở's and district's by the closing sentence."""
+    t = plan.task("III.5")
+    assert plan.given_to(t, "so_tai_chinh") and plan.given_to(t, "ubnd_cap_huyen")
+    assert "III.2.a" in plan.related("III.1.a") and "III.1.a" in plan.related("III.2.a")  # symmetric
+    assert plan.given_to(plan.task("III.1.a"), "ubnd_cap_huyen")  # III.2.a: the same clause, word for word
+    assert not plan.given_to(plan.task("II.6.c.2"), "ubmttq_tp")  # Bộ Tư lệnh, Sở Tư pháp, sở, ngành, districts
 
 
 def test_members_are_derived_from_member_of(plan):

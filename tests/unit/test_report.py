@@ -37,7 +37,13 @@ def test_xlsx_round_trip(plan):
     assert list(df.columns) == list(report.TABLE_COLUMNS.values())
     assert len(df) == len(plan.tasks)
     row = df[df["Mã nhiệm vụ"] == "II.5.b"].iloc[0]
-    assert row["Cơ quan chủ trì"] == "Sở Tư pháp" and row["Thời hạn"] == "Năm 2022"
+    assert row["Cơ quan được giao (chủ trì/thực hiện)"] == "Sở Tư pháp" and row["Thời hạn"] == "Năm 2022"
+    assert row["Văn bản viết “chủ trì”"] == "Có"  # "b) Sở Tư pháp chủ trì, phối hợp với…"
+    # III.4 names no chủ trì: the Office is the body given it, Sở Tư pháp the one it "phối hợp".
+    iii4 = df[df["Mã nhiệm vụ"] == "III.4"].iloc[0]
+    assert iii4["Cơ quan được giao (chủ trì/thực hiện)"] == "Văn phòng UBND Thành phố"
+    assert iii4["Văn bản viết “chủ trì”"] == "Không"
+    assert iii4["Phối hợp với (văn bản không nêu cơ quan chủ trì)"] == "Sở Tư pháp"
 
 
 def test_csv_has_bom_and_diacritics(plan):

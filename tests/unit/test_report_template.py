@@ -5,6 +5,9 @@ The expected files under tests/data/report/ are the f-string version's output fo
 Jinja2's spelling of two escapes (&#39; and &#34; where html.escape wrote &#x27; and &quot;: the
 same characters). The chart is replaced by fixed bytes so the files stay small and do not depend on
 the installed matplotlib; `test_does_the_report_embed_the_real_chart` covers the real one.
+Issue 10 regenerated them for the plan data's changes only: rewritten summaries, "Thực hiện" where the
+plan does not write "chủ trì", no II.6.b / II.6.c.3 rows for a district (there Sở Tư pháp and Công an
+"phối hợp với" the districts, who get no role), and II.6.d as the coordinating criterion rated instead.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ ENTRIES = {
                     evidence_text="Kế hoạch triển khai Kết luận 80", evidence_link="https://example.vn/kh12"),
     "II.2.a": Entry("hoan_thanh", evidence_text=EVIL, note="Ghi chú & <b>đậm</b>"),
     "II.3.a": Entry("khong_ap_dung", reason="Quận không có đối tượng"),
-    "II.6.b": Entry("dang_thuc_hien", evidence_link="javascript:alert(1)"),
+    "II.6.d": Entry("dang_thuc_hien", evidence_link="javascript:alert(1)"),
     "II.6.a": Entry("hoan_thanh", evidence_date="không rõ", evidence_link='HTTP://example.vn/a?b=1&c=<2>"onclick="x'),
 }
 

@@ -34,6 +34,11 @@ EXPECTED = {
     "group_cycle": ("agencies.yaml", 6, "tạo thành vòng lặp"),
     "missing_file": ("units.yaml", None, "Không tìm thấy tệp"),
     "not_utf8": ("units.yaml", 4, "không phải UTF-8"),
+    # Issue 10: who a task is given to, and "chủ trì", must be the plan's words.
+    "lead_named_without_chu_tri": ("tasks.yaml", 9, "lead_named chỉ dùng khi lời văn bản (lead_basis) viết “chủ trì”"),
+    "lead_basis_not_verbatim": ("tasks.yaml", 9, "lead_basis không có nguyên văn trong trích dẫn nguồn"),
+    "addressee_without_role": ("tasks.yaml", 7, "cơ quan được giao (addressed_to) phải ghi ở coordinating"),
+    "overlap_basis_not_verbatim": ("agencies.yaml", 13, "Căn cứ (basis) không khớp nguyên văn Kế hoạch"),
 }
 
 
@@ -56,6 +61,15 @@ def test_every_fixture_folder_has_an_expectation():
 
 def test_valid_fixture_is_valid():
     assert validate_plan_dir(CASES / "valid") == []
+
+
+def test_a_file_without_the_issue_10_fields_still_loads_with_their_defaults():
+    """The valid fixture predates addressed_to, lead_named…: same schema_version, fields default (no silent break)."""
+    plan = load_plan(CASES / "valid")
+    t = plan.task("II.5.b")
+    assert (t.addressed_to, t.lead_named, t.works_with, t.hints_lead, t.related) == (t.lead, False, (), False, ())
+    assert t.role_label("lead") == "Thực hiện"  # "chủ trì" only where the data says the plan writes it
+    assert plan.agency_overlaps == () and plan.overlaps("so_ban_nganh", "so_tu_phap")
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from toolkit.assessment.criteria import NOT_RATED, Settings, criteria_for
 from toolkit.assessment.scoring import AssessmentScore, Entry, score_of, unit_criteria
-from toolkit.plan.model import AGENCY_KINDS, ROLES, Plan, Unit
+from toolkit.plan.model import AGENCY_KINDS, Plan, Unit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -188,7 +188,7 @@ def _overdue_row(settings: Settings, position: Mapping[str, int], unit: Unit, c,
         label = settings.rating(rating).label if rating in settings.rating_keys else rating
     return {"unit_key": unit.key, "unit": unit.name, "submitted": submitted, "task_id": c.id,
             "section": c.task.section, "summary": c.task.summary, "deadline": c.task.deadline.label,
-            "role": ROLES[c.role], "rating": label, "position": position[c.id]}
+            "role": c.task.role_label(c.role), "rating": label, "position": position[c.id]}
 
 
 # ---------------------------------------------------------------- tables for people (Vietnamese headers)

@@ -26,7 +26,7 @@ from toolkit.assessment.scoring import (
     score_of,
     unit_history,
 )
-from toolkit.plan.model import ROLES, Plan, Unit
+from toolkit.plan.model import Plan, Unit
 from toolkit.vietnamese import VIETNAM, local_time, number
 
 if TYPE_CHECKING:
@@ -85,11 +85,13 @@ def load_view(plan: Plan, settings: Settings, astore: "AssessmentStore", unit_ke
 
 
 def role_text(plan: Plan, unit: Unit, c: Criterion) -> str:
-    """"Chủ trì", or "Phối hợp (qua nhóm UBND quận, huyện, thị xã)" when a group carries the duty."""
+    """The role as the plan words it ("Chủ trì" only where it says so; else "Thực hiện", "Phối hợp"), and
+    "(qua nhóm UBND quận, huyện, thị xã)" when a group carries the duty."""
+    role = c.task.role_label(c.role)
     if c.via == unit.agency:
-        return ROLES[c.role]
+        return role
     body = plan.agency(c.via)
-    return f"{ROLES[c.role]} (qua {'nhóm ' if body.is_group else ''}{body.short})"
+    return f"{role} (qua {'nhóm ' if body.is_group else ''}{body.short})"
 
 
 def rating_label(settings: Settings, key: str | None) -> str:

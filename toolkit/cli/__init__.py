@@ -4,6 +4,7 @@ Ví dụ / examples:
     toolkit validate
     toolkit tasks --agency so_tu_phap
     toolkit export plan --format xlsx --output bang-phan-cong.xlsx
+    toolkit questions reports
     toolkit serve
 """
 
@@ -61,14 +62,20 @@ def cmd_validate(args) -> int:
 
 
 def _validate_banks(path: Path, plan) -> int:
-    """Banks are checked together, as the app loads them: an id used in two files is an error."""
-    from toolkit.quiz.banks import load_banks
+    """Banks are checked together, as the app loads them: an id used in two files is an error.
 
-    files = [path] if path.is_file() or path.suffix in (".yaml", ".yml") else sorted(path.glob("*.yaml"))
-    if not files:
+    The retired list (quizzes/retired.yaml) is checked against the whole bank beside it.
+    """
+    from toolkit.quiz.banks import load_banks
+    from toolkit.quiz.retired import RETIRED_FILE
+
+    single = path.is_file() or path.suffix in (".yaml", ".yml")
+    found = [path] if single else sorted(path.glob("*.yaml"))
+    files = [f for f in found if f.name != RETIRED_FILE]
+    if not found:
         print(f"{path}: không có ngân hàng câu hỏi nào (*.yaml).", file=sys.stderr)
         return 1
-    banks, problems = load_banks(None, plan, files=files)
+    banks, problems = load_banks(None, plan, files=files) if files else ([], [])
     for p in problems:
         print(p, file=sys.stderr)
     refused = sorted({p.file for p in problems})
@@ -76,12 +83,33 @@ def _validate_banks(path: Path, plan) -> int:
         print(f"{f}: ngân hàng câu hỏi này bị từ chối toàn bộ.", file=sys.stderr)
     for bank in banks:
         print(f"Hợp lệ: {bank.file} — {len(bank.questions)} câu hỏi.")
-    return 1 if problems else 0
+    status = 1 if problems else 0
+    for listed in (f for f in found if f.name == RETIRED_FILE):
+        status |= _validate_retired(listed, plan, None if single else banks)
+    return status
+
+
+def _validate_retired(path: Path, plan, banks) -> int:
+    """The retired list, its ids checked against the generated questions and the banks of its folder."""
+    from toolkit.datafile import display_name
+    from toolkit.quiz.banks import load_banks
+    from toolkit.quiz.generate import generate_questions
+    from toolkit.quiz.retired import read_retired
+
+    if banks is None:  # the list given alone: its ids still belong to the banks beside it
+        banks, _ = load_banks(path.parent, plan)
+    known = {q.id for q in generate_questions(plan)} | {q.id for b in banks for q in b.questions}
+    entries, problems = read_retired(path, known)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{display_name(path)}: danh sách câu hỏi ngừng dùng có {len(problems)} lỗi.", file=sys.stderr)
+        return 1
+    print(f"Hợp lệ: {display_name(path)} — {len(entries)} câu hỏi ngừng dùng.")
+    return 0
 
 
 def cmd_tasks(args) -> int:
-    from toolkit.plan.model import ROLES
-
     plan = _plan(args)
     if args.agency or args.unit:
         key = args.agency or args.unit
@@ -89,13 +117,14 @@ def cmd_tasks(args) -> int:
         if key not in known:
             print(f"Không có {'cơ quan' if args.agency else 'đơn vị'} '{key}'. Có: {', '.join(known)}", file=sys.stderr)
             return 2
-    roles = {a.task.id: ROLES[a.role] + ("" if a.via == key else f" (qua {plan.agency_name(a.via)})")
+    # "Chủ trì" only where the plan's words say it (Task.role_label), otherwise "Thực hiện", "Phối hợp".
+    roles = {a.task.id: a.task.role_label(a.role) + ("" if a.via == key else f" (qua {plan.agency_name(a.via)})")
              for a in plan.assignments(args.agency, unit_key=args.unit)} if (args.agency or args.unit) else {}
     tasks = plan.filter_tasks(agency=args.agency, unit=args.unit, section=args.section, query=args.search)
     rows = [(t, roles.get(t.id, "")) for t in tasks]
     for t, role in rows:
-        lead = ", ".join(plan.agency_name(k) for k in t.lead)
-        print(f"{t.id:<9} {t.deadline.label:<36} {role or lead}\n          {t.summary}")
+        given = ", ".join(plan.agency_name(k) for k in t.addressed_to)
+        print(f"{t.id:<9} {t.deadline.label:<36} {role or given}\n          {t.summary}")
     print(f"{len(rows)} nhiệm vụ.")
     return 0
 
@@ -234,6 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
     from toolkit.cli.assess import register_import
 
     register_import(register_assess(sub, fmt))
+
+    from toolkit.cli.questions import register as register_questions
+
+    register_questions(sub, fmt)
 
     p = sub.add_parser("serve", formatter_class=fmt, help="chạy ứng dụng Voila / serve the app",
                        epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866\n"

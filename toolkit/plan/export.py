@@ -24,8 +24,10 @@ TABLE_COLUMNS = {
     "section": "Mục",
     "section_title": "Tên mục",
     "summary": "Nhiệm vụ (tóm tắt)",
-    "lead": "Cơ quan chủ trì",
+    "lead": "Cơ quan được giao (chủ trì/thực hiện)",
+    "lead_named": "Văn bản viết “chủ trì”",
     "coordinating": "Cơ quan phối hợp",
+    "works_with": "Phối hợp với (văn bản không nêu cơ quan chủ trì)",
     "requested": "Hình thức",
     "deadline": "Thời hạn",
     "deadline_kind": "Loại thời hạn",
@@ -47,8 +49,15 @@ def task_dict(plan: Plan, task: Task) -> dict:
         "section": {"id": section.id, "number": section.number, "title": section.title},
         "heading": task.heading,
         "summary": task.summary,
+        "addressed_to": _agency_refs(plan, task.addressed_to),
         "lead": _agency_refs(plan, task.lead),
+        "lead_named": task.lead_named,
+        "lead_basis": task.lead_basis,
         "coordinating": _agency_refs(plan, task.coordinating),
+        "works_with": _agency_refs(plan, task.works_with),
+        "hints_lead": task.hints_lead,
+        "also_true_for": _agency_refs(plan, task.also_true_for),
+        "related": list(plan.related(task.id)),
         "requested": task.requested,
         "deadline": {"kind": task.deadline.kind, "year": task.deadline.year, "quarter": task.deadline.quarter,
                      "text": task.deadline.text},
@@ -92,8 +101,11 @@ def assignment_rows(plan: Plan, tasks=None) -> list[dict]:
             "section": t.section,
             "section_title": plan.section(t.section).title,
             "summary": t.summary,
-            "lead": "; ".join(plan.agency_name(k) for k in t.lead),
-            "coordinating": "; ".join(plan.agency_name(k) for k in t.coordinating),
+            # Who the item is given to; "chủ trì" is a separate column, true only where the plan says it.
+            "lead": "; ".join(plan.agency_name(k) for k in t.addressed_to),
+            "lead_named": "Có" if t.lead_named else "Không",
+            "coordinating": "; ".join(plan.agency_name(k) for k in t.coordinating if k not in t.addressed_to),
+            "works_with": "; ".join(plan.agency_name(k) for k in t.works_with),
             "requested": "Đề nghị" if t.requested else "Giao thực hiện",
             "deadline": t.deadline.label,
             "deadline_kind": DEADLINE_KINDS[t.deadline.kind],
@@ -136,7 +148,7 @@ def assignment_matrix(plan: Plan) -> tuple[list[str], list[str], dict[tuple[str,
 
 
 def assignment_chart(plan: Plan, width: float = 11.0) -> "Figure":
-    """Dot matrix: a filled dot where an agency leads tasks in a section, a ring where it coordinates.
+    """Dot matrix: a filled dot where an agency is given (leads) tasks in a section, a ring where it coordinates.
 
     Built with the object API (no pyplot state), so it is safe in a long-running kernel.
     DejaVu Sans ships with matplotlib and has every Vietnamese glyph.
@@ -165,8 +177,8 @@ def assignment_chart(plan: Plan, width: float = 11.0) -> "Figure":
     ax.set_axisbelow(True)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    lead_h = ax.scatter([], [], s=90, color="#1d4ed8", label="Chủ trì")
+    lead_h = ax.scatter([], [], s=90, color="#1d4ed8", label="Được giao (chủ trì, thực hiện)")
     coord_h = ax.scatter([], [], s=90, facecolors="none", edgecolors="#d97706", linewidths=2, label="Phối hợp (số dưới chấm: số nhiệm vụ khi nhiều hơn 1)")
     ax.legend(handles=[lead_h, coord_h], loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, frameon=False)
-    ax.set_title("Cơ quan được nêu tên: chủ trì, phối hợp theo mục của Kế hoạch 241/KH-UBND", fontsize=11, pad=12)
+    ax.set_title("Cơ quan được nêu tên: được giao, phối hợp theo mục của Kế hoạch 241/KH-UBND", fontsize=11, pad=12)
     return fig

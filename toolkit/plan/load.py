@@ -16,6 +16,7 @@ from toolkit.plan.model import (
     Agency,
     Deadline,
     Document,
+    Overlap,
     Plan,
     PlanInfo,
     Section,
@@ -115,17 +116,18 @@ def _semantic_problems(docs: dict[str, YamlDoc], directory: Path) -> list[Proble
     sections = {s["id"] for s in pd.data["sections"]}
 
     source = _source_text(directory)
+    out.extend(_overlap_problems(ad, keys, source))
+    all_ids = {x["id"] for x in td.data["tasks"]}
     ids: dict[str, int] = {}
     for i, t in enumerate(td.data["tasks"]):
         tid = t["id"]
         if tid in ids:
             out.append(td.problem(("tasks", i, "id"), f"Mã nhiệm vụ '{tid}' bị trùng (đã có ở dòng {td.line(('tasks', ids[tid]))})."))
         ids.setdefault(tid, i)
-        if not t["lead"]:
-            out.append(td.problem(("tasks", i, "lead"), f"Nhiệm vụ {tid} không có cơ quan chủ trì (lead)."))
-        for role in ("lead", "coordinating"):
-            for j, k in enumerate(t[role]):
+        for role in ("lead", "coordinating", "addressed_to", "works_with", "also_true_for"):
+            for j, k in enumerate(t.get(role, ())):
                 check_key(td, ("tasks", i, role, j), k)
+        out.extend(_role_problems(td, i, t, all_ids))
         if t["section"] not in sections:
             out.append(td.problem(("tasks", i, "section"), f"Mục '{t['section']}' không có trong plan.yaml."))
         elif not (tid == t["section"] or tid.startswith(t["section"] + ".")):
@@ -143,6 +145,15 @@ def _semantic_problems(docs: dict[str, YamlDoc], directory: Path) -> list[Proble
                 if squash(d) not in src_text:
                     out.append(td.problem(("tasks", i, "duties", j),
                                           f"Nhiệm vụ {tid}: nội dung không có trong trích dẫn nguồn (source) của chính nó."))
+            # lead_basis quotes the task's own source; " […] " joins pieces that are not adjacent in the plan.
+            pieces = [squash(b) for b in (t.get("lead_basis") or "").split("[…]") if b.strip()]
+            if pieces and (" ".join(pieces) not in src_text or any(b not in source for b in pieces)):
+                out.append(td.problem(("tasks", i, "lead_basis"),
+                                      f"Nhiệm vụ {tid}: lead_basis không có nguyên văn trong trích dẫn nguồn (source) của chính nó."))
+            for j, b in enumerate(t.get("also_true_basis", ())):
+                if squash(b) not in source:
+                    out.append(td.problem(("tasks", i, "also_true_basis", j),
+                                          f"Nhiệm vụ {tid}: also_true_basis không khớp nguyên văn Kế hoạch."))
     for kind in ("implements", "cites"):
         for i, d in enumerate(pd.data["documents"][kind]):
             for j, tid in enumerate(d.get("cited_in", [])):
@@ -167,6 +178,48 @@ def _semantic_problems(docs: dict[str, YamlDoc], directory: Path) -> list[Proble
                 out.append(ud.problem(("units", i, "successor_of", j), f"Đơn vị tiền thân '{old}' không có trong danh mục."))
         if u.get("valid_to") and u["valid_to"] < u["valid_from"]:
             out.append(ud.problem(("units", i, "valid_to"), "Ngày kết thúc trước ngày bắt đầu."))
+    return out
+
+
+def _role_problems(doc, i, t, all_ids) -> list[Problem]:
+    """Who the task is given to, and in what role, must hang together (the plan's words are checked elsewhere)."""
+    tid, at, out = t["id"], ("tasks", i), []
+    lead, coord, addressed = t["lead"], t["coordinating"], t.get("addressed_to") or t["lead"]
+    if not addressed:
+        out.append(doc.problem(at + ("lead",), f"Nhiệm vụ {tid} không có cơ quan chủ trì (lead) và không nêu cơ quan "
+                                               "được giao (addressed_to)."))
+    elif not lead and not set(addressed) <= set(coord):
+        # The plan names no chủ trì (the addressee's own verb is "phối hợp"): its role is then "Phối hợp".
+        out.append(doc.problem(at + ("coordinating",), f"Nhiệm vụ {tid} không có cơ quan chủ trì: cơ quan được giao "
+                                                       "(addressed_to) phải ghi ở coordinating."))
+    if t.get("lead_named"):
+        if not lead:
+            out.append(doc.problem(at + ("lead_named",), f"Nhiệm vụ {tid}: lead_named nhưng không có cơ quan chủ trì."))
+        if "chu tri" not in fold(t.get("lead_basis") or ""):  # the plan's own words must say it
+            out.append(doc.problem(at + ("lead_named",), f"Nhiệm vụ {tid}: lead_named chỉ dùng khi lời văn bản (lead_basis) "
+                                                         "viết “chủ trì”."))
+    elif not set(lead) <= set(addressed):
+        out.append(doc.problem(at + ("addressed_to",), f"Nhiệm vụ {tid}: cơ quan thực hiện (lead) phải là cơ quan được "
+                                                       "giao (addressed_to) khi văn bản không viết “chủ trì”."))
+    both = set(t.get("works_with", ())) & set(lead + coord)
+    if both:
+        out.append(doc.problem(at + ("works_with",), f"Nhiệm vụ {tid}: {', '.join(sorted(both))} vừa có vai trò vừa ghi ở "
+                                                     "works_with (cơ quan không mang vai trò)."))
+    for j, r in enumerate(t.get("related", ())):
+        if r not in all_ids or r == tid:
+            out.append(doc.problem(at + ("related", j), f"Nhiệm vụ {tid}: related '{r}' không phải nhiệm vụ khác trong tệp."))
+    return out
+
+
+def _overlap_problems(doc, keys, source) -> list[Problem]:
+    out = []
+    for i, o in enumerate(doc.data.get("overlaps", ())):
+        for j, k in enumerate(o["agencies"]):
+            if k not in keys:
+                out.append(doc.problem(("overlaps", i, "agencies", j), f"Mã cơ quan '{k}' không có trong danh mục cơ quan."))
+        for j, b in enumerate(o["basis"]):
+            if source is not None and squash(b) not in source:
+                out.append(doc.problem(("overlaps", i, "basis", j), "Căn cứ (basis) không khớp nguyên văn Kế hoạch."))
     return out
 
 
@@ -242,8 +295,18 @@ def _build_plan(docs: dict[str, YamlDoc], source_text: str | None = None) -> Pla
              deadline=Deadline(t["deadline"]["kind"], t["deadline"].get("text"), t["deadline"].get("year"),
                                t["deadline"].get("quarter")),
              source=tuple(squash(s) for s in t["source"]), parent=t.get("parent"), heading=t.get("heading"),
-             addressee=t.get("addressee"), notes=tuple(squash(n) for n in t.get("notes", ())))
+             addressee=t.get("addressee"), notes=tuple(squash(n) for n in t.get("notes", ())),
+             addressed_to=tuple(t.get("addressed_to") or t["lead"]), lead_named=t.get("lead_named", False),
+             lead_basis=squash(t["lead_basis"]) if t.get("lead_basis") else None,
+             works_with=tuple(t.get("works_with", ())), hints_lead=t.get("hints_lead", False),
+             also_true_for=tuple(t.get("also_true_for", ())),
+             also_true_basis=tuple(squash(b) for b in t.get("also_true_basis", ())),
+             related=tuple(t.get("related", ())))
         for t in docs["tasks"].data["tasks"])
+    overlaps = tuple(Overlap(agencies=tuple(o["agencies"]), relation=o["relation"],
+                             basis=tuple(squash(b) for b in o["basis"]), reading=o.get("reading", False),
+                             note=squash(o["note"]) if o.get("note") else None)
+                     for o in docs["agencies"].data.get("overlaps", ()))
     units = {u["key"]: Unit(key=u["key"], name=u["name"], kind=u["kind"], valid_from=_date(u["valid_from"]),
                             agency=u.get("agency"), level=u.get("level"), groups=tuple(u.get("groups", ())),
                             valid_to=_date(u.get("valid_to")), successor_of=tuple(u.get("successor_of", ())),
@@ -253,4 +316,5 @@ def _build_plan(docs: dict[str, YamlDoc], source_text: str | None = None) -> Pla
         info=info, implements=tuple(map(document, docs_["implements"])), cites=tuple(map(document, docs_["cites"])),
         purposes=tuple(map(squash, pr["purposes"])), requirements=tuple(map(squash, pr["requirements"])),
         sections=tuple(Section(s["id"], s["part"], s["number"], squash(s["title"])) for s in docs["plan"].data["sections"]),
-        tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(units), source_text=source_text)
+        tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(units), agency_overlaps=overlaps,
+        source_text=source_text)

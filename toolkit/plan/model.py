@@ -29,7 +29,10 @@ DEADLINE_KINDS = {
     "ongoing": "Thường xuyên, định kỳ",
     "none": "Không nêu thời hạn",
 }
-ROLES = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
+# Role names when no particular task is meant (filters, column headers). For one task, Task.role_label
+# says "Chủ trì" only where the plan's words do.
+ROLES = {"lead": "Chủ trì, thực hiện", "coordinating": "Phối hợp"}
+OVERLAP_RELATIONS = ("includes", "overlaps", "associated")
 AGENCY_KINDS = {
     "ubnd": "Ủy ban nhân dân",
     "so": "Sở, ban, ngành",
@@ -63,6 +66,22 @@ class Agency:
     @property
     def is_group(self) -> bool:
         return self.kind in ("group", "generic")
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Bodies that may share members beyond member_of: never key and wrong option of one question.
+
+    `agencies[0]` is compared with each of the others: "includes" (it contains them), "overlaps" (they
+    share, or may share, members) or "associated" (distinct bodies too closely tied to be opposed).
+    `reading` is True when the overlap is the compiler's reading, explained in `note`.
+    """
+
+    agencies: tuple[str, ...]
+    relation: str
+    basis: tuple[str, ...] = ()
+    reading: bool = False
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +133,24 @@ class Task:
     heading: str | None = None
     addressee: str | None = None
     notes: tuple[str, ...] = ()
+    # Who the item is given to (its heading or the subject of its verbs); the lead by default.
+    addressed_to: tuple[str, ...] = ()
+    # True only where the plan's words write "chủ trì" of the lead for this duty (lead_basis quotes them).
+    lead_named: bool = False
+    lead_basis: str | None = None
+    # Bodies the addressee "phối hợp (với)" where the plan names no chủ trì: they get no role.
+    works_with: tuple[str, ...] = ()
+    # The summary names the lead's field (army, police, finance...): no "who is it given to" question.
+    hints_lead: bool = False
+    # Bodies another sentence of the plan gives the same duty (also_true_basis quotes it).
+    also_true_for: tuple[str, ...] = ()
+    also_true_basis: tuple[str, ...] = ()
+    # Tasks whose duties read nearly the same (either direction is enough; Plan.related is symmetric).
+    related: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if not self.addressed_to:
+            object.__setattr__(self, "addressed_to", self.lead)
 
     @property
     def part(self) -> str:
@@ -123,6 +160,26 @@ class Task:
     def source_text(self) -> str:
         """The plan's words; excerpts that are not adjacent in the plan are joined with […]."""
         return " […] ".join(self.source)
+
+    @property
+    def bodies(self) -> tuple[str, ...]:
+        """Every body the item names as doing something: addressees, lead, coordinating, works_with."""
+        return tuple(dict.fromkeys(self.addressed_to + self.lead + self.coordinating + self.works_with))
+
+    def role_label(self, role: str) -> str:
+        """How a body's role in this task reads: "Chủ trì" only where the plan's words say it.
+
+        >>> plan = load_plan()
+        >>> plan.task("II.5.b").role_label("lead"), plan.task("II.9").role_label("lead")
+        ('Chủ trì', 'Thực hiện')
+        >>> plan.task("III.5").role_label("lead"), plan.task("III.4").role_label("coordinating")
+        ('Được đề nghị thực hiện', 'Phối hợp')
+        """
+        if role == "coordinating":
+            return "Phối hợp"
+        if self.lead_named:
+            return "Chủ trì"
+        return "Được đề nghị thực hiện" if self.requested else "Thực hiện"
 
 
 @dataclass(frozen=True)
@@ -191,6 +248,7 @@ class Plan:
     tasks: tuple[Task, ...]
     agencies: Mapping[str, Agency]
     units: Mapping[str, Unit]
+    agency_overlaps: tuple[Overlap, ...] = ()
     # The plan's text, whitespace collapsed (None for a plan built in memory): authored banks quote it.
     source_text: str | None = dataclasses.field(default=None, repr=False)
     # Names the data files a loaded plan came from, so a question bank built from it can be cached.
@@ -247,6 +305,95 @@ class Plan:
                     todo.extend(self.agencies[key].member_of)
             out[start] = frozenset(seen)
         return out
+
+    def overlaps(self, a: str, b: str) -> bool:
+        """May a and b name some of the same bodies? The same body, a group and its member, or overlap data.
+
+        A body reaches down to its members (member_of) and to what an "includes" entry says it contains;
+        two bodies overlap when those sets meet, or when an "overlaps" or "associated" entry links something
+        in one to something in the other (a group holding an associated body is kept apart from it too).
+
+        >>> plan = load_plan()
+        >>> plan.overlaps("so_ban_nganh", "so_tu_phap"), plan.overlaps("doan_the_tp", "to_chuc_ct_xh")
+        (True, True)
+        >>> plan.overlaps("so_tu_phap", "so_noi_vu"), plan.overlaps("cong_an_tp", "bo_tu_lenh_thu_do")
+        (False, False)
+        """
+        if a == b:
+            return True
+        down_a, down_b = self._down[a], self._down[b]
+        if down_a & down_b:
+            return True
+        return any(frozenset((x, y)) in self._overlap_pairs for x in down_a for y in down_b)
+
+    def overlaps_any(self, a: str, keys: Iterable[str]) -> bool:
+        return any(self.overlaps(a, k) for k in keys)
+
+    @functools.cached_property
+    def _down(self) -> dict[str, frozenset[str]]:
+        contains: dict[str, set[str]] = {k: set() for k in self.agencies}
+        for k, a in self.agencies.items():
+            for g in a.member_of:
+                contains[g].add(k)
+        for o in self.agency_overlaps:
+            if o.relation == "includes":
+                contains[o.agencies[0]].update(o.agencies[1:])
+        out = {}
+        for start in self.agencies:
+            seen, todo = set(), [start]
+            while todo:
+                key = todo.pop()
+                if key not in seen:
+                    seen.add(key)
+                    todo.extend(contains[key])
+            out[start] = frozenset(seen)
+        return out
+
+    @functools.cached_property
+    def _overlap_pairs(self) -> frozenset[frozenset[str]]:
+        # "associated" bodies are kept apart like overlapping ones, and so are the groups that hold them.
+        return frozenset(frozenset((o.agencies[0], k)) for o in self.agency_overlaps if o.relation != "includes"
+                         for k in o.agencies[1:])
+
+    def related(self, task_id: str) -> tuple[str, ...]:
+        """Tasks whose duties read nearly the same as this one's, in plan order (the relation is symmetric)."""
+        return self._related.get(task_id, ())
+
+    @functools.cached_property
+    def _related(self) -> dict[str, tuple[str, ...]]:
+        pairs: dict[str, set[str]] = {}
+        for t in self.tasks:
+            for r in t.related:
+                pairs.setdefault(t.id, set()).add(r)
+                pairs.setdefault(r, set()).add(t.id)
+        order = {t.id: i for i, t in enumerate(self.tasks)}
+        return {k: tuple(sorted(v, key=order.__getitem__)) for k, v in pairs.items()}
+
+    def reach(self, task: Task, named_only: bool = False) -> frozenset[str]:
+        """Every body a task's duty may belong to by some path of the plan's words.
+
+        The bodies the item names (Task.bodies), those another sentence gives the same duty
+        (also_true_for), and the bodies of tasks whose duties read nearly the same (related).
+        `named_only` leaves out the unnamed "cơ quan, tổ chức liên quan" (who may be anyone).
+        """
+        keys = set(task.bodies) | set(task.also_true_for)
+        for r in self.related(task.id):
+            other = self.task(r)
+            keys |= set(other.bodies) | set(other.also_true_for)
+        if named_only:
+            keys = {k for k in keys if self.agencies[k].kind != "generic"}
+        return frozenset(keys)
+
+    def given_to(self, task: Task, body: str, named_only: bool = False) -> bool:
+        """May the plan be read as giving this task (or a duty like it) to `body`, by any path?
+
+        >>> plan = load_plan()
+        >>> plan.given_to(plan.task("III.5"), "so_tai_chinh")  # the closing sentence: every sở
+        True
+        >>> plan.given_to(plan.task("II.6.d"), "ubmttq_tp")
+        False
+        """
+        return self.overlaps_any(body, self.reach(task, named_only))
 
     def members(self, group_key: str) -> tuple[str, ...]:
         """Agencies that belong to a group, directly or through a sub-group (derived, never stored)."""
@@ -340,8 +487,8 @@ class Plan:
     def _haystack(self) -> dict[str, str]:
         out = {}
         for t in self.tasks:
-            names = [n for k in t.lead + t.coordinating for n in (self.agencies[k].name, self.agencies[k].short,
-                                                                    *self.agencies[k].aliases)]
+            names = [n for k in t.bodies for n in (self.agencies[k].name, self.agencies[k].short,
+                                                   *self.agencies[k].aliases)]
             parts = [t.id, t.summary, t.heading or "", t.addressee or "", *t.duties, t.source_text,
                      t.deadline.label, self.section(t.section).title, *names]
             out[t.id] = fold(" ".join(parts))

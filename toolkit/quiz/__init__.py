@@ -1,1 +1,2 @@
-"""Quizzes: questions and scoring, generation, authored banks, attempts, workshops, formats, item analysis."""
+"""Quizzes: questions and scoring, generation, authored banks, retired and reported questions, attempts, workshops,
+formats, item analysis."""

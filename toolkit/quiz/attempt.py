@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Mapping, Sequence
 
 from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import QuizItem, build_quiz
@@ -83,17 +83,28 @@ def section_label(plan: Plan, section: str | None) -> str:
 
 class QuizRun:
     def __init__(self, store: Store, attempt: AttemptRecord, questions: Mapping[str, Question], plan: Plan,
-                 clock: Callable[[], datetime] = now, guard: Callable[[], str | None] | None = None):
+                 clock: Callable[[], datetime] = now, guard: Callable[[], str | None] | None = None,
+                 retired: Collection[str] = ()):
         self.store, self.attempt, self.plan, self.clock = store, attempt, plan, clock
         # guard: an extra rule checked before each answer (a workshop session that must still be open);
         # it returns the Vietnamese reason to refuse, or None.
         self.guard = guard
-        self.items = [QuizItem(i["q"], tuple(i["o"]), tuple(i.get("r", ()))) for i in attempt.items]
+        stored = [QuizItem(i["q"], tuple(i["o"]), tuple(i.get("r", ()))) for i in attempt.items]
+        # A question retired after the attempt began is left out of it: not shown, not scored. The others
+        # keep their stored positions (`slots`), where their answers were and will be saved. Any other
+        # question missing from the bank refuses the attempt: it cannot be shown as it was.
+        self.dropped = tuple(i.question_id for i in stored if i.question_id in retired)
+        kept = [(slot, i) for slot, i in enumerate(stored) if i.question_id not in retired]
+        self.slots = tuple(slot for slot, _ in kept)
+        self.items = [i for _, i in kept]
         missing = [i.question_id for i in self.items if i.question_id not in questions]
         if missing:
             raise QuizRuleError(f"Bài làm có câu hỏi không còn trong ngân hàng: {', '.join(missing)}.")
+        if not self.items:
+            raise QuizRuleError("Mọi câu hỏi của bài làm này đã ngừng sử dụng; hãy bắt đầu bài mới.")
         self.questions = [questions[i.question_id] for i in self.items]
-        self.responses: dict[int, ResponseRecord] = {r.position: r for r in store.responses(attempt.id)}
+        self._position = {slot: position for position, slot in enumerate(self.slots)}
+        self.responses: dict[int, ResponseRecord] = self._stored_responses()
 
     # -- starting and resuming
     @classmethod
@@ -116,8 +127,10 @@ class QuizRun:
 
     @classmethod
     def resume(cls, store: Store, attempt_id: int, questions: Mapping[str, Question], plan: Plan,
-               clock: Callable[[], datetime] = now, guard: Callable[[], str | None] | None = None) -> "QuizRun":
-        return cls(store, store.attempt(attempt_id), questions, plan, clock, guard)
+               clock: Callable[[], datetime] = now, guard: Callable[[], str | None] | None = None,
+               retired: Collection[str] = ()) -> "QuizRun":
+        """The stored attempt, without the questions retired since it began (see `retired_ids`)."""
+        return cls(store, store.attempt(attempt_id), questions, plan, clock, guard, retired)
 
     # -- state
     @property
@@ -183,11 +196,12 @@ class QuizRun:
         q = self.questions[position]
         answer = self._to_original(position, shown_answer)
         result: Score = score(q, answer)
-        if not self.store.save_response(self.attempt.id, position, q.id, answer, result.points, result.max_points):
+        if not self.store.save_response(self.attempt.id, self.slots[position], q.id, answer, result.points,
+                                        result.max_points):
             # Another page of the same attempt answered first: keep what is stored.
-            self.responses = {r.position: r for r in self.store.responses(self.attempt.id)}
+            self.responses = self._stored_responses()
             raise QuizRuleError(f"Câu {position + 1} đã được trả lời ở một trang khác.")
-        self.responses = {r.position: r for r in self.store.responses(self.attempt.id)}
+        self.responses = self._stored_responses()
         return self.feedback(position)
 
     def shown_answer(self, position: int):
@@ -243,6 +257,11 @@ class QuizRun:
                 if pos not in self.responses or self.responses[pos].points < self.responses[pos].max_points]
 
     # -- helpers
+    def _stored_responses(self) -> dict[int, ResponseRecord]:
+        """The stored answers by this run's positions (a retired question's answer is not one of them)."""
+        return {self._position[r.position]: r for r in self.store.responses(self.attempt.id)
+                if r.position in self._position}
+
     def _check_position(self, position) -> None:
         if not isinstance(position, int) or not 0 <= position < self.total:
             raise QuizRuleError("Câu hỏi không tồn tại.")

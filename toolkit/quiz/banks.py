@@ -11,8 +11,10 @@ from toolkit.datacache import cached, fingerprint
 from toolkit.datafile import DataError, Problem, check_schema, load_schema, non_nfc_strings, read_yaml
 from toolkit.paths import DEFAULT_QUIZ_DIR
 from toolkit.plan.model import Plan
+from toolkit.quiz.checks import authored_problems, identical_stems
 from toolkit.quiz.generate import generate_questions
 from toolkit.quiz.questions import TRUE_FALSE, Question
+from toolkit.quiz.retired import RETIRED_FILE, without_retired
 from toolkit.vietnamese import fold, squash
 
 BANK_SCHEMA = DEFAULT_QUIZ_DIR / "schema" / "bank.schema.json"
@@ -86,6 +88,9 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
             explanation=squash(q["explanation"]), source=" […] ".join(squash(s) for s in q["source"]),
             task_ids=tuple(q.get("task_ids", ())), template=None, section=q["section"],
             answers=tuple(q.get("answers", ())), agencies=tuple(q.get("agencies", ())), bank=data["bank"]))
+        # The fidelity rules every question keeps (toolkit.quiz.checks), where they apply to a written one.
+        problems.extend(doc.problem(at, f"Câu '{q['id']}': {m}.") for m in authored_problems(plan, questions[-1]))
+    problems.extend(Problem(doc.file, None, f"{m}.") for m in identical_stems(questions))
     if problems:
         raise DataError(problems)
     return Bank(data["bank"], data["title"], doc.file, tuple(questions), lines)
@@ -98,7 +103,8 @@ def load_banks(directory: Path | str | None, plan: Plan,
     A bank whose key or question ids are already taken by an earlier file (in name order) is refused.
     """
     banks, problems, ids, keys = [], [], {}, {}
-    paths = files if files is not None else sorted(Path(directory or DEFAULT_QUIZ_DIR).glob("*.yaml"))
+    paths = files if files is not None else sorted(p for p in Path(directory or DEFAULT_QUIZ_DIR).glob("*.yaml")
+                                                   if p.name != RETIRED_FILE)  # the retired list is not a bank
     for path in paths:
         try:
             bank = load_bank(path, plan)
@@ -125,7 +131,8 @@ def load_banks(directory: Path | str | None, plan: Plan,
 def _question_bank_cached(plan: Plan, directory: str) -> tuple[tuple[Question, ...], tuple[Problem, ...]]:
     def build():
         banks, problems = load_banks(directory, plan)
-        return tuple(generate_questions(plan)) + tuple(q for b in banks for q in b.questions), tuple(problems)
+        return _serving(tuple(generate_questions(plan)) + tuple(q for b in banks for q in b.questions),
+                        tuple(problems), directory)
 
     plan_key = plan.source_key
     if not plan_key:  # a plan built in memory (tests): nothing on disk names it
@@ -136,5 +143,17 @@ def _question_bank_cached(plan: Plan, directory: str) -> tuple[tuple[Question, .
 
 
 def question_bank(plan: Plan, directory: Path | str | None = None) -> tuple[tuple[Question, ...], tuple[Problem, ...]]:
-    """Generated plus authored questions (cached per plan and folder), and problems of refused banks."""
+    """Generated plus authored questions, less retired ones (cached per plan and folder), and the problems
+    of refused banks and of the retired list."""
     return _question_bank_cached(plan, str(Path(directory or DEFAULT_QUIZ_DIR).resolve()))
+
+
+def _serving(questions: tuple[Question, ...], problems: tuple[Problem, ...], directory: str):
+    """The bank as served: every question but those in the folder's retired list (quizzes/retired.yaml)."""
+    kept, retired_problems = without_retired(questions, directory)
+    return kept, problems + tuple(retired_problems)
+
+
+def refresh_question_bank() -> None:
+    """Forget this process's banks, so the next `question_bank` reads the files (after a retirement)."""
+    _question_bank_cached.cache_clear()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Collection, Mapping, Sequence
 
 from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import Topic, build_quiz, questions_for_topic
@@ -30,8 +30,10 @@ def _sessions(store: Store) -> SessionStore:
 
 def create_session(store: Store, plan: Plan, questions: Sequence[Question], *, title: str, topic: str, n: int,
                    mode: str = "test", time_limit_s: int | None = None, show_rank: bool = False,
-                   tie_break_time: bool = False, seed: int | None = None) -> SessionRecord:
-    pool = questions_for_topic(plan, questions, Topic.parse(topic))
+                   tie_break_time: bool = False, seed: int | None = None,
+                   retired: Collection[str] = ()) -> SessionRecord:
+    """A new session of n questions on `topic`; `retired` names questions to leave out besides the bank's own."""
+    pool = [q for q in questions_for_topic(plan, questions, Topic.parse(topic)) if q.id not in retired]
     if not pool:
         raise QuizRuleError("Chủ đề này chưa có câu hỏi nào.")
     items = build_quiz(pool, max(1, n), secrets.randbits(48) if seed is None else seed)
@@ -52,9 +54,19 @@ def session_guard(store: Store, code: str):
     return guard
 
 
+def served_ids(session: SessionRecord, questions: Mapping[str, Question],
+               retired: Collection[str] = ()) -> tuple[str, ...]:
+    """The session's questions still served: a question retired after the session was made leaves it."""
+    return tuple(qid for qid in session.question_ids if qid in questions and qid not in retired)
+
+
 def join_session(store: Store, plan: Plan, questions: Mapping[str, Question], code: str,
-                 participant: Participant) -> QuizRun:
-    """The participant's attempt in a session: resumed if they joined before, else started."""
+                 participant: Participant, retired: Collection[str] = ()) -> QuizRun:
+    """The participant's attempt in a session: resumed if they joined before, else started.
+
+    Questions retired since the session was made are left out, of a new attempt and of a resumed one
+    alike: pass `retired` (`retired_ids()`), since a page's bank may be older than the retirement.
+    """
     sessions = _sessions(store)
     session = sessions.get(code)
     if session is None:
@@ -62,10 +74,12 @@ def join_session(store: Store, plan: Plan, questions: Mapping[str, Question], co
     guard = session_guard(store, session.code)
     mine = [a for a in sessions.attempts(session.code) if a.pid == participant.id]
     if mine:
-        return QuizRun.resume(store, mine[0].id, questions, plan, guard=guard)
+        return QuizRun.resume(store, mine[0].id, questions, plan, guard=guard, retired=retired)
     if not session.is_open:
         raise QuizRuleError("Phiên đã đóng; không thể tham gia.")
-    pool = [questions[qid] for qid in session.question_ids]
+    pool = [questions[qid] for qid in served_ids(session, questions, retired)]
+    if not pool:
+        raise QuizRuleError("Các câu hỏi của phiên này đã ngừng sử dụng; hãy báo báo cáo viên tạo phiên mới.")
     return QuizRun.start(store, participant, pool, plan, topic=session.topic, n=len(pool), mode=session.mode,
                          time_limit_s=session.time_limit_s, session_code=session.code, guard=guard)
 
@@ -99,25 +113,33 @@ def standings(session: SessionRecord, attempts: list[SessionAttempt]) -> list[St
     return out
 
 
-def responses_frame(store: Store, code: str):
+def responses_frame(store: Store, code: str, question_ids: Collection[str] | None = None):
+    """A session's answers as a table (one row each); only those to `question_ids` if given."""
     import pandas as pd
 
     rows = _sessions(store).responses(code)
+    if question_ids is not None:
+        rows = [r for r in rows if r.question_id in question_ids]
     columns = ["attempt_id", "name", "unit_key", "position", "question_id", "answer", "points", "max_points",
                "answered_at"]
     frame = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
     return frame.rename(columns={"attempt_id": "participant"})
 
 
-def dashboard(store: Store, plan: Plan, questions: Mapping[str, Question], code: str) -> dict:
-    """What the trainer's screen shows: joined/finished, scores, share correct per question, most missed."""
+def dashboard(store: Store, plan: Plan, questions: Mapping[str, Question], code: str,
+              retired: Collection[str] = ()) -> dict:
+    """What the trainer's screen shows: joined/finished, scores, share correct per question, most missed.
+
+    Counted over the questions still served (`served_ids`), as each participant's own result is.
+    """
     sessions = _sessions(store)
     session = sessions.get(code)
-    attempts = sessions.attempts(code)
-    frame = responses_frame(store, code)
-    total = len(session.question_ids)
+    served = served_ids(session, questions, retired)
+    attempts = sessions.attempts(code, served)
+    frame = responses_frame(store, code, set(served))
+    total = len(served)
     per_question = []
-    for position, qid in enumerate(session.question_ids, start=1):
+    for position, qid in enumerate(served, start=1):
         rows = frame[frame["question_id"] == qid]
         answered = len(rows)
         share = float((rows["points"] >= rows["max_points"]).mean()) if answered else None
@@ -140,8 +162,9 @@ def dashboard(store: Store, plan: Plan, questions: Mapping[str, Question], code:
     }
 
 
-def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question], code: str) -> bytes:
-    """xlsx with sheets: participants, responses, item statistics, confusion matrix."""
+def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question], code: str,
+                     retired: Collection[str] = ()) -> bytes:
+    """xlsx with sheets: participants, responses, item statistics, confusion matrix (served questions only)."""
     import io
 
     import pandas as pd
@@ -151,14 +174,15 @@ def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question]
 
     sessions = _sessions(store)
     session = sessions.get(code)
+    served = set(served_ids(session, questions, retired))
     people = pd.DataFrame([{"Hạng": s.rank, "Họ và tên": s.name,
                             "Đơn vị": plan.units[s.unit_key].name if s.unit_key in plan.units else s.unit_key,
                             "Điểm": s.points, "Số câu đã trả lời": s.answered, "Đã nộp": "Có" if s.finished else "Chưa",
                             "Thời gian (giây)": round(s.seconds) if s.seconds is not None else None}
-                           for s in standings(session, sessions.attempts(code))])
-    rows = sessions.responses(code)
+                           for s in standings(session, sessions.attempts(code, served))])
+    rows = [r for r in sessions.responses(code) if r.question_id in served]
     answers = results_table(plan, rows, questions) if rows else pd.DataFrame()
-    frame = responses_frame(store, code)
+    frame = responses_frame(store, code, served)
     if len(frame):
         stats = analytics.item_statistics(frame).reset_index()
         stats.insert(1, "Câu hỏi", [questions[q].stem for q in stats["question_id"]])

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from toolkit.vietnamese import squash
 
 MAX_NAME = 80
+MAX_NOTE = 300  # a participant's note on a question they report: a sentence or two, not an essay
 
 ENTRY_FIELDS = ("rating", "reason", "evidence_number", "evidence_date", "evidence_text", "evidence_link", "note",
                 "central_issued")
@@ -30,22 +31,40 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def clean_text(text: str | None, label: str, limit: int, blank: str | None = None) -> str:
+    """Text a person typed, as stored: NFC, single spaces, printable, at most `limit` characters.
+
+    `label` names it in the messages ("Ghi chú quá dài …"); `blank` is the message for empty text,
+    which is refused only when one is given.
+
+    >>> clean_text("  Đáp án   sai:\\n xem mục II.3 ", "Ghi chú", 300)
+    'Đáp án sai: xem mục II.3'
+    """
+    value = squash(unicodedata.normalize("NFC", text or ""))
+    if not value and blank:
+        raise InputError(blank)
+    if len(value) > limit:
+        raise InputError(f"{label} quá dài ({len(value)} ký tự; tối đa {limit}).")
+    if any(unicodedata.category(ch)[0] == "C" for ch in value):
+        raise InputError(f"{label} có ký tự điều khiển không hợp lệ.")
+    return value
+
+
 def clean_name(name: str) -> str:
-    """A person's name as stored: NFC, single spaces, printable, 1–80 characters.
+    """A person's name as stored: NFC, single spaces, printable, 1–80 characters, with a letter.
 
     >>> clean_name("  Nguyễn   Văn  An ")
     'Nguyễn Văn An'
     """
-    text = squash(unicodedata.normalize("NFC", name or ""))
-    if not text:
-        raise InputError("Vui lòng nhập họ và tên.")
-    if len(text) > MAX_NAME:
-        raise InputError(f"Họ và tên quá dài (tối đa {MAX_NAME} ký tự).")
-    if any(unicodedata.category(ch)[0] == "C" for ch in text):
-        raise InputError("Họ và tên có ký tự điều khiển không hợp lệ.")
+    text = clean_text(name, "Họ và tên", MAX_NAME, blank="Vui lòng nhập họ và tên.")
     if not any(ch.isalpha() for ch in text):
         raise InputError("Họ và tên phải có chữ cái.")
     return text
+
+
+def clean_note(note: str | None) -> str:
+    """A participant's note on a question they report, as stored: at most 300 characters, possibly empty."""
+    return clean_text(note, "Ghi chú", MAX_NOTE)
 
 
 def as_aware(value: datetime | None) -> datetime | None:
@@ -159,6 +178,26 @@ class AnswerRow:
     points: float
     max_points: float
     answered_at: datetime
+
+
+@dataclass(frozen=True)
+class ReportNote:
+    """One participant's note on a question they reported, with who wrote it and when."""
+
+    note: str
+    name: str
+    unit_key: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class QuestionReports:
+    """What participants reported about one question: how many reported it, when last, their latest notes."""
+
+    question_id: str
+    count: int
+    latest_at: datetime
+    notes: tuple[ReportNote, ...]  # newest first; reports without a note are counted, not listed
 
 
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones

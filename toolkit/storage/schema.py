@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from toolkit.storage.records import (
     MAX_NAME,
+    MAX_NOTE,
 )
 
 metadata = sa.MetaData()
@@ -48,6 +49,18 @@ responses = sa.Table(
     sa.UniqueConstraint("attempt_id", "position", name="uq_response"),
 )
 
+# One row per participant and question they reported ("Báo lỗi câu hỏi"); reporting again updates it.
+question_reports = sa.Table(
+    "question_reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("question_id", sa.String(200), nullable=False, index=True),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), nullable=False),
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("attempts.id")),  # where it was reported, if in an attempt
+    sa.Column("note", sa.String(MAX_NOTE), nullable=False),  # "" when no note was given
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("participant_id", "question_id", name="uq_question_report"),
+)
 
 workshop_sessions = sa.Table(
     "workshop_sessions", metadata,

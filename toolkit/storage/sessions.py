@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import unicodedata
+from collections.abc import Collection
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -72,14 +73,18 @@ class SessionStore:
                                  .order_by(workshop_sessions.c.created_at.desc())).scalars().all()
         return [self.get(c) for c in codes]
 
-    def attempts(self, code: str) -> list[SessionAttempt]:
-        """Every attempt of a session with its participant, answered count and points."""
+    def attempts(self, code: str, question_ids: Collection[str] | None = None) -> list[SessionAttempt]:
+        """Every attempt of a session with its participant, answered count and points (counting only
+        answers to `question_ids` if given: the questions a session still serves)."""
+        answers = responses.c.attempt_id == attempts.c.id
+        if question_ids is not None:
+            answers = sa.and_(answers, responses.c.question_id.in_(list(question_ids)))
         q = (sa.select(attempts.c.id, attempts.c.started_at, attempts.c.finished_at, participants.c.id.label("pid"),
                        participants.c.name, participants.c.unit_key,
                        sa.func.count(responses.c.id).label("answered"),
                        sa.func.coalesce(sa.func.sum(responses.c.points), 0).label("points"),
                        sa.func.max(responses.c.answered_at).label("last_answer"))
-             .select_from(attempts.join(participants).outerjoin(responses))
+             .select_from(attempts.join(participants).outerjoin(responses, answers))
              .where(attempts.c.session_code == code)
              .group_by(attempts.c.id, participants.c.id, participants.c.name, participants.c.unit_key)
              .order_by(attempts.c.id))

@@ -19,14 +19,18 @@ from toolkit.paths import var_dir
 from toolkit.storage.records import (
     AnswerRow,
     AttemptRecord,
+    InputError,
     NotFound,
     Participant,
+    QuestionReports,
+    ReportNote,
     ResponseRecord,
     as_aware,
     clean_name,
+    clean_note,
     now,
 )
-from toolkit.storage.schema import attempts, participants, responses
+from toolkit.storage.schema import attempts, participants, question_reports, responses
 from toolkit.vietnamese import fold
 
 
@@ -142,6 +146,56 @@ class Store:
     def results(self) -> list[AnswerRow]:
         """One row per answer with its participant and attempt, for exports."""
         return answer_rows(self.engine)
+
+    # -- reported questions
+    def report_question(self, participant_id: int, question_id: str, note: str = "",
+                        attempt_id: int | None = None) -> bool:
+        """Record that a participant reports a question, with an optional short note; True if it is new.
+
+        One report per participant and question, kept by a database constraint, so two of their pages
+        clicking at the same moment still make one: reporting again replaces the note (and the attempt
+        and time it was made in). InputError (Vietnamese) for a note that cannot be stored.
+        """
+        note = clean_note(note)
+        qid = (question_id or "").strip()
+        if not qid or len(qid) > 200:
+            raise InputError("Mã câu hỏi không hợp lệ.")
+        stamp = now()
+        mine = (question_reports.c.participant_id == participant_id, question_reports.c.question_id == qid)
+        change = dict(note=note, attempt_id=attempt_id, updated_at=stamp)
+        with self.engine.begin() as conn:
+            if conn.execute(question_reports.update().where(*mine).values(**change)).rowcount:
+                return False
+            try:
+                with conn.begin_nested():
+                    conn.execute(question_reports.insert().values(participant_id=participant_id, question_id=qid,
+                                                                  created_at=stamp, **change))
+                return True
+            except IntegrityError:
+                # Another page of theirs inserted first: update that row. No row means the error was
+                # another one (an unknown participant or attempt), which must not pass silently.
+                if not conn.execute(question_reports.update().where(*mine).values(**change)).rowcount:
+                    raise
+                return False
+
+    def question_reports(self, notes_per_question: int = 5) -> list[QuestionReports]:
+        """Every reported question: how many reported it, when last, and its latest notes; most reported first."""
+        qr = question_reports
+        counts = (sa.select(qr.c.question_id, sa.func.count().label("n"), sa.func.max(qr.c.updated_at).label("latest"))
+                  .group_by(qr.c.question_id))
+        notes = (sa.select(qr.c.question_id, qr.c.note, qr.c.updated_at, participants.c.name, participants.c.unit_key)
+                 .select_from(qr.join(participants)).where(qr.c.note != "")
+                 .order_by(qr.c.updated_at.desc(), qr.c.id.desc()))
+        with self.engine.connect() as conn:
+            rows = conn.execute(counts).all()
+            by_question: dict[str, list[ReportNote]] = {}
+            for r in conn.execute(notes):
+                kept = by_question.setdefault(r.question_id, [])
+                if len(kept) < notes_per_question:
+                    kept.append(ReportNote(r.note, r.name, r.unit_key, as_aware(r.updated_at)))
+        out = [QuestionReports(r.question_id, int(r.n), as_aware(r.latest), tuple(by_question.get(r.question_id, ())))
+               for r in rows]
+        return sorted(out, key=lambda r: (-r.count, -r.latest_at.timestamp(), r.question_id))
 
 
 def answer_rows(engine: sa.Engine, where=None) -> list[AnswerRow]:

@@ -6,6 +6,9 @@ and `AnswerScreens`, the question and results screens of one `QuizRun`.
 screens call the page's `on_finished(summary)` and the page shows the results, deciding itself
 whether the key may be revealed and what the results screen offers besides the score.
 
+Under an answered question (and on the results screen) one shared «Báo lỗi câu hỏi» box lets the
+participant report it with a short note (`Store.report_question`); trainers review the reports.
+
 The answer key stays in the kernel. Widgets hold only what is on screen: option labels in the
 shuffled display order, with display positions as values. Feedback (the key, the explanation and
 the plan's words) is put on the page only after `QuizRun.answer` has stored the answer. Every
@@ -39,6 +42,10 @@ TEXT = {
         "saved": "Đã lưu câu trả lời. Đáp án sẽ hiện khi nộp bài.",
         "choose": "— chọn —", "type_here": "Gõ câu trả lời (có dấu hoặc không dấu)",
         "pick_one": "Hãy chọn một phương án.", "pick_all": "Hãy chọn cho mọi dòng trước khi trả lời.",
+        "report": "Báo lỗi câu hỏi", "report_send": "Gửi", "report_which": "Câu hỏi", "report_pick": "— chọn câu —",
+        "report_note": "Ghi chú ngắn (không bắt buộc)", "report_hint": "Sai ở đâu? Ví dụ: đáp án, cơ quan, thời hạn…",
+        "report_done": "Đã ghi nhận, cảm ơn bạn.", "report_choose": "Hãy chọn câu hỏi muốn báo lỗi.",
+        "report_again": "Bạn đã báo lỗi câu này; gửi lần nữa để sửa ghi chú.", "number": "Câu",
     },
     "en": {
         "name": "Full name", "unit": "Unit",
@@ -49,6 +56,11 @@ TEXT = {
         "saved": "Answer saved. Answers are shown when you submit.",
         "choose": "— choose —", "type_here": "Type your answer (diacritics optional)",
         "pick_one": "Choose an option.", "pick_all": "Choose an answer for every row first.",
+        "report": "Report this question", "report_send": "Send", "report_which": "Question",
+        "report_pick": "— choose —", "report_note": "Short note (optional)",
+        "report_hint": "What is wrong? E.g. the key, the agency, the deadline…",
+        "report_done": "Thank you, your report has been recorded.", "report_choose": "Choose the question to report.",
+        "report_again": "You reported this question; send again to change your note.", "number": "Question",
     },
 }
 
@@ -78,6 +90,8 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
   padding: 0.3em 0.4em; text-align: left; vertical-align: top; }}
 .{ROOT_CLASS} .score {{ font-size: 1.6em; font-weight: 700; color: #1e3a8a; }}
 .{ROOT_CLASS} .mistake {{ border: 1px solid #e5e7eb; border-radius: 8px; padding: 0.5em 0.8em; margin: 0.5em 0; }}
+.{ROOT_CLASS} .report-box {{ margin: 0.2em 0 0.6em; }}
+.{ROOT_CLASS} .report-box .widget-button.report {{ width: auto; padding: 0 0.9em; }}
 </style>"""
 
 
@@ -100,6 +114,14 @@ def bank_notice(bank_problems) -> str:
         return ""
     return ('<div class="muted">Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: '
             + esc("; ".join(str(p) for p in bank_problems)) + "</div>")
+
+
+def dropped_notice(run: QuizRun) -> str:
+    """A quiet line when a resumed attempt leaves out questions retired since it began."""
+    if not run.dropped:
+        return ""
+    return (f'<div class="muted">{len(run.dropped)} câu hỏi của bài làm này đã ngừng sử dụng (bị phát hiện có sai '
+            "sót) nên được bỏ ra; điểm tính trên các câu còn lại.</div>")
 
 
 class NameAndUnit:
@@ -185,19 +207,46 @@ class AnswerScreens:
         self.finish = widgets.Button(description=t["finish"], button_style="warning", icon="flag-checkered")
         self.finish.on_click(self.on_finish)
         self.feedback = widgets.HTML("")
+        self._build_report_box()
         self.quiz_box = widgets.VBox([self.progress_text, self.progress, self.stem, self.answer_box, self.submit,
-                                      self.feedback, widgets.HBox([self.prev, self.next, self.finish],
-                                                                  layout=widgets.Layout(flex_flow="row wrap"))])
+                                      self.feedback, self.report_box,
+                                      widgets.HBox([self.prev, self.next, self.finish],
+                                                   layout=widgets.Layout(flex_flow="row wrap"))])
         self.results = widgets.HTML("")
-        self.results_box = widgets.VBox([*results_above, self.results, *results_below])
+        # The same report box on both screens: only one of them is on the page at a time.
+        self.results_box = widgets.VBox([*results_above, self.results, *results_below, self.report_box])
 
     def t(self, key: str) -> str:
         return TEXT[self.lang][key]
+
+    def _build_report_box(self) -> None:
+        """«Báo lỗi câu hỏi»: one box for the whole run, reset for each question shown.
+
+        It holds nothing but its labels, numbers of questions and the participant's own note. On the
+        question screen it reports the question on screen; on the results screen, the number chosen.
+        """
+        t = TEXT[self.lang]
+        self.screen = "question"  # or "results": which screen the report box is on
+        self.reported: set[str] = set()  # question ids reported from this page in this run, for the «again» line
+        self.report = widgets.Button(description=t["report"], icon="flag").add_class("report")
+        self.report.on_click(self.on_report)
+        self.report_which = stacked(widgets.Dropdown(description=t["report_which"], options=[(t["report_pick"], None)],
+                                                     index=0, layout=widgets.Layout(width="100%")))
+        self.report_note = stacked(widgets.Text(description=t["report_note"], placeholder=t["report_hint"],
+                                                layout=widgets.Layout(width="100%")))
+        self.report_send = widgets.Button(description=t["report_send"], icon="paper-plane")
+        self.report_send.on_click(self.on_send_report)
+        self.report_message = widgets.HTML("")
+        self.report_form = widgets.VBox([self.report_which, self.report_note, self.report_send],
+                                        layout=widgets.Layout(display="none"))
+        self.report_box = widgets.VBox([self.report, self.report_form, self.report_message],
+                                       layout=widgets.Layout(display="none")).add_class("report-box")
 
     # ---------------------------------------------------------------- entering and leaving a run
     def open(self, run: QuizRun) -> None:
         """Show `run` where it stands: its first unanswered question, or, if it is over, its results."""
         self.run = run
+        self.reported = set()  # of this run's participant, as reported from this page
         if run.expired:
             run.finish()
         if run.finished:
@@ -236,6 +285,8 @@ class AnswerScreens:
                                    else f'<div class="muted">{esc(self.t("saved"))}</div>')
         else:
             self.feedback.value = ""
+        self._reset_report(shown=answered, question_id=run.questions[position].id if answered else None)
+        self.screen = "question"
         self._show(self.quiz_box)
 
     def _inputs(self, shown: ShownQuestion, disabled: bool) -> list[widgets.Widget]:
@@ -367,13 +418,73 @@ class AnswerScreens:
             + ("" if not reveal else
                f"<h3>Các câu cần xem lại ({len(summary.mistakes)})</h3>{mistakes}" if mistakes else
                "<p>Bạn trả lời đúng tất cả các câu đã làm.</p>"))
+        answered = [p for p in range(self.run.total) if self.run.is_answered(p)] if self.run else []
+        self.report_which.options = [(self.t("report_pick"), None)] + [(f"{self.t('number')} {p + 1}", p)
+                                                                       for p in answered]
+        self.report_which.index = 0
+        self._reset_report(shown=bool(answered))
+        self.report_which.layout.display = None
+        self.screen = "results"
         self._show(self.results_box)
+
+    # ---------------------------------------------------------------- reporting a question
+    def _reset_report(self, shown: bool, question_id: str | None = None) -> None:
+        self.report_box.layout.display = None if shown else "none"
+        self.report_form.layout.display = "none"
+        self.report_which.layout.display = "none"
+        self.report_note.value = ""
+        self.report_message.value = (f'<div class="muted">{esc(self.t("report_again"))}</div>'
+                                     if question_id in self.reported else "")
+
+    def _report_target(self) -> int | None:
+        """The answered question the report box is about, or None: the kernel decides, not the widgets."""
+        run = self.run
+        if run is None:
+            return None
+        position = self.position if self.screen == "question" else self.report_which.value
+        if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < run.total:
+            return None
+        return position if run.is_answered(position) else None
+
+    @guarded("mở ô báo lỗi câu hỏi")
+    def on_report(self, _=None) -> None:
+        if self.run is None or (self.screen == "question" and self._report_target() is None):
+            return  # nothing answered on screen: a crafted click
+        self.report_form.layout.display = None
+        self.report_message.value = ""
+
+    @guarded("ghi nhận báo lỗi câu hỏi")
+    def on_send_report(self, _=None) -> None:
+        if self.run is None:
+            return
+        position = self._report_target()
+        if position is None:
+            if self.screen == "results" and self.report_form.layout.display != "none":
+                self.report_message.value = alert(self.t("report_choose"))
+            return  # an unanswered question, or a crafted click: nothing is stored
+        run = self.run
+        question_id = run.questions[position].id
+        try:
+            run.store.report_question(run.attempt.participant_id, question_id, self.report_note.value,
+                                      attempt_id=run.attempt.id)
+        except InputError as exc:
+            self.report_message.value = alert(exc)
+            return
+        self.reported.add(question_id)
+        self.report_form.layout.display = "none"
+        self.report_note.value = ""
+        if self.screen == "results":
+            self.report_which.index = 0
+        self.report_message.value = f'<div class="muted" role="status">✔ {esc(self.t("report_done"))}</div>'
 
     # ---------------------------------------------------------------- language
     def set_language(self, lang: str) -> None:
         self.lang = lang
-        for w, key in ((self.submit, "submit"), (self.next, "next"), (self.prev, "prev"), (self.finish, "finish")):
+        for w, key in ((self.submit, "submit"), (self.next, "next"), (self.prev, "prev"), (self.finish, "finish"),
+                       (self.report, "report"), (self.report_send, "report_send"), (self.report_note, "report_note"),
+                       (self.report_which, "report_which")):
             w.description = TEXT[lang][key]
+        self.report_note.placeholder = TEXT[lang]["report_hint"]
 
 
 class FromScreens:
@@ -395,7 +506,8 @@ class FromScreens:
 
 SCREEN_ATTRIBUTES = ("run", "position", "choice", "checks", "pairs", "typed", "progress_text", "progress", "stem",
                      "answer_box", "submit", "prev", "next", "finish", "feedback", "quiz_box", "results",
-                     "results_box")
+                     "results_box", "report", "report_which", "report_note", "report_send", "report_message",
+                     "report_form", "report_box")
 
 
 def with_screens(cls):

@@ -10,6 +10,7 @@ participant sees their own answers and, if the session allows it, their own rank
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -18,7 +19,8 @@ from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan
 from toolkit.quiz.attempt import QuizRuleError, Summary
 from toolkit.quiz.banks import question_bank
-from toolkit.quiz.workshop import join_session, standings
+from toolkit.quiz.retired import retired_ids
+from toolkit.quiz.workshop import join_session, served_ids, standings
 from toolkit.storage.deferred import DeferredStore
 from toolkit.storage.records import JOIN_ALPHABET, InputError, Participant, SessionRecord
 from toolkit.ui.answering import (
@@ -26,6 +28,7 @@ from toolkit.ui.answering import (
     AnswerScreens,
     NameAndUnit,
     bank_notice,
+    dropped_notice,
     language_toggle,
     quiz_page,
     with_screens,
@@ -59,8 +62,10 @@ PARTICIPANT_CSS = f"""<style>
 class ParticipantApp:
     """Code → name and unit → the session's questions on the shared answer screens → own result."""
 
-    def __init__(self, plan: Plan, questions, store: Store, bank_problems=(), lang: str = "vi", code: str = ""):
+    def __init__(self, plan: Plan, questions, store: Store, bank_problems=(), lang: str = "vi", code: str = "",
+                 quiz_dir: Path | str | None = None):
         self.plan, self.store, self.lang = plan, store, lang
+        self.quiz_dir = quiz_dir  # whose retired list (quizzes/retired.yaml) the session's questions follow
         self.questions = {q.id: q for q in questions}
         self.participant: Participant | None = None
         self.session: SessionRecord | None = None
@@ -126,13 +131,14 @@ class ParticipantApp:
             return
         try:
             participant = self.fields.participant(self.store)
-            run = join_session(self.store, self.plan, self.questions, code, participant)
+            run = join_session(self.store, self.plan, self.questions, code, participant,
+                               retired=retired_ids(self.quiz_dir))
         except (InputError, QuizRuleError) as exc:
             self.notice.value = alert(str(exc))
             return
         self.participant = participant
         self.session = self.sessions.get(code)
-        self.notice.value = ""
+        self.notice.value = dropped_notice(run)
         self.code.value, self.name.value = code, participant.name
         self.session_head.value = (f"<h3>{esc(self.session.title)}</h3>"
                                    f'<p class="muted">Phiên {esc(code)} · {esc(participant.name)}</p>')
@@ -159,7 +165,8 @@ class ParticipantApp:
 
     def _rank_html(self, session: SessionRecord) -> str:
         """This participant's own rank and the number ranked: no one else's name or score."""
-        table = standings(session, self.sessions.attempts(session.code))
+        served = served_ids(session, self.questions, retired_ids(self.quiz_dir))
+        table = standings(session, self.sessions.attempts(session.code, served))
         mine = next((s for s in table if s.name == self.participant.name and s.unit_key == self.participant.unit_key),
                     None)
         if mine is None:

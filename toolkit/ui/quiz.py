@@ -7,6 +7,7 @@ answer one `QuizRun` and keep its key in the kernel until each answer is stored.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -17,6 +18,7 @@ from toolkit.quiz.assembly import Topic, questions_for_topic
 from toolkit.quiz.attempt import MODES, QuizRuleError, QuizRun, Summary
 from toolkit.quiz.banks import question_bank
 from toolkit.quiz.questions import Question
+from toolkit.quiz.retired import retired_ids
 from toolkit.quiz.workshop import session_guard
 from toolkit.storage.deferred import DeferredStore
 from toolkit.storage.records import InputError, Participant
@@ -26,6 +28,7 @@ from toolkit.ui.answering import (
     FromScreens,
     NameAndUnit,
     bank_notice,
+    dropped_notice,
     language_toggle,
     quiz_page,
     with_screens,
@@ -78,8 +81,9 @@ class QuizApp:
     _read_answer = FromScreens("read_answer")
 
     def __init__(self, plan: Plan, questions: tuple[Question, ...], store: Store, bank_problems=(),
-                 lang: str = "vi"):
+                 lang: str = "vi", quiz_dir: Path | str | None = None):
         self.plan, self.store, self.lang = plan, store, lang
+        self.quiz_dir = quiz_dir  # whose retired list (quizzes/retired.yaml) new and resumed quizzes follow
         self.questions = {q.id: q for q in questions}
         self.all_questions = questions
         self.participant: Participant | None = None
@@ -179,7 +183,10 @@ class QuizApp:
         record = self.store.attempt(attempt_id)
         # An unfinished workshop attempt resumed here keeps its session's rule: no answer once closed.
         guard = session_guard(self.store, record.session_code) if record.session_code else None
-        self.screens.open(QuizRun.resume(self.store, attempt_id, self.questions, self.plan, guard=guard))
+        run = QuizRun.resume(self.store, attempt_id, self.questions, self.plan, guard=guard,
+                             retired=retired_ids(self.quiz_dir))
+        self.notice.value = dropped_notice(run)
+        self.screens.open(run)
 
     @guarded("mở trang chọn chủ đề")
     def on_setup(self, _=None) -> None:
@@ -208,6 +215,9 @@ class QuizApp:
         self._begin(pool, str(topic), self.count.value, self.mode.value, (self.limit.value or 0) * 60 or None)
 
     def _begin(self, pool, topic: str, n: int, mode: str, limit_s: int | None) -> None:
+        # This page's bank is as old as the page: a question retired since then is left out here.
+        retired = retired_ids(self.quiz_dir)
+        pool = [q for q in pool if q.id not in retired]
         try:
             run = QuizRun.start(self.store, self.participant, pool, self.plan, topic=topic, n=n, mode=mode,
                                 time_limit_s=limit_s)

@@ -26,7 +26,7 @@ ROLE_OPTIONS = (("Cả hai", ALL), (ROLES["lead"], "lead"), (ROLES["coordinating
 FILE_STEM = "bang-phan-cong-KH241"
 # Summaries are the compiler's words; readers must not quote them as the plan's.
 SUMMARY_NOTE = ("Câu tóm tắt ở đầu mỗi nhiệm vụ là của người biên soạn; lời văn bản ở mục "
-                "«Nguyên văn Kế hoạch».")
+                "“Nguyên văn Kế hoạch”.")
 
 CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} .count {{ font-size: 1.05em; margin: 0.5em 0; }}
@@ -160,7 +160,8 @@ class StudyApp:
         # -- tab 3: chart, drawn the first time the tab is opened (matplotlib costs ~0.5 s and 40 MB)
         self.chart_note = widgets.HTML(
             "<p>Mỗi hàng là một cơ quan được Kế hoạch nêu tên, mỗi cột là một mục của Kế hoạch: chấm xanh đặc "
-            "là cơ quan <b>chủ trì</b>, vòng tròn cam là cơ quan <b>phối hợp</b> nhiệm vụ trong mục đó; "
+            "là cơ quan <b>được giao</b> (chủ trì hoặc thực hiện), vòng tròn cam là cơ quan <b>phối hợp</b> nhiệm "
+            "vụ trong mục đó; "
             "chấm càng to, càng nhiều nhiệm vụ (số dưới chấm khi nhiều hơn một).</p>"
             '<p class="muted phone-only">Trên điện thoại, vuốt ngang trên biểu đồ để xem hết các mục.</p>',
             layout=widgets.Layout(width="auto"))
@@ -172,7 +173,7 @@ class StudyApp:
 
         # -- tab 4: downloads and what the plan is
         self.filtered_only = widgets.Checkbox(
-            value=False, description="Chỉ các nhiệm vụ đang lọc ở thẻ «Tra cứu nhiệm vụ»",
+            value=False, description="Chỉ các nhiệm vụ đang lọc ở thẻ “Tra cứu nhiệm vụ”",
             indent=False, layout=widgets.Layout(width="auto", max_width="100%"))
         self.download_xlsx = widgets.Button(description="Bảng phân công (Excel)", icon="file-excel-o",
                                             layout=widgets.Layout(width="auto"))
@@ -182,7 +183,8 @@ class StudyApp:
         self.download_csv.on_click(self.on_download_csv)
         self.download = widgets.HTML(layout=widgets.Layout(width="auto"))
         download_tab = widgets.VBox([
-            widgets.HTML("<p>Bảng phân công nhiệm vụ: mỗi dòng một nhiệm vụ, có cơ quan chủ trì, phối hợp, "
+            widgets.HTML("<p>Bảng phân công nhiệm vụ: mỗi dòng một nhiệm vụ, có cơ quan được giao (chủ trì, thực "
+                         "hiện), cơ quan phối hợp, "
                          "thời hạn, nội dung và nguyên văn Kế hoạch. Bấm nút để tạo tệp, rồi bấm liên kết để tải.</p>",
                          layout=widgets.Layout(width="auto")),
             self.filtered_only,
@@ -200,7 +202,7 @@ class StudyApp:
         header = widgets.HTML(
             f'<p class="muted">{esc(plan.info.kind)} số {esc(plan.info.number)}, {esc(plan.info.place)}, '
             f"ngày {_vn_date(plan.info.date)}: {len(plan.tasks)} nhiệm vụ trong {len(plan.sections)} mục. "
-            "Thông tin về Kế hoạch ở thẻ «Tải về».</p>",
+            "Thông tin về Kế hoạch ở thẻ “Tải về”.</p>",
             layout=widgets.Layout(width="auto"))
         self.widget = widgets.VBox([widgets.HTML(CSS), header, self.error, self.tabs],
                                    layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
@@ -236,7 +238,7 @@ class StudyApp:
         if not found:
             return f'<p class="count">Kế hoạch không giao nhiệm vụ nào cho <b>{esc(name)}</b>.</p>'
         lead = sum(a.role == "lead" for a in found)
-        parts = [f'<p class="count"><b>{esc(name)}</b>: {len(found)} nhiệm vụ — chủ trì {lead}, '
+        parts = [f'<p class="count"><b>{esc(name)}</b>: {len(found)} nhiệm vụ — chủ trì hoặc thực hiện {lead}, '
                  f"phối hợp {len(found) - lead}</p>", self._group_html(who),
                  '<p class="muted">Chạm vào một nhiệm vụ để xem nội dung và nguyên văn Kế hoạch. '
                  f"{SUMMARY_NOTE}</p>"]
@@ -269,10 +271,10 @@ class StudyApp:
         via = ""
         if a.via not in self_keys:
             body = self.plan.agency(a.via)
-            via = f" qua nhóm «{esc(body.short)}»" if body.is_group else f" qua «{esc(body.short)}»"
+            via = f" qua nhóm “{esc(body.short)}”" if body.is_group else f" qua “{esc(body.short)}”"
         t = a.task
         return (f'<details class="duty" data-task="{esc(t.id)}"><summary><span class="tid">{esc(t.id)}</span>{esc(t.summary)}'
-                f'<span class="meta"><span class="role role-{a.role}">{esc(ROLES[a.role])}</span>{via}'
+                f'<span class="meta"><span class="role role-{a.role}">{esc(t.role_label(a.role))}</span>{via}'
                 f' · <span class="deadline">{esc(t.deadline.label)}</span>{self._requested(t)}</span></summary>'
                 f'<div class="task-body">{self.task_body(t)}</div></details>')
 
@@ -287,9 +289,18 @@ class StudyApp:
         return esc("; ".join(self.plan.agency_name(k) for k in keys)) if keys else "—"
 
     def task_body(self, t: Task) -> str:
-        """Leads, coordinators, deadline, duties, the plan's words and the compiler's notes."""
-        facts = [("Chủ trì", self._names(t.lead)), ("Phối hợp", self._names(t.coordinating)),
-                 ("Thời hạn", f'<span class="deadline">{esc(t.deadline.label)}</span>')]
+        """Who the task is given to (and whether the plan says "chủ trì"), coordinators, deadline, duties,
+        the plan's words and the compiler's notes."""
+        given = "Được đề nghị" if t.requested else "Được giao"
+        facts = [(given, self._names(t.addressed_to))]
+        if t.lead_named:
+            facts.append(("Chủ trì", self._names(t.lead)))
+        elif not t.lead:
+            facts.append(("Chủ trì", "Kế hoạch không nêu cơ quan chủ trì"))
+        facts.append(("Phối hợp", self._names([k for k in t.coordinating if k not in t.addressed_to])))
+        if t.works_with:
+            facts.append(("Phối hợp với", self._names(t.works_with)))
+        facts.append(("Thời hạn", f'<span class="deadline">{esc(t.deadline.label)}</span>'))
         if t.heading:
             facts.insert(0, ("Thuộc", esc(t.heading)))
         out = ['<div class="facts">' + "".join(f"<p><b>{k}:</b> {v}</p>" for k, v in facts) + "</div>"]

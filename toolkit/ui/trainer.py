@@ -9,29 +9,39 @@ The dashboard refreshes itself without threads: a hidden `Play` widget ticks in 
 threads could not safely send widget updates, and a browser ticker stops by itself when the page
 closes. Each tick reads one aggregate query and redraws only when something changed.
 
+The «Câu hỏi bị báo lỗi» screen lists the questions participants reported, with the key, the
+explanation and the plan's words, and retires one with a reason (toolkit.quiz.reports): it is written to
+quizzes/retired.yaml, to be reviewed and committed in git like the banks, and the page's bank is read
+again at once.
+
 The participants' page is toolkit.ui.participant.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 import ipywidgets as widgets
 
+from toolkit.datafile import DataError
 from toolkit.exports import qr_png
 from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan
 from toolkit.quiz.analytics import score_histogram
 from toolkit.quiz.attempt import MODES, QuizRuleError
 from toolkit.quiz.banks import question_bank
-from toolkit.quiz.workshop import dashboard, session_workbook
+from toolkit.quiz.questions import Question
+from toolkit.quiz.reports import ReportedQuestion, key_view, reported_questions, retire_question
+from toolkit.quiz.retired import retired_ids, retired_name
+from toolkit.quiz.workshop import dashboard, served_ids, session_workbook
 from toolkit.serving.access import PasscodeGate
 from toolkit.serving.links import join_url
 from toolkit.storage.records import InputError, SessionRecord
 from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, stacked, unlocked_only
 from toolkit.ui.quiz import COUNTS, LIMITS, topic_options
-from toolkit.vietnamese import VIETNAM, number, percent
+from toolkit.vietnamese import VIETNAM, local_time, number, percent
 
 if TYPE_CHECKING:
     from toolkit.storage.store import Store
@@ -39,6 +49,7 @@ if TYPE_CHECKING:
 
 TRAINER_CLASS = "pbgdpl-trainer"
 TICK_MS = 3000
+REPORTS_SHOWN = 50  # reported questions listed on the page; `toolkit questions reports` lists them all
 
 
 FLAG_HTML = '<span class="flag">⚑ xem lại</span>'
@@ -87,6 +98,11 @@ TRAINER_CSS = page_style(TRAINER_CLASS) + f"""<style>
 .{TRAINER_CLASS} .toolbar {{ flex-wrap: wrap; gap: 0.4em; }}
 .{TRAINER_CLASS} table.grid.options {{ width: auto; min-width: min(100%, 520px); }}
 .{TRAINER_CLASS} .toolbar .widget-button {{ width: auto; padding: 0 1em; }}
+.{TRAINER_CLASS} .reported {{ border: 1px solid #fca5a5; border-radius: 10px; padding: 0.6em 1em; margin: 0.7em 0; }}
+.{TRAINER_CLASS} .reported .stem {{ font-size: 1.1em; font-weight: 700; }}
+.{TRAINER_CLASS} .reported li.key {{ font-weight: 700; color: #15803d; }}
+.{TRAINER_CLASS} .reported .note {{ font-style: italic; }}
+.{TRAINER_CLASS} .done {{ background: #ecfdf5; border: 1px solid #6ee7b7; padding: 0.6em 0.8em; border-radius: 6px; }}
 </style>"""
 
 
@@ -94,8 +110,9 @@ class TrainerApp(PasscodeLocked):
     """Passcode → create or reopen a session → join code, QR, live dashboard → close → item analysis."""
 
     def __init__(self, plan: Plan, questions, store: Store, gate: PasscodeGate | None = None,
-                 env: Mapping[str, str] | None = None, bank_problems=()):
+                 env: Mapping[str, str] | None = None, bank_problems=(), quiz_dir: Path | str | None = None):
         self.plan, self.store = plan, store
+        self.quiz_dir = quiz_dir  # the banks' folder, whose retired.yaml «Ngừng dùng câu hỏi» writes
         self.all_questions = tuple(questions)
         self.questions = {q.id: q for q in self.all_questions}
         from toolkit.storage.sessions import SessionStore
@@ -151,6 +168,9 @@ class TrainerApp(PasscodeLocked):
         self.history = stacked(widgets.Dropdown(description="Các phiên đã tạo", options=[], layout=full))
         self.open_history = widgets.Button(description="Mở bảng kết quả", icon="chart-bar")
         self.open_history.on_click(self.on_open_history)
+        self.open_reports = widgets.Button(description="Câu hỏi bị báo lỗi", icon="flag",
+                                           layout=widgets.Layout(width="auto"))
+        self.open_reports.on_click(self.on_open_reports)
         notice = (alert("Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: "
                          + "; ".join(str(p) for p in self.bank_problems)) if self.bank_problems else "")
         self.home_box = widgets.VBox([
@@ -159,7 +179,11 @@ class TrainerApp(PasscodeLocked):
             self.title, self.topic, self.count, widgets.HTML("<b>Chế độ</b>"), self.mode, self.limit,
             self.show_rank, self.tie_break, self.create, self.create_message,
             widgets.HTML("<h3>Các phiên đã tạo</h3>"), self.history, self.open_history,
+            widgets.HTML("<h3>Câu hỏi bị báo lỗi</h3><p class=\"muted\">Học viên bấm «Báo lỗi câu hỏi» sau khi trả "
+                         "lời. Xem lại từng câu với đáp án và nguyên văn Kế hoạch; câu sai thì ngừng dùng.</p>"),
+            self.open_reports,
         ]).add_class("form")
+        self._build_reports()
 
         # the session on screen
         self.session_head = widgets.HTML("")
@@ -202,6 +226,31 @@ class TrainerApp(PasscodeLocked):
         self.widget.children = [*self.widget.children, self.ticker]
         self._fill_history()
 
+    def _build_reports(self) -> None:
+        """The reported questions' screen: their list as HTML, and one form to retire one of them."""
+        full = widgets.Layout(width="100%")
+        self.reports_list = widgets.HTML("")
+        self.retire_which = stacked(widgets.Dropdown(description="Câu hỏi ngừng dùng", options=[], layout=full))
+        self.retire_reason = stacked(widgets.Textarea(
+            description="Lý do (bắt buộc)", layout=full,
+            placeholder="VD: Đáp án sai — Kế hoạch giao Sở Tư pháp chủ trì, không phải Sở Nội vụ."))
+        self.retire_by = stacked(widgets.Text(description="Người quyết định", placeholder="Họ và tên", layout=full))
+        self.retire = widgets.Button(description="Ngừng dùng câu hỏi", button_style="danger", icon="ban",
+                                     layout=widgets.Layout(width="auto"))
+        self.retire.on_click(self.on_retire)
+        self.retire_message = widgets.HTML("")
+        self.reports_back = widgets.Button(description="Về danh sách phiên", icon="arrow-left")
+        self.reports_back.on_click(self.on_back)
+        self.retire_form = widgets.VBox([
+            widgets.HTML("<h3>Ngừng dùng câu hỏi</h3><p class=\"muted\">Câu hỏi ngừng dùng không còn xuất hiện ở "
+                         "bài kiểm tra, phiên tập huấn hay tệp xuất nào, kể cả phiên đã tạo trước đó. Việc này được ghi "
+                         f"vào <code>{esc(retired_name(self.quiz_dir))}</code>: hãy xem lại và commit "
+                         "tệp đó trong git như các ngân hàng câu hỏi.</p>"),
+            self.retire_which, self.retire_reason, self.retire_by, self.retire]).add_class("form")
+        self.reports_box = widgets.VBox([
+            widgets.HTML("<h2>Câu hỏi bị báo lỗi</h2>"), self.reports_back, self.retire_message, self.reports_list,
+            self.retire_form])
+
     def _fill_history(self) -> None:
         sessions = self.sessions.all()
         self.history.options = [(self._session_label(s), s.code) for s in sessions]
@@ -217,6 +266,8 @@ class TrainerApp(PasscodeLocked):
         self.current = None
         self.ticker.playing = False
         self._fill_history()
+        reported = len(self._reported())
+        self.open_reports.description = f"Câu hỏi bị báo lỗi ({reported})" if reported else "Câu hỏi bị báo lỗi"
         self._show(self.home_box)
 
     # ---------------------------------------------------------------- creating and opening
@@ -244,7 +295,8 @@ class TrainerApp(PasscodeLocked):
         return create_session(self.store, self.plan, self.all_questions, title=self.title.value,
                               topic=self.topic.value, n=self.count.value, mode=self.mode.value,
                               time_limit_s=(self.limit.value or 0) * 60 or None,
-                              show_rank=bool(self.show_rank.value), tie_break_time=bool(self.tie_break.value))
+                              show_rank=bool(self.show_rank.value), tie_break_time=bool(self.tie_break.value),
+                              retired=retired_ids(self.quiz_dir))
 
     @guarded("mở phiên")
     @unlocked_only
@@ -311,7 +363,7 @@ class TrainerApp(PasscodeLocked):
         if not force and seen == self._seen:
             return
         self._seen = seen
-        data = dashboard(self.store, self.plan, self.questions, code)
+        data = dashboard(self.store, self.plan, self.questions, code, retired_ids(self.quiz_dir))
         state = ('<span class="status-open">đang mở</span>' if session.is_open
                  else f'<span class="status-closed">đã đóng lúc {session.closed_at.astimezone(VIETNAM):%H:%M}</span>')
         self.session_head.value = (f"<h2>{esc(session.title)}</h2><p>Phiên {esc(session.code)} · {state} · "
@@ -398,12 +450,13 @@ class TrainerApp(PasscodeLocked):
         from toolkit.quiz import analytics
         from toolkit.quiz.workshop import responses_frame
 
-        frame = responses_frame(self.store, code)
+        served = served_ids(self.sessions.get(code), self.questions, retired_ids(self.quiz_dir))
+        frame = responses_frame(self.store, code, set(served))
         if frame.empty:
             return "<h3>Phân tích câu hỏi</h3><p class=\"muted\">Phiên không có câu trả lời nào.</p>"
         stats = analytics.session_statistics(frame)
         items = analytics.item_statistics(frame)
-        order = {qid: i for i, qid in enumerate(self.sessions.get(code).question_ids, start=1)}
+        order = {qid: i for i, qid in enumerate(served, start=1)}
         item_rows = "".join(
             f"<tr><td class=\"n\">{order.get(qid, '')}</td><td>{esc(_short(self.questions[qid].stem, 120))}</td>"
             f"<td class=\"n\">{int(r['n'])}</td><td class=\"n\">{percent(r['facility'])}</td>"
@@ -468,9 +521,109 @@ class TrainerApp(PasscodeLocked):
     def on_download(self, _=None) -> None:
         if self.current is None:
             return
-        data = session_workbook(self.store, self.plan, self.questions, self.current)
+        data = session_workbook(self.store, self.plan, self.questions, self.current, retired_ids(self.quiz_dir))
         self.download_link.value = download_link(data, f"phien-{self.current}.xlsx", "xlsx",
                                                  f"Lưu tệp Excel kết quả phiên {self.current}")
+
+
+    # ---------------------------------------------------------------- reported questions
+    def _reported(self) -> list[ReportedQuestion]:
+        return reported_questions(self.store, self.all_questions, retired_ids(self.quiz_dir))
+
+    @guarded("mở danh sách câu hỏi bị báo lỗi")
+    @unlocked_only
+    def on_open_reports(self, _=None) -> None:
+        self.current = None
+        self.ticker.playing = False
+        self.retire_message.value = ""
+        self._show_reports()
+
+    def _show_reports(self) -> None:
+        items = self._reported()
+        shown = items[:REPORTS_SHOWN]
+        more = len(items) - len(shown)
+        self.reports_list.value = (
+            ('<p class="muted">Chưa có câu hỏi nào bị báo lỗi.</p>' if not items else
+             f"<p>{len(items)} câu hỏi bị báo lỗi, câu nhiều người báo nhất trước.</p>")
+            + "".join(_reported_html(i, r, self.plan) for i, r in enumerate(shown, start=1))
+            + (f'<p class="muted">… và {more} câu khác: xem hết bằng lệnh <code>toolkit questions reports</code>.</p>'
+               if more else ""))
+        choices = [(f"{i}. {_short(r.question.stem, 90)} ({r.reports.count} người báo)", r.question.id)
+                   for i, r in enumerate(shown, start=1) if r.question is not None]
+        self.retire_which.options = choices
+        self.retire_which.value = choices[0][1] if choices else None
+        self.retire_form.layout.display = None if choices else "none"
+        self._show(self.reports_box)
+
+    @guarded("ngừng dùng câu hỏi")
+    @unlocked_only
+    def on_retire(self, _=None) -> None:
+        qid = self.retire_which.value
+        # The value comes from the browser: only a question this page listed can be retired from here.
+        offered = {value for _label, value in self.retire_which.options}
+        if qid not in offered or qid not in self.questions:
+            self.retire_message.value = alert("Hãy chọn một câu hỏi trong danh sách.")
+            return
+        stem = self.questions[qid].stem
+        try:
+            entry = retire_question(self.plan, qid, self.retire_reason.value, self.retire_by.value, self.quiz_dir)
+        except InputError as exc:
+            self.retire_message.value = alert(str(exc))
+            return
+        except DataError as exc:
+            self.retire_message.value = alert("Chưa ghi được, danh sách câu hỏi ngừng dùng có lỗi: "
+                                              + "; ".join(str(p) for p in exc.problems))
+            return
+        self._reload_bank()
+        self.retire_reason.value = ""
+        self._show_reports()
+        self.retire_message.value = (
+            f'<div class="done" role="status">Đã ngừng dùng câu hỏi «{esc(_short(stem, 120))}» '
+            f"(<code>{esc(entry.id)}</code>): từ giờ không bài kiểm tra, phiên tập huấn hay tệp xuất nào dùng câu này. "
+            f"Đã ghi vào <code>{esc(retired_name(self.quiz_dir))}</code>; hãy xem lại và commit tệp "
+            "này trong git như các ngân hàng câu hỏi.</div>")
+
+    def _reload_bank(self) -> None:
+        """The bank as it is now on disk (without what was just retired), for everything this page does next."""
+        questions, problems = question_bank(self.plan, self.quiz_dir)
+        self.all_questions = tuple(questions)
+        self.questions = {q.id: q for q in self.all_questions}
+        self.bank_problems = problems
+        topic = self.topic.value
+        self.topic.options = topic_options(self.plan, self.all_questions)
+        self.topic.value = topic if topic in dict(self.topic.options).values() else "all"
+
+
+def _reported_html(number_: int, item: ReportedQuestion, plan: Plan) -> str:
+    """One reported question for the trainer: who reported it and why, then the question with its key."""
+    r, q = item.reports, item.question
+    people = f"{r.count} người báo lỗi, lần gần nhất {esc(local_time(r.latest_at))}"
+    notes = "".join(f'<li><span class="note">«{esc(n.note)}»</span> — {esc(n.name)} '
+                    f"({esc(plan.units[n.unit_key].name if n.unit_key in plan.units else 'Đơn vị khác')}), "
+                    f"{esc(local_time(n.at))}</li>" for n in r.notes)
+    notes_html = (f"<p><b>Ghi chú của học viên</b> (mới nhất trước):</p><ul>{notes}</ul>" if notes
+                  else '<p class="muted">Không ai để lại ghi chú.</p>')
+    if q is None:
+        return (f'<div class="reported"><div class="stem">{number_}. Câu hỏi <code>{esc(r.question_id)}</code></div>'
+                f'<p class="muted">{people}. Câu này không còn trong ngân hàng câu hỏi (ngân hàng chứa nó đang bị bỏ '
+                f"qua vì lỗi).</p>{notes_html}</div>")
+    return (f'<div class="reported"><div class="stem">{number_}. {esc(q.stem)}</div>'
+            f'<p class="muted">{people} · mã <code>{esc(q.id)}</code> · {esc(_origin(q))}</p>'
+            f"{notes_html}{_key_html(q)}"
+            f"<p><b>Giải thích:</b> {esc(q.explanation)}</p>"
+            f"<p><b>Nguyên văn Kế hoạch:</b></p><blockquote>{esc(q.source)}</blockquote></div>")
+
+
+def _origin(q: Question) -> str:
+    where = f"ngân hàng soạn tay «{q.bank}»" if q.bank else f"sinh từ Kế hoạch (mẫu {q.template})"
+    return where + (f" · nhiệm vụ {', '.join(q.task_ids)}" if q.task_ids else "")
+
+
+def _key_html(q: Question) -> str:
+    title = {"text": "Đáp án được chấp nhận", "matching": "Ghép đúng"}.get(q.type, "Phương án (✔ là đáp án đúng)")
+    items = "".join(f'<li class="{"key" if right else ""}">{"✔ " if right else ""}{esc(text)}</li>'
+                    for text, right in key_view(q))
+    return f"<p><b>{title}:</b></p><ul>{items}</ul>"
 
 
 def _now_vn():

@@ -38,7 +38,7 @@ def wrong_for(app):
 
 
 def give(app, answer) -> None:
-    """Put an answer into a QuizApp's inputs and click «Trả lời»."""
+    """Put an answer into a QuizApp's inputs and click “Trả lời”."""
     q = app.run.questions[app.position]
     if q.type in ("single", "true_false"):
         app.choice.value = answer

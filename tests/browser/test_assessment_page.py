@@ -107,8 +107,8 @@ def test_a_district_fills_reloads_resumes_and_submits_its_assessment(page, voila
         if c.scored:
             if tid == "II.3.a":  # "Không áp dụng" needs its reason, shown inline until typed
                 root.get_by_role("radio", name="Không áp dụng", exact=True).check()
-                expect(root.locator(".pbgdpl-alert")).to_have_text("Chọn «Không áp dụng» cần ghi rõ lý do.")
-                reason = root.get_by_label("Lý do không áp dụng (bắt buộc khi chọn «Không áp dụng»)")
+                expect(root.locator(".pbgdpl-alert")).to_have_text("Chọn “Không áp dụng” cần ghi rõ lý do.")
+                reason = root.get_by_label("Lý do không áp dụng (bắt buộc khi chọn “Không áp dụng”)")
                 reason.fill("Quận không có đối tượng")
                 reason.press("Tab")
                 expect(root.locator(".pbgdpl-alert")).to_have_count(0)

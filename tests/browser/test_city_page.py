@@ -56,7 +56,7 @@ def test_is_the_page_shut_until_the_passcode_then_imports_uploads(page, voila_se
     chooser.value.set_files([str(good), str(IMPORTS / "bad_label.xlsx")])
     result = root.locator(".file-result")
     expect(result.nth(0)).to_contain_text("Đã nhập cau-giay-2022.json: UBND quận Cầu Giấy, năm 2022")
-    expect(result.nth(1)).to_contain_text("bad_label.xlsx, dòng 7 (trang «Tự đánh giá», cột «Mức đánh giá»)")
+    expect(result.nth(1)).to_contain_text("bad_label.xlsx, dòng 7 (trang “Tự đánh giá”, cột “Mức đánh giá”)")
     root.get_by_label("Năm đánh giá").select_option(label="2022")
     tab(page, "Xếp hạng").click()
     expect(root.locator("table.city").first).to_contain_text("UBND quận Cầu Giấy")  # the ranking
@@ -78,5 +78,5 @@ def test_does_the_city_page_fit_a_phone(phone_page, voila_server, wait_for_widge
             box = root.locator(".table-scroll:visible").first
             assert box.evaluate("b => b.scrollHeight > b.clientHeight && getComputedStyle(b).overflowY == 'auto'")
             box.screenshot(path="/tmp/city-phone-table.png")
-        assert page_width(page) <= PHONE_WIDTH + TOLERANCE_PX, f"tab «{name}» is wider than the phone"
+        assert page_width(page) <= PHONE_WIDTH + TOLERANCE_PX, f"tab “{name}” is wider than the phone"
         page.screenshot(path=f"/tmp/city-phone-{name.split()[0].lower()}.png", full_page=True)

@@ -78,7 +78,7 @@ def _free_port() -> int:
 def render_config(text: str, port_a: int, port_b: int, proxy_port: int) -> str:
     for old, new in (("127.0.0.1:8866;", f"127.0.0.1:{port_a};"), ("127.0.0.1:8867;", f"127.0.0.1:{port_b};"),
                      ("listen 8080;", f"listen 127.0.0.1:{proxy_port};")):
-        assert text.count(old) == 1, f"{CONFIG.name} no longer has exactly one «{old}»: update this test with it"
+        assert text.count(old) == 1, f"{CONFIG.name} no longer has exactly one “{old}”: update this test with it"
         text = text.replace(old, new)
     return text
 

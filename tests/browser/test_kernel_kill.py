@@ -52,7 +52,7 @@ def kernel_process(server, kid: str) -> psutil.Process:
 def question_kind(page) -> str:
     """The kind of the question on screen, once its inputs are rendered and enabled.
 
-    After «Câu tiếp theo» the progress line can update before the new inputs replace the previous
+    After “Câu tiếp theo” the progress line can update before the new inputs replace the previous
     (answered, disabled) ones, so this waits for enabled inputs rather than counting what is there.
     """
     root = page.locator(ROOT)

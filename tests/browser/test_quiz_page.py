@@ -360,7 +360,7 @@ def answer(page, item: Item, right: bool, total: int, answered: int) -> Given:
 
 
 def go_to(page, position: int, total: int) -> None:
-    """Click «Câu tiếp theo» until question `position` is on screen."""
+    """Click “Câu tiếp theo” until question `position` is on screen."""
     root = page.locator(ROOT)
     current = int(re.match(r"Câu (\d+)/", root.locator(".progress-text").inner_text()).group(1)) - 1
     while current < position:

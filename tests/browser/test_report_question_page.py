@@ -1,5 +1,5 @@
-"""«Báo lỗi câu hỏi» in real Chromium: a participant on a 375 px phone reports a question of a workshop
-session with a short note; the trainer, on a desktop, finds it under «Câu hỏi bị báo lỗi».
+"""“Báo lỗi câu hỏi” in real Chromium: a participant on a 375 px phone reports a question of a workshop
+session with a short note; the trainer, on a desktop, finds it under “Câu hỏi bị báo lỗi”.
 
 Nothing is retired here: the server reads the checkout's quizzes/, and retiring writes there (the
 retiring itself is driven without a browser in tests/ui/test_report_question.py).
@@ -77,7 +77,7 @@ def test_a_participant_reports_a_question_on_a_phone_and_the_trainer_sees_it(pag
         expect(trainer.locator("button.widget-button", has_text="Câu hỏi bị báo lỗi (")).to_be_visible()
         trainer.locator("button.widget-button", has_text="Câu hỏi bị báo lỗi (").click()
         card = trainer.locator(".reported", has_text=q.stem)
-        expect(card).to_contain_text(f"«{NOTE}» — {NAME}")
+        expect(card).to_contain_text(f"“{NOTE}” — {NAME}")
         expect(card).to_contain_text("người báo lỗi")
         expect(card.locator("blockquote")).to_contain_text(q.source[:60])
         expect(card.locator("li.key").first).to_be_visible()

@@ -174,7 +174,7 @@ def test_does_a_section_without_a_maximum_say_so_instead_of_0_of_0(app):
 def test_does_not_applicable_without_a_reason_show_the_rule_and_count_zero(app, store):
     choose(app)
     rate(app, "II.3.a", "khong_ap_dung")
-    assert "Chọn «Không áp dụng» cần ghi rõ lý do." in app.entry_note.value
+    assert "Chọn “Không áp dụng” cần ghi rõ lý do." in app.entry_note.value
     assert app.reason.layout.display is None  # the reason box appears
     assert stored(store, app)["II.3.a"].rating == "khong_ap_dung"  # kept, so the reason can follow
     assert (app.score.points, app.score.max_points) == (0.0, 15.0)  # still counts its weight, earning 0
@@ -251,7 +251,7 @@ def test_is_submitting_refused_while_criteria_are_unrated(app, store):
     assert "Chưa nộp được" in app.notice.value and "Còn 16 tiêu chí chưa đánh giá" in app.notice.value
     assert app.confirm_box.layout.display == "none"
     app.confirm.click()  # and the hidden confirm button too
-    assert "bấm «Nộp bản tự đánh giá» trước" in app.notice.value
+    assert "bấm “Nộp bản tự đánh giá” trước" in app.notice.value
     assert not AssessmentStore(store).latest("quan_ba_dinh", 2021).submitted
 
 
@@ -302,7 +302,7 @@ def test_does_submitting_check_the_database_not_this_pages_copy(app, store):
     # Meanwhile another page of the same unit marks a criterion "Không áp dụng" without a reason.
     AssessmentStore(store).save_entry(app.record.id, "II.2.b", {"rating": "khong_ap_dung"})
     app.confirm.click()
-    assert "II.2.b: Chọn «Không áp dụng» cần ghi rõ lý do." in app.notice.value
+    assert "II.2.b: Chọn “Không áp dụng” cần ghi rõ lý do." in app.notice.value
     assert not AssessmentStore(store).latest("quan_ba_dinh", 2021).submitted
 
 

@@ -121,10 +121,10 @@ def test_do_the_page_and_the_importer_give_the_same_verdict_on_any_entry(app, st
 CASES = {
     "too long": ("II.2.a", Entry("hoan_thanh", evidence_number="x" * 201), "quá dài (201 ký tự; tối đa 200)"),
     "control character": ("II.2.a", Entry("hoan_thanh", evidence_text="a\x00b"), "ký tự điều khiển"),
-    "date": ("II.2.a", Entry("hoan_thanh", evidence_date="31/02/2022"), "ngày văn bản «31/02/2022» không đọc được"),
+    "date": ("II.2.a", Entry("hoan_thanh", evidence_date="31/02/2022"), "ngày văn bản “31/02/2022” không đọc được"),
     "link": ("II.2.a", Entry("hoan_thanh", evidence_link="javascript:alert(1)"), "http:// hoặc https://"),
     "bare scheme": ("II.2.a", Entry("hoan_thanh", evidence_link="http://"), "http:// hoặc https://"),
-    "reason": ("II.3.a", Entry("khong_ap_dung", reason="  "), "Chọn «Không áp dụng» cần ghi rõ lý do."),
+    "reason": ("II.3.a", Entry("khong_ap_dung", reason="  "), "Chọn “Không áp dụng” cần ghi rõ lý do."),
     "overdue": ("II.1.a", Entry("hoan_thanh"), "Nhiệm vụ II.1.a đã quá thời hạn"),
     "not scored": ("II.4.b.2", Entry("hoan_thanh"), "Nhiệm vụ II.4.b.2 không được chấm trong năm này"),
 }
@@ -143,7 +143,7 @@ def test_is_a_rating_off_the_scale_refused_by_both_in_their_own_words(app, store
     page, _ = page_verdict(app, store, "II.2.a", Entry("xuat_sac"))
     city, _ = import_verdict(plan, settings, "II.2.a", Entry("xuat_sac"))
     assert page == ["Mức đánh giá không hợp lệ: xuat_sac."]
-    assert city == ["Mức đánh giá «xuat_sac» không có trong thang điểm (nhiệm vụ II.2.a; các mức: "
+    assert city == ["Mức đánh giá “xuat_sac” không có trong thang điểm (nhiệm vụ II.2.a; các mức: "
                     + ", ".join(settings.rating_keys) + ")."]
 
 

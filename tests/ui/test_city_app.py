@@ -102,7 +102,7 @@ def test_after_unlocking_are_the_tables_shown(app):
     assert "Chưa đạt" in app.ranking.value
     assert "1/48 đơn vị đã nộp" in app.summary.value
     assert "Sở Tư pháp" in app.missing.value and "UBND quận Ba Đình" not in app.missing.value
-    assert "II.4.b.1" in app.overdue.value  # rated «Chưa thực hiện» and past its deadline
+    assert "II.4.b.1" in app.overdue.value  # rated “Chưa thực hiện” and past its deadline
     assert "UBND quận Ba Đình" in app.change.value
     assert 'class="table-scroll"' in app.ranking.value
 
@@ -141,7 +141,7 @@ def test_does_an_upload_of_a_good_and_a_bad_file_show_each_result(app, astore):
     html = app.upload_result.value
     assert "Đã nhập 1 tệp" in html and "1 tệp bị từ chối" in html
     assert "Đã nhập hoan-kiem.json: UBND quận Hoàn Kiếm, năm 2022" in html
-    assert "bad_label.xlsx, dòng 7 (trang «Tự đánh giá», cột «Mức đánh giá»)" in html
+    assert "bad_label.xlsx, dòng 7 (trang “Tự đánh giá”, cột “Mức đánh giá”)" in html
     assert app.upload.value == ()  # cleared after the import
     assert "UBND quận Hoàn Kiếm" in app.ranking.value and "2/48 đơn vị đã nộp" in app.summary.value
     assert {a.unit_key for a in astore.submitted()} == {"quan_ba_dinh", "quan_hoan_kiem"}

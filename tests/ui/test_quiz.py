@@ -240,8 +240,8 @@ def test_a_matching_answer_needs_every_row(plan, bank, store):
     sign_in(app)
     begin(app, n=5, topic="all")
     assert app.run.questions[0].type == "matching" and len(app.pairs) >= 2
-    assert all(d.index == 0 and d.value is None for d in app.pairs)  # each row shows «— chọn —», not a blank box
-    app.pairs[0].value = 0  # one row chosen, the others left on «— chọn —»
+    assert all(d.index == 0 and d.value is None for d in app.pairs)  # each row shows “— chọn —”, not a blank box
+    app.pairs[0].value = 0  # one row chosen, the others left on “— chọn —”
     app.submit.click()
     assert "Hãy chọn cho mọi dòng trước khi trả lời." in app.feedback.value
     assert store.responses(app.run.attempt.id) == []  # nothing stored, nothing scored
@@ -250,5 +250,5 @@ def test_a_matching_answer_needs_every_row(plan, bank, store):
 
 
 def test_the_unit_box_shows_its_prompt_until_a_unit_is_chosen(app):
-    # A Dropdown with value None shows an empty box in the browser; index 0 shows «— Chọn đơn vị —».
+    # A Dropdown with value None shows an empty box in the browser; index 0 shows “— Chọn đơn vị —”.
     assert app.unit.index == 0 and app.unit.value is None and app.unit.label == "— Chọn đơn vị —"

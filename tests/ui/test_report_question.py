@@ -1,4 +1,4 @@
-"""«Báo lỗi câu hỏi» without a browser: is a report stored from both pages only for an answered question,
+"""“Báo lỗi câu hỏi” without a browser: is a report stored from both pages only for an answered question,
 with nothing revealed, and can a trainer behind the passcode read the reports and retire a question?"""
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def test_a_participant_reports_and_the_trainer_reads_it_with_the_key(plan, bank,
     assert trainer.body.children == (trainer.reports_box,)
     listing = trainer.reports_list.value
     assert "1 người báo lỗi" in listing and html.escape(q.stem) in listing
-    assert "«Thời hạn ghi sai &lt;b&gt;năm&lt;/b&gt;»" in listing and "<b>năm</b>" not in listing  # text, not HTML
+    assert "“Thời hạn ghi sai &lt;b&gt;năm&lt;/b&gt;”" in listing and "<b>năm</b>" not in listing  # text, not HTML
     assert html.escape(q.explanation) in listing and html.escape(q.source) in listing
     assert f"✔ {html.escape(q.correct_text)}" in listing or q.type in ("multiple", "matching")
     assert trainer.retire_which.value == q.id

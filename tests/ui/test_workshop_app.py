@@ -403,7 +403,7 @@ def test_a_participant_clicking_disabled_or_hidden_widgets_changes_nothing_store
     give(app, wrong_for(app))
     first = store.responses(app.run.attempt.id)
     assert app.submit.disabled and app.submit.layout.display == "none"
-    give(app, key_for(app))  # the same question again, through the disabled and hidden «Trả lời»
+    give(app, key_for(app))  # the same question again, through the disabled and hidden “Trả lời”
     assert "đã được trả lời" in app.feedback.value and store.responses(app.run.attempt.id) == first
     app.refresh_results.click()  # not on screen while answering: nothing to refresh
     assert app.body.children == (app.quiz_box,) and app.error.value == ""
@@ -439,7 +439,7 @@ def test_test_mode_keeps_the_key_from_a_participant_who_clicks_around(trainer, p
         assert app.position == 1 and "pbgdpl-alert" in app.feedback.value
         assert len(store.responses(app.run.attempt.id)) == 1
         app.prev.click()
-        give(app, key_for(app))  # the answered question, its disabled «Trả lời» clicked anyway
+        give(app, key_for(app))  # the answered question, its disabled “Trả lời” clicked anyway
         assert "đã được trả lời" in app.feedback.value
         app.finish.click()
         app.finish.click()

@@ -45,7 +45,7 @@ def test_hand_computed_score(plan, settings):
 
 def test_not_applicable_needs_a_reason(plan, settings):
     c = crit(plan, "II.3.b")
-    assert entry_problems(c, Entry("khong_ap_dung"), settings) == ["Chọn «Không áp dụng» cần ghi rõ lý do."]
+    assert entry_problems(c, Entry("khong_ap_dung"), settings) == ["Chọn “Không áp dụng” cần ghi rõ lý do."]
     s = score_assessment([c], {"II.3.b": Entry("khong_ap_dung", reason="  ")}, settings)
     assert (s.points, s.max_points) == (0.0, 1.0)  # without a reason it still counts against the unit
 
@@ -86,7 +86,7 @@ def test_weights_follow_section_then_task_then_role(plan, settings, tmp_path):
 
 @pytest.mark.parametrize("old,new,words", [
     ("  - key: dang_thuc_hien", "  - key: hoan_thanh", "Mức đánh giá 'hoan_thanh' bị trùng"),
-    ("    not_applicable: true\n", "", "đúng một mức «Không áp dụng»"),
+    ("    not_applicable: true\n", "", "đúng một mức “Không áp dụng”"),
     ("  tasks: {}", '  tasks: {"II.3.f": 2}', "Không có nhiệm vụ 'II.3.f'"),
     ("pass_threshold: 80", "pass_threshold: 180", "pass_threshold"),
 ])

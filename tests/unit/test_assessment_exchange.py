@@ -89,7 +89,7 @@ def test_are_the_single_line_limits_the_databases_column_sizes():
 
 
 def test_are_the_xlsx_headers_the_one_label_map_read_back_by_the_importer():
-    sheet_fields = {f for f in FIELDS if f != "central_issued"}  # «Tình trạng» says it
+    sheet_fields = {f for f in FIELDS if f != "central_issued"}  # “Tình trạng” says it
     assert set(ar.SHEET_FIELDS) | {"rating"} == sheet_fields
     assert {LABELS[f] for f in sheet_fields} <= set(ar.COLUMNS)
     assert {XLSX_COLUMNS[LABELS[f]] for f in sheet_fields} == sheet_fields
@@ -190,7 +190,7 @@ def test_does_a_structure_problem_name_the_file_and_the_json_path(plan, settings
     doc["entries"][4]["extra"] = 1
     problems = import_problems(plan, settings, doc)
     assert "don-vi.json, entries[2].rating: Nhiệm vụ II.2.b: sai kiểu, cần chuỗi văn bản hoặc rỗng, gặp 3." in problems
-    assert "don-vi.json, entries[4].extra: Nhiệm vụ II.3.a: trường không có trong định dạng: «extra»." in problems
+    assert "don-vi.json, entries[4].extra: Nhiệm vụ II.3.a: trường không có trong định dạng: “extra”." in problems
 
 
 json_values = st.recursive(

@@ -27,21 +27,21 @@ EXPECTED = {
     "wrong_format.json": ("format", "Không phải tệp tự đánh giá của bộ công cụ"),
     "format_version.json": ("format_version", "mới hơn phần mềm"),
     "wrong_plan.json": ("plan", "không phải Kế hoạch số 241/KH-UBND"),
-    "unknown_unit.json": ("unit.key", "Mã đơn vị «quan_khong_co» không có trong danh mục đơn vị"),
+    "unknown_unit.json": ("unit.key", "Mã đơn vị “quan_khong_co” không có trong danh mục đơn vị"),
     "year_outside.json": ("year", "Năm 2031 nằm ngoài thời kỳ của Kế hoạch (2020–2030)"),
     "unit_inactive.json": ("year", "UBND quận Ba Đình không hoạt động trong năm 2026"),
     "draft.json": ("status", "chưa được nộp"),
     "unknown_task.json": ("entries[3].task_id", "Nhiệm vụ II.7.a không giao cho UBND quận Ba Đình"),
-    "bad_rating.json": ("entries[2].rating", "Mức đánh giá «xong» không có trong thang điểm (nhiệm vụ II.2.b"),
-    "na_without_reason.json": ("entries[4].rating", "Chọn «Không áp dụng» cần ghi rõ lý do"),
+    "bad_rating.json": ("entries[2].rating", "Mức đánh giá “xong” không có trong thang điểm (nhiệm vụ II.2.b"),
+    "na_without_reason.json": ("entries[4].rating", "Chọn “Không áp dụng” cần ghi rõ lý do"),
     "duplicate_task.json": ("entries[20].task_id", "Nhiệm vụ II.2.a xuất hiện hai lần (lần đầu ở entries[1])"),
     "on_time_but_overdue.json": ("entries[0].rating", "Nhiệm vụ II.1.a đã quá thời hạn"),
     "bad_link.json": ("entries[1].evidence_link", "phải bắt đầu bằng http:// hoặc https://"),
-    "bad_date.json": ("entries[1].evidence_date", "ngày văn bản «31/02/2022» không đọc được"),
-    "bad_submitted_at.json": ("submitted_at", "Thời điểm nộp «hôm qua» không đọc được"),
+    "bad_date.json": ("entries[1].evidence_date", "ngày văn bản “31/02/2022” không đọc được"),
+    "bad_submitted_at.json": ("submitted_at", "Thời điểm nộp “hôm qua” không đọc được"),
     "truncated.json": ("dòng 156", "tệp kết thúc giữa chừng"),
     "not_json.json": ("dòng 1", "Tệp không phải JSON hợp lệ"),
-    "bad_label.xlsx": ("dòng 7", "Mức đánh giá «Xong» không có trong thang điểm (nhiệm vụ II.4.a"),
+    "bad_label.xlsx": ("dòng 7", "Mức đánh giá “Xong” không có trong thang điểm (nhiệm vụ II.4.a"),
 }
 
 
@@ -77,8 +77,8 @@ def test_does_the_xlsx_message_read_like_a_person_would_say_it(plan, settings):
         read_assessment_file(FIXTURES / "bad_label.xlsx", plan, settings)
     (problem,) = err.value.problems
     assert problem.line == 7
-    assert str(problem).startswith(f"{problem.file}, dòng 7 (trang «Tự đánh giá», cột «Mức đánh giá»): "
-                                   "Mức đánh giá «Xong» không có trong thang điểm")
+    assert str(problem).startswith(f"{problem.file}, dòng 7 (trang “Tự đánh giá”, cột “Mức đánh giá”): "
+                                   "Mức đánh giá “Xong” không có trong thang điểm")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -98,7 +98,7 @@ def test_are_json_and_xlsx_of_the_same_assessment_read_the_same(plan, settings):
     assert (a.unit_key, a.year, a.submitted_by, a.submitted_at) == ("quan_ba_dinh", 2022, "Nguyễn Thị Lan",
                                                                       b.submitted_at)
     assert a.entry_values() == b.entry_values()
-    assert a.entries["II.4.b.2"].central_issued  # the xlsx has no column for it: read from «Tình trạng»
+    assert a.entries["II.4.b.2"].central_issued  # the xlsx has no column for it: read from “Tình trạng”
 
 
 def test_is_text_stored_in_nfc(plan, settings):

@@ -33,8 +33,8 @@ EXPECTED = {
     "not_nfc": (17, "Trường 'questions[1].explanation': văn bản chưa chuẩn hóa Unicode NFC"),
     "wrong_type": (7, "giá trị 'chon-mot' không hợp lệ; cho phép: single, multiple, true_false, text"),
     "text_without_answers": (32, "Trường 'questions[3]': thiếu trường bắt buộc 'answers'"),
-    "duplicate_options": (16, "Câu 'mau-01': phương án «So Noi vu» trùng với «Sở Nội vụ»"),
-    "true_false_other_words": (26, "câu đúng/sai phải có đúng hai phương án «Đúng» và «Sai»"),
+    "duplicate_options": (16, "Câu 'mau-01': phương án “So Noi vu” trùng với “Sở Nội vụ”"),
+    "true_false_other_words": (26, "câu đúng/sai phải có đúng hai phương án “Đúng” và “Sai”"),
 }
 
 BANK_FILES = sorted(p for p in DEFAULT_QUIZ_DIR.glob("*.yaml") if p.name != "retired.yaml")  # the list is no bank
@@ -153,7 +153,7 @@ def test_does_validate_of_a_folder_catch_an_id_used_in_two_files(plan, tmp_path,
 
 
 def test_is_a_true_false_key_read_from_the_text_not_the_position(plan, tmp_path):
-    """Written as [Sai (correct), Đúng], the key is still «Sai»: the page always shows Đúng then Sai."""
+    """Written as [Sai (correct), Đúng], the key is still “Sai”: the page always shows Đúng then Sai."""
     text = VALID.read_text(encoding="utf-8").replace(
         '      - text: "Đúng"\n        correct: true\n      - text: "Sai"\n',
         '      - text: "Sai"\n      - text: "Đúng"\n        correct: true\n')

@@ -233,7 +233,7 @@ def test_is_every_former_unit_named_in_its_clause(communes, clauses, csv_rows, c
             assert e["phrase"] in PHRASES and e["phrase"] in text, (u["clause"], e)
             assert e["share"] == ("full" if e["phrase"] == FULL else "partial"), (u["clause"], e)
             if e.get("code") is None or (u["clause"], e["code"]) not in csv_keys:
-                assert f"«{e['name']}»" in check_md, (u["clause"], e["name"])
+                assert f"“{e['name']}”" in check_md, (u["clause"], e["name"])
             if e.get("district_source") == "nq1656":
                 assert f"{bare(e['name'])} ({e['district'][0].lower()}{e['district'][1:]})" in text
 

@@ -239,7 +239,7 @@ def test_notes_quote_only_the_plans_words(plan):
     notes += [(o.agencies[0], o.note) for o in plan.agency_overlaps if o.note]
     for where, note in notes:
         assert not plan_quote_problems(plan, note), (where, plan_quote_problems(plan, note))
-        assert '"' not in note and "«" not in note, where
+        assert '"' not in note and "\u00ab" not in note, where
 
 
 def test_overlap_data_gives_its_basis_and_marks_readings(plan):

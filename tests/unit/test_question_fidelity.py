@@ -211,7 +211,7 @@ def test_every_template_still_asks_something(questions):
 
 
 def test_wording(plan, questions, authored):
-    """“ ” not « » or straight quotes, no "đề nghị chủ trì", no "Thời hạn: Không nêu thời hạn", no reason
+    """“ ” not guillemets or straight quotes, no "đề nghị chủ trì", no "Thời hạn: Không nêu thời hạn", no reason
     for "Đề nghị" the plan does not give, "cơ quan, tổ chức nào" when the key is an organisation."""
     assert [q.id for q in questions + authored if checks.wording_problems(plan, q)] == []
     assert all("cơ quan nào" not in q.stem for q in questions)
@@ -219,7 +219,7 @@ def test_wording(plan, questions, authored):
 
 def test_is_bad_wording_caught(plan):
     base = q_("lead", ["II.1.b"], ["Ủy ban MTTQ Việt Nam Thành phố", "Sở Nội vụ"], [0], stem="Ai?")
-    for change in ({"stem": "Nhiệm vụ «Triển khai» do ai làm?"},
+    for change in ({"stem": "Nhiệm vụ \u00abTriển khai\u00bb do ai làm?"},
                    {"stem": 'Nhiệm vụ "Triển khai" do ai làm?'},
                    {"stem": "Cơ quan, tổ chức nào được đề nghị chủ trì nhiệm vụ này?"},
                    {"explanation": "Thời hạn: Không nêu thời hạn."},
@@ -314,4 +314,4 @@ def test_is_an_authored_bank_breaking_a_rule_refused(plan, tmp_path):
     with pytest.raises(DataError) as err:
         load_bank(bank, plan)
     text = str(err.value)
-    assert "chủ trì" in text and "« »" in text and "II.4.b.2" in text
+    assert "chủ trì" in text and "\u00ab \u00bb" in text and "II.4.b.2" in text

@@ -372,7 +372,7 @@ def test_do_the_questions_commands_list_reports_and_retire(plan, quizzes, tmp_pa
     assert main(["questions", "reports", "--quizzes", str(quizzes), "--database", url]) == 0
     out = capsys.readouterr().out
     assert f"2 người báo lỗi · {GONE}" in out and stem in out and "✔ " in out and "Nguyên văn Kế hoạch:" in out
-    assert "Ghi chú: «Thiếu Ban Bí thư» — Đỗ Thu Hà (UBND quận Ba Đình)" in out and "1 câu hỏi bị báo lỗi." in out
+    assert "Ghi chú: “Thiếu Ban Bí thư” — Đỗ Thu Hà (UBND quận Ba Đình)" in out and "1 câu hỏi bị báo lỗi." in out
 
     assert main(["questions", "retire", GONE, "--reason", "Thiếu Ban Bí thư", "--by", "Nguyễn Thị Mai",
                  "--quizzes", str(quizzes)]) == 0

@@ -349,8 +349,8 @@ def synthetic_submissions(plan: Plan, settings: Settings, years: Iterable[int], 
                           seed: int = 0, share: float = 0.9) -> list[Submission]:
     """Random but valid submitted assessments: about `share` of the units submit each year.
 
-    Ratings follow the page's rules (no «Hoàn thành» on an overdue duty, a reason for «Không áp
-    dụng», only scored criteria rated), so the data looks like what units really send.
+    Ratings follow the page's rules (no “Hoàn thành” on an overdue duty, a reason for “Không áp
+    dụng”, only scored criteria rated), so the data looks like what units really send.
     """
     rng = random.Random(seed)
     keys = list(unit_keys) if unit_keys is not None else list(plan.units)

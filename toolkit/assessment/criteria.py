@@ -74,9 +74,9 @@ def _load_settings(path: str, plan: Plan) -> Settings:
         if keys.index(r["key"]) != i:
             problems.append(doc.problem(("scale", i, "key"), f"Mức đánh giá '{r['key']}' bị trùng."))
         if not r.get("not_applicable") and "points" not in r:
-            problems.append(doc.problem(("scale", i), f"Mức '{r['key']}' cần 'points' (trừ mức «Không áp dụng»)."))
+            problems.append(doc.problem(("scale", i), f"Mức '{r['key']}' cần 'points' (trừ mức “Không áp dụng”)."))
     if sum(1 for r in d["scale"] if r.get("not_applicable")) != 1:
-        problems.append(doc.problem(("scale",), "Thang điểm cần đúng một mức «Không áp dụng» (not_applicable: true)."))
+        problems.append(doc.problem(("scale",), "Thang điểm cần đúng một mức “Không áp dụng” (not_applicable: true)."))
     sections = {s.id for s in plan.sections}
     for sid in d["weights"].get("sections", {}):
         if sid not in sections:

@@ -5,7 +5,7 @@ The self-assessment page (`toolkit.ui.assessment`) and the import of the files u
 an entry the page lets a unit submit is one the city accepts, and the other way round. Scoring
 (`toolkit.assessment.scoring`) counts a rating only when `entry_problems` finds nothing.
 
-Messages are Vietnamese and read after the importer's «Nhiệm vụ II.2.a: » prefix; shown alone (on the
+Messages are Vietnamese and read after the importer's “Nhiệm vụ II.2.a: ” prefix; shown alone (on the
 page) they start with a capital: `EntryProblem.sentence`.
 """
 
@@ -59,7 +59,7 @@ LINK = re.compile(r"https?://\S+", re.IGNORECASE)  # only web addresses: never j
 class EntryProblem:
     """One rule an entry breaks: the field it is about, the Vietnamese message, and when it may be stored.
 
-    - `draft_ok`: a draft may hold it while the unit finishes (a «Không áp dụng» whose reason is typed
+    - `draft_ok`: a draft may hold it while the unit finishes (a “Không áp dụng” whose reason is typed
       next); it still counts zero and blocks submitting.
     - `about_rating`: it depends on the criterion's status that year (an overdue duty rated "on time", a
       rating for a duty not scored this year): the page refuses it when the rating is chosen, and only
@@ -136,13 +136,13 @@ def _field_problems(entry: Entry) -> list[EntryProblem]:
         allowed = {"\n", "\r", "\t"} if name in MULTILINE else set()
         bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in allowed), None)
         if bad:
-            out.append(EntryProblem(name, f"«{LABELS[name]}» có ký tự điều khiển không hợp lệ (U+{ord(bad):04X})."))
+            out.append(EntryProblem(name, f"“{LABELS[name]}” có ký tự điều khiển không hợp lệ (U+{ord(bad):04X})."))
         if len(value) > limit:
-            out.append(EntryProblem(name, f"«{LABELS[name]}» quá dài ({len(value)} ký tự; tối đa {limit})."))
+            out.append(EntryProblem(name, f"“{LABELS[name]}” quá dài ({len(value)} ký tự; tối đa {limit})."))
     if out:
         return out  # the date and the link are judged once their text is usable
     if entry.evidence_date and parse_date(entry.evidence_date) is None:
-        out.append(EntryProblem("evidence_date", f"ngày văn bản «{entry.evidence_date}» không đọc được (cần dạng "
+        out.append(EntryProblem("evidence_date", f"ngày văn bản “{entry.evidence_date}” không đọc được (cần dạng "
                                                  "2024-01-15 hoặc 15/01/2024)."))
     if entry.evidence_link and not LINK.fullmatch(entry.evidence_link):
         out.append(EntryProblem("evidence_link", "liên kết minh chứng phải bắt đầu bằng http:// hoặc https:// và "
@@ -157,7 +157,7 @@ def _rating_problems(entry: Entry, settings: "Settings") -> list[EntryProblem]:
 
 
 def _criterion_problems(criterion: "Criterion", entry: Entry, settings: "Settings") -> list[EntryProblem]:
-    """The rating's rules: on Sở Tư pháp's scale, a reason for «Không áp dụng», what the duty's status allows."""
+    """The rating's rules: on Sở Tư pháp's scale, a reason for “Không áp dụng”, what the duty's status allows."""
     if entry.rating is None:
         return []
     unknown = _rating_problems(entry, settings)
@@ -166,7 +166,7 @@ def _criterion_problems(criterion: "Criterion", entry: Entry, settings: "Setting
     rating = settings.rating(entry.rating)
     out = []
     if rating.not_applicable and not entry.reason.strip():
-        out.append(EntryProblem("rating", "Chọn «Không áp dụng» cần ghi rõ lý do.", draft_ok=True))
+        out.append(EntryProblem("rating", "Chọn “Không áp dụng” cần ghi rõ lý do.", draft_ok=True))
     if rating.on_time and criterion.status == "overdue":
         out.append(EntryProblem("rating", f"Nhiệm vụ {criterion.id} đã quá thời hạn ({criterion.task.deadline.label}); "
                                           "nếu đã làm xong, hãy chọn mức hoàn thành chậm.", about_rating=True))

@@ -1,7 +1,7 @@
 """Importing the self-assessment files units send to Sở Tư pháp: check everything, then write all or nothing.
 
 A unit exports its submitted assessment (`toolkit.assessment.report.report_json`, the exchange format of
-`toolkit.assessment.exchange`, or the xlsx with sheets «Tự đánh giá» and «Thông tin») and sends it.
+`toolkit.assessment.exchange`, or the xlsx with sheets “Tự đánh giá” and “Thông tin”) and sends it.
 `read_assessment_file` checks a file completely before anything is written: its structure against the
 exchange JSON Schema (the xlsx is read into the same shape first), then the plan, the unit registry, the
 rating scale and the entry rules the self-assessment page applies too (`toolkit.assessment.entry`). It
@@ -48,7 +48,7 @@ MAX_BYTES = {"json": 2_000_000, "xlsx": 5_000_000}
 MAX_XLSX_ROWS = 1_000
 
 # The xlsx written by toolkit.assessment.report.report_xlsx: header -> field. The entry fields' headers are
-# their labels (toolkit.assessment.entry.LABELS); "Trung ương đã ban hành" has no column: «Tình trạng» says it.
+# their labels (toolkit.assessment.entry.LABELS); "Trung ương đã ban hành" has no column: “Tình trạng” says it.
 SHEET_ENTRIES = "Tự đánh giá"
 SHEET_INFO = "Thông tin"
 XLSX_COLUMNS = {"Mã nhiệm vụ": "task_id", "Tình trạng": "status",
@@ -125,7 +125,7 @@ def read_assessment_bytes(name: str, data: bytes, plan: Plan, settings: Settings
     kind = _kind(name, data)
     if kind is None:
         raise DataError([ImportProblem(name, None, "Chỉ nhận tệp tự đánh giá dạng .json hoặc .xlsx "
-                                                   "(xuất từ trang «Tự đánh giá» của bộ công cụ).")])
+                                                   "(xuất từ trang “Tự đánh giá” của bộ công cụ).")])
     if len(data) > MAX_BYTES[kind]:
         raise DataError([ImportProblem(name, None, _too_big(len(data), MAX_BYTES[kind]))])
     if kind == "json":
@@ -184,7 +184,7 @@ def _parse_json(name: str, data: bytes):
                else f"sai cú pháp ở cột {exc.colno} — có thể tệp đã bị sửa tay")
         raise DataError([ImportProblem(name, exc.lineno, f"Tệp không phải JSON hợp lệ: {why}.")]) from None
     except _DuplicateKey as exc:
-        raise DataError([ImportProblem(name, None, f"Khóa «{exc.args[0]}» xuất hiện hai lần trong cùng một đối tượng "
+        raise DataError([ImportProblem(name, None, f"Khóa “{exc.args[0]}” xuất hiện hai lần trong cùng một đối tượng "
                                                    "JSON; không biết giá trị nào đúng.")]) from None
     except (ValueError, RecursionError):
         raise DataError([ImportProblem(name, None, "Tệp JSON có giá trị không hợp lệ (NaN, Infinity hoặc lồng quá "
@@ -214,7 +214,7 @@ def _parse_xlsx(name: str, data: bytes, settings: Settings):
     try:
         missing = [s for s in (SHEET_ENTRIES, SHEET_INFO) if s not in wb.sheetnames]
         if missing:
-            raise DataError([ImportProblem(name, None, f"Thiếu trang «{s}» — tệp không phải bản tự đánh giá xuất từ "
+            raise DataError([ImportProblem(name, None, f"Thiếu trang “{s}” — tệp không phải bản tự đánh giá xuất từ "
                                                        "bộ công cụ.") for s in missing])
         info, info_rows = _xlsx_info(wb[SHEET_INFO])
         entries, entry_rows, columns, problems = _xlsx_entries(name, wb[SHEET_ENTRIES], settings)
@@ -226,14 +226,14 @@ def _parse_xlsx(name: str, data: bytes, settings: Settings):
     def locate(path: tuple) -> tuple[str, int | None]:
         if path and path[0] == "entries" and len(path) > 1:
             column = next((c for c, f in XLSX_COLUMNS.items() if len(path) > 2 and f == path[2]), None)
-            where = f"trang «{SHEET_ENTRIES}»" + (f", cột «{column}»" if column else "")
+            where = f"trang “{SHEET_ENTRIES}”" + (f", cột “{column}”" if column else "")
             return where, entry_rows[path[1]]
         if path and path[0] == "entries":
-            return f"trang «{SHEET_ENTRIES}»", None
+            return f"trang “{SHEET_ENTRIES}”", None
         label = next((k for k, v in XLSX_INFO.items() if path and v == path[0]), None)
         if label is None:
-            return f"trang «{SHEET_INFO}»", None
-        return f"trang «{SHEET_INFO}», mục «{label}»", info_rows.get(path[0])
+            return f"trang “{SHEET_INFO}”", None
+        return f"trang “{SHEET_INFO}”, mục “{label}”", info_rows.get(path[0])
 
     return _as_exchange(info, entries), locate
 
@@ -261,7 +261,7 @@ def _int_text(value):
 
 
 def _percent_text(value) -> float | None:
-    """The sheet's «Tỷ lệ (%)» ("25,81"); only compared with the recomputed total, so unreadable is None."""
+    """The sheet's “Tỷ lệ (%)” ("25,81"); only compared with the recomputed total, so unreadable is None."""
     try:
         return float(str(value).replace(",", ".")) if value is not None else None
     except ValueError:
@@ -281,7 +281,7 @@ def _cell_text(value) -> str | None:
 
 
 def _xlsx_info(ws) -> tuple[dict, dict]:
-    """Label → value from the two-column «Thông tin» sheet, and the row of each."""
+    """Label → value from the two-column “Thông tin” sheet, and the row of each."""
     labels = {fold(k): v for k, v in XLSX_INFO.items()}
     info, rows = {}, {}
     for i, row in enumerate(ws.iter_rows(max_row=60, max_col=2, values_only=True), start=1):
@@ -295,16 +295,16 @@ def _xlsx_info(ws) -> tuple[dict, dict]:
 
 
 def _xlsx_entries(name: str, ws, settings: Settings):
-    """Rows of «Tự đánh giá» as JSON-like entries; the rating label read back to its key."""
+    """Rows of “Tự đánh giá” as JSON-like entries; the rating label read back to its key."""
     by_label = {fold(r.label): r.key for r in settings.scale} | {fold(r.key): r.key for r in settings.scale}
-    where = f"trang «{SHEET_ENTRIES}»"
+    where = f"trang “{SHEET_ENTRIES}”"
     rows = ws.iter_rows(max_row=MAX_XLSX_ROWS + 1, max_col=40, values_only=True)
     header = next(rows, None)
     heads = {fold(str(h)): i for i, h in enumerate(header or ()) if h is not None}
     columns = {f: heads.get(fold(label)) for label, f in XLSX_COLUMNS.items()}
     absent = [label for label, f in XLSX_COLUMNS.items() if columns[f] is None]
     if absent:
-        return [], [], columns, [ImportProblem(name, 1, f"Thiếu cột {', '.join(f'«{a}»' for a in absent)}.", where)]
+        return [], [], columns, [ImportProblem(name, 1, f"Thiếu cột {', '.join(f'“{a}”' for a in absent)}.", where)]
     entries, entry_rows, problems = [], [], []
     for line_no, row in enumerate(rows, start=2):
         if line_no > MAX_XLSX_ROWS:
@@ -383,7 +383,7 @@ def _check(name: str, kind: str, doc, locate, plan: Plan, settings: Settings) ->
     year = _year(doc.get("year"), unit_key, plan, problems)
     if doc.get("status") == "draft":
         problems.add(("status",), f"Bản tự đánh giá chưa được nộp (trạng thái {_shown(STATE['draft'])}); đơn vị cần "
-                                  "bấm «Nộp» rồi xuất lại tệp.")
+                                  "bấm “Nộp” rồi xuất lại tệp.")
     by = _submitted_by(doc.get("submitted_by"), problems)
     at = _submitted_at(doc.get("submitted_at"), problems)
     entries = _check_entries(doc.get("entries"), broken, unit_key, year, plan, settings, problems, notes)
@@ -422,7 +422,7 @@ def _check_structure(doc: dict, problems: _Problems) -> set[int]:
         if err.validator == "additionalProperties":
             for key in err.keys:
                 shown = key if err.path[:1] == ("entries",) else _json_where(err.path + (key,))
-                problems.add(err.path + (key,), _in_task(tid, f"trường không có trong định dạng: «{shown}»."))
+                problems.add(err.path + (key,), _in_task(tid, f"trường không có trong định dạng: “{shown}”."))
         else:
             problems.add(err.path + err.keys, _in_task(tid, err.message))
         if err.path[:1] == ("entries",):
@@ -458,7 +458,7 @@ def _unit_key(unit, plan: Plan, problems: _Problems, notes: list[str]) -> str | 
         return None
     name = unit.get("name")
     if isinstance(name, str) and squash(_nfc(name)) != plan.unit(key).name:
-        notes.append(f"Tên đơn vị trong tệp («{squash(_nfc(name))}») khác danh mục; "
+        notes.append(f"Tên đơn vị trong tệp (“{squash(_nfc(name))}”) khác danh mục; "
                      f"dùng tên trong danh mục: {plan.unit(key).name}.")
     return key
 
@@ -530,7 +530,7 @@ def _check_entries(items, broken: set[int], unit_key: str | None, year: int | No
         for p in validate_entry(entry, settings, c):
             problems.add(("entries", r.index, p.field), _in_task(tid, p.message))
         if c is not None and r.status in STATUS and r.status != c.status:
-            notes.append(f"Nhiệm vụ {tid}: tình trạng trong tệp «{STATUS[r.status]}», tính lại «{STATUS[c.status]}».")
+            notes.append(f"Nhiệm vụ {tid}: tình trạng trong tệp “{STATUS[r.status]}”, tính lại “{STATUS[c.status]}”.")
         if c is not None:
             out[tid] = entry
     return out
@@ -566,7 +566,7 @@ def _rating_key(value, tid: str, i: int, settings: Settings, problems: _Problems
     """
     if isinstance(value, _BadLabel):
         labels = "; ".join(r.label for r in settings.scale)
-        problems.add(("entries", i, "rating"), f"Mức đánh giá «{value}» không có trong thang điểm (nhiệm vụ {tid}; "
+        problems.add(("entries", i, "rating"), f"Mức đánh giá “{value}” không có trong thang điểm (nhiệm vụ {tid}; "
                                                f"các mức: {labels}).")
         return None
     if value is not None and value not in settings.rating_keys:
@@ -603,7 +603,7 @@ def _shown(value) -> str:
     if value is None:
         return "(trống)"
     text = str(value)
-    return f"«{text[:60]}{'…' if len(text) > 60 else ''}»"
+    return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
 
 
 def _parse_time(text: str) -> datetime | None:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 STATE = {"draft": "Bản nháp (chưa nộp)", "submitted": "Đã nộp"}
 
-# The sheet «Tự đánh giá»: the entry fields' headers are their labels (toolkit.assessment.entry.LABELS), which
+# The sheet “Tự đánh giá”: the entry fields' headers are their labels (toolkit.assessment.entry.LABELS), which
 # the importer reads back (toolkit.assessment.importing.XLSX_COLUMNS).
 SHEET_FIELDS = ("evidence_number", "evidence_date", "evidence_text", "evidence_link", "reason", "note")
 COLUMNS = ("Mã nhiệm vụ", "Mục", "Nhiệm vụ", "Vai trò", "Thời hạn", "Tình trạng", LABELS["rating"], "Điểm",

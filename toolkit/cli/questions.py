@@ -37,7 +37,7 @@ def cmd_questions_reports(args) -> int:
             print(f"  Nguyên văn Kế hoạch: {q.source}")
         for n in reports.notes:
             unit = plan.units[n.unit_key].name if n.unit_key in plan.units else "Đơn vị khác"
-            print(f"  Ghi chú: «{n.note}» — {n.name} ({unit}), {local_time(n.at)}")
+            print(f"  Ghi chú: “{n.note}” — {n.name} ({unit}), {local_time(n.at)}")
         print()
     print(f"{len(items)} câu hỏi bị báo lỗi." if items else "Chưa có câu hỏi nào bị báo lỗi.")
     return 0

@@ -59,11 +59,11 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
         for j, o in enumerate(opts):
             first = seen_opts.setdefault(fold(o["text"]), o["text"])
             if first is not o["text"]:
-                problems.append(doc.problem(at + ("options", j), f"Câu '{q['id']}': phương án «{o['text']}» trùng "
-                                                                 f"với «{first}» (không kể dấu, hoa thường)."))
+                problems.append(doc.problem(at + ("options", j), f"Câu '{q['id']}': phương án “{o['text']}” trùng "
+                                                                 f"với “{first}” (không kể dấu, hoa thường)."))
         if q["type"] == "true_false" and sorted(o["text"] for o in opts) != sorted(TRUE_FALSE):
             problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': câu đúng/sai phải có đúng hai phương án "
-                                                           "«Đúng» và «Sai»."))
+                                                           "“Đúng” và “Sai”."))
         if q["type"] == "text" and opts:
             problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': câu trả lời ngắn không dùng 'options'."))
         for j, tid in enumerate(q.get("task_ids", [])):

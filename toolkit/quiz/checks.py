@@ -253,8 +253,8 @@ def wording_problems(plan: Plan, q: Question) -> list[str]:
     text, out = user_text(q), []
     if unicodedata.normalize("NFC", text) != text:
         out.append("văn bản chưa chuẩn hóa Unicode NFC")
-    if "«" in text or "»" in text:
-        out.append("dùng « » thay cho “ ”")
+    if "\u00ab" in text or "\u00bb" in text:  # guillemets, which Vietnamese official writing does not use
+        out.append("dùng \u00ab \u00bb thay cho “ ”")
     if '"' in text:
         out.append("dùng dấu nháp thẳng \" thay cho “ ”")
     for phrase, why in (("đề nghị chủ trì", "Kế hoạch đề nghị thực hiện, không đề nghị “chủ trì”"),

@@ -49,7 +49,7 @@ def _text(parent, tag, value, fmt="html"):
 
 
 def _feedback(q: Question) -> str:
-    return f"<p>{html.escape(q.explanation)}</p><p><em>Nguyên văn Kế hoạch:</em> «{html.escape(q.source)}»</p>"
+    return f"<p>{html.escape(q.explanation)}</p><p><em>Nguyên văn Kế hoạch:</em> “{html.escape(q.source)}”</p>"
 
 
 def moodle_xml(questions: Sequence[Question], category: str = "Kế hoạch 241/KH-UBND") -> str:
@@ -121,7 +121,7 @@ def gift(questions: Sequence[Question]) -> str:
     for q in questions:
         title = f"::{gift_escape(q.id)}::"
         stem = gift_escape(q.stem)
-        feedback = f"####{gift_escape(q.explanation + ' Nguyên văn Kế hoạch: «' + q.source + '»')}"
+        feedback = f"####{gift_escape(q.explanation + ' Nguyên văn Kế hoạch: “' + q.source + '”')}"
         if q.type == "true_false":
             body = "{" + ("T" if q.correct[0] == 0 else "F") + feedback + "}"
         elif q.type == "single":

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 HEADER = """\
 # yaml-language-server: $schema=schema/retired.schema.json
 # Câu hỏi ngừng sử dụng: không trang, phiên tập huấn hay tệp xuất nào còn dùng các câu này.
-# Thêm từ trang báo cáo viên («Câu hỏi bị báo lỗi» → «Ngừng dùng câu hỏi») hoặc bằng lệnh
+# Thêm từ trang báo cáo viên (“Câu hỏi bị báo lỗi” → “Ngừng dùng câu hỏi”) hoặc bằng lệnh
 #   toolkit questions retire MÃ_CÂU_HỎI --reason "…"
 # rồi xem lại và commit tệp này trong git như các ngân hàng câu hỏi. Bộ công cụ ghi lại cả tệp theo
 # một khuôn cố định (chú thích khác ngoài mấy dòng này không được giữ). Xóa một mục để dùng lại câu đó.

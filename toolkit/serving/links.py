@@ -44,6 +44,6 @@ def join_url(code: str, env: Mapping[str, str] | None = None) -> tuple[str, str 
         url = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{WORKSHOP_JOIN_NOTEBOOK}", query, ""))
         if _is_loopback(parts.hostname or ""):
             return url, ("Địa chỉ này chỉ mở được trên chính máy này. Để học viên mở bằng điện thoại, hãy chạy "
-                         "«toolkit serve --lan» và mở trang này bằng địa chỉ LAN mà lệnh in ra.")
+                         "“toolkit serve --lan” và mở trang này bằng địa chỉ LAN mà lệnh in ra.")
         return url, None
     return f"{WORKSHOP_JOIN_NOTEBOOK}?{query}", "Không xác định được địa chỉ máy chủ; học viên nhập mã phiên."

@@ -6,7 +6,7 @@ and `AnswerScreens`, the question and results screens of one `QuizRun`.
 screens call the page's `on_finished(summary)` and the page shows the results, deciding itself
 whether the key may be revealed and what the results screen offers besides the score.
 
-Under an answered question (and on the results screen) one shared «Báo lỗi câu hỏi» box lets the
+Under an answered question (and on the results screen) one shared “Báo lỗi câu hỏi” box lets the
 participant report it with a short note (`Store.report_question`); trainers review the reports.
 
 The answer key stays in the kernel. Widgets hold only what is on screen: option labels in the
@@ -132,7 +132,7 @@ class NameAndUnit:
         t = TEXT[lang]
         self.name = stacked(widgets.Text(description=t["name"], placeholder="Nguyễn Văn A",
                                          layout=widgets.Layout(width="100%")))
-        # index=0, not value=None: ipywidgets shows a blank box for value None, not the «— Chọn —» label.
+        # index=0, not value=None: ipywidgets shows a blank box for value None, not the “— Chọn —” label.
         self.unit = stacked(widgets.Dropdown(description=t["unit"], options=self.unit_options(),
                                              index=0, layout=widgets.Layout(width="100%")))
 
@@ -173,7 +173,7 @@ class AnswerScreens:
     The page gives its `error` box (where these guarded handlers report a failure), `show(box)` (put
     a screen in the page's body) and `on_finished(summary)` (the run is over: the page calls
     `show_results` with its own `reveal`). `after_submit()`, if given, runs after each click on
-    «Trả lời» that the run has handled, e.g. a workshop page checking that its session is still open.
+    “Trả lời” that the run has handled, e.g. a workshop page checking that its session is still open.
     The results screen is `results_above`, the score and review, then `results_below`: the page's own
     widgets, or nothing.
     """
@@ -220,14 +220,14 @@ class AnswerScreens:
         return TEXT[self.lang][key]
 
     def _build_report_box(self) -> None:
-        """«Báo lỗi câu hỏi»: one box for the whole run, reset for each question shown.
+        """“Báo lỗi câu hỏi”: one box for the whole run, reset for each question shown.
 
         It holds nothing but its labels, numbers of questions and the participant's own note. On the
         question screen it reports the question on screen; on the results screen, the number chosen.
         """
         t = TEXT[self.lang]
         self.screen = "question"  # or "results": which screen the report box is on
-        self.reported: set[str] = set()  # question ids reported from this page in this run, for the «again» line
+        self.reported: set[str] = set()  # question ids reported from this page in this run, for the “again” line
         self.report = widgets.Button(description=t["report"], icon="flag").add_class("report")
         self.report.on_click(self.on_report)
         self.report_which = stacked(widgets.Dropdown(description=t["report_which"], options=[(t["report_pick"], None)],
@@ -348,7 +348,7 @@ class AnswerScreens:
 
     def _answer(self) -> None:
         answer = self.read_answer()
-        # A matching answer with a row left on «chọn» is a slip, not an answer: Moodle asks for every box.
+        # A matching answer with a row left on “chọn” is a slip, not an answer: Moodle asks for every box.
         missing = "pick_one" if answer is None else "pick_all" if isinstance(answer, list) and None in answer else None
         if missing:
             self.feedback.value = alert(self.t(missing))
@@ -385,7 +385,7 @@ class AnswerScreens:
             self.confirming_finish = True
             self.finish.description = self.t("confirm_finish")
             self.feedback.value = (f'<div class="pbgdpl-alert" role="alert">Còn {left} câu chưa trả lời '
-                                   "(tính 0 điểm). Bấm «Nộp bài» lần nữa để nộp.</div>")
+                                   "(tính 0 điểm). Bấm “Nộp bài” lần nữa để nộp.</div>")
             return
         self._on_finished(self.run.finish())
 

@@ -34,7 +34,7 @@ ROOT_CLASS = "pbgdpl-assess"
 UNRATED = ""  # the radio value of "— Chưa chọn —"
 TAB_FORM, TAB_RESULT, TAB_SUBMIT = range(3)
 TAB_TITLES = ("Đánh giá", "Kết quả", "Nộp và tải về")
-LOCKED = "Bản tự đánh giá này đã nộp, không sửa được nữa. Muốn sửa, hãy bấm «Sửa (tạo phiên bản mới)»."
+LOCKED = "Bản tự đánh giá này đã nộp, không sửa được nữa. Muốn sửa, hãy bấm “Sửa (tạo phiên bản mới)”."
 
 CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} {{ max-width: 860px; }}
@@ -131,7 +131,7 @@ class AssessmentApp:
 
         # -- who, which year
         self.unit = stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(), index=0,
-                                              layout=widgets.Layout(width="auto")))  # shows «— Chọn … —»
+                                              layout=widgets.Layout(width="auto")))  # shows “— Chọn … —”
         years = list(range(self.today.year, plan.info.period_start - 1, -1))
         self.year_choice = stacked(widgets.Dropdown(description="Năm đánh giá", options=years, value=years[0],
                                                      layout=widgets.Layout(width="auto", max_width="240px")))
@@ -186,7 +186,7 @@ class AssessmentApp:
             options=[("— Chưa chọn —", UNRATED)] + [(r.label, r.key) for r in self.settings.scale], value=UNRATED,
             layout=widgets.Layout(width="auto")).add_class("pbgdpl-rating")
         self.entry_note = widgets.HTML("", layout=widgets.Layout(width="auto"))
-        self.reason = stacked(widgets.Textarea(description="Lý do không áp dụng (bắt buộc khi chọn «Không áp dụng»)",
+        self.reason = stacked(widgets.Textarea(description="Lý do không áp dụng (bắt buộc khi chọn “Không áp dụng”)",
                                                 continuous_update=False, rows=2, layout=widgets.Layout(width="auto")))
         self.evidence_number = stacked(widgets.Text(description="Số, ký hiệu văn bản minh chứng",
                                                      placeholder="Ví dụ: 45/BC-UBND", continuous_update=False,
@@ -707,14 +707,14 @@ class AssessmentApp:
         if not self.confirming:
             self.confirm_box.layout.display = "none"
         if self.readonly:
-            self.submit_info.value = ('<p>Phiên bản này đã nộp. Muốn sửa, bấm «Sửa (tạo phiên bản mới)»: phiên bản '
+            self.submit_info.value = ('<p>Phiên bản này đã nộp. Muốn sửa, bấm “Sửa (tạo phiên bản mới)”: phiên bản '
                                       "mới chép lại các đánh giá để sửa tiếp, phiên bản đã nộp vẫn được giữ.</p>")
         elif problems:
             self.submit_info.value = ("<p>Chưa nộp được:</p><ul>" + "".join(f"<li>{esc(p)}</li>" for p in problems[:8])
                                       + ("<li>…</li>" if len(problems) > 8 else "") + "</ul>")
         else:
-            self.submit_info.value = ('<div class="ok-box">Đã đánh giá đủ các tiêu chí. Kiểm tra lại ở thẻ «Kết quả», '
-                                      "rồi bấm «Nộp bản tự đánh giá».</div>")
+            self.submit_info.value = ('<div class="ok-box">Đã đánh giá đủ các tiêu chí. Kiểm tra lại ở thẻ “Kết quả”, '
+                                      "rồi bấm “Nộp bản tự đánh giá”.</div>")
 
     def _versions_html(self) -> str:
         versions = self.astore.versions(self.unit_key, self.year) if self.unit_key else []
@@ -747,7 +747,7 @@ class AssessmentApp:
     @guarded("nộp bản tự đánh giá")
     def on_confirm(self, _=None) -> None:
         if not self.confirming:
-            self.notice.value = alert("Hãy bấm «Nộp bản tự đánh giá» trước, rồi xác nhận.")
+            self.notice.value = alert("Hãy bấm “Nộp bản tự đánh giá” trước, rồi xác nhận.")
             return
         self.confirming = False
         if self.record is not None and not self.readonly:

@@ -147,7 +147,7 @@ class CityOverviewApp(PasscodeLocked):
         self.download_link = widgets.HTML("")
         files_tab = widgets.VBox([
             widgets.HTML("<h3>Nhập bản tự đánh giá đơn vị gửi</h3><p>Chọn một hoặc nhiều tệp <b>.json</b> hoặc "
-                         "<b>.xlsx</b> mà đơn vị xuất từ trang «Tự đánh giá». Mỗi tệp được kiểm tra toàn bộ trước khi "
+                         "<b>.xlsx</b> mà đơn vị xuất từ trang “Tự đánh giá”. Mỗi tệp được kiểm tra toàn bộ trước khi "
                          "ghi: tệp có lỗi bị từ chối nguyên tệp (các tệp khác vẫn được nhập); tệp đã nhập rồi không "
                          "tạo bản trùng.</p>"),
             self.upload, self.upload_result,
@@ -268,7 +268,7 @@ class CityOverviewApp(PasscodeLocked):
             else:
                 delta = "0"
             rows.append([esc(r.unit), number(r.previous), number(r.percent), delta])
-        return (f'<p class="muted">Tỷ lệ điểm (%) năm {ov.year} so với năm {ov.year - 1}; «—»: năm đó đơn vị chưa '
+        return (f'<p class="muted">Tỷ lệ điểm (%) năm {ov.year} so với năm {ov.year - 1}; “—”: năm đó đơn vị chưa '
                 "nộp hoặc không có tiêu chí được chấm.</p>"
                 + _table([("Đơn vị", False), (f"Năm {ov.year - 1}", True), (f"Năm {ov.year}", True),
                           ("Thay đổi (điểm %)", True)], rows, "Chưa có số liệu của hai năm để so sánh."))

@@ -145,7 +145,7 @@ class ParticipantApp:
         self.screens.open(run)
 
     def _check_session_open(self) -> None:
-        """After each «Trả lời»: closed while this participant was answering, the kernel refused; show what they have."""
+        """After each “Trả lời”: closed while this participant was answering, the kernel refused; show what they have."""
         session = self.sessions.get(self.session.code)
         if not session.is_open and not self.run.finished:
             self.run.finish()
@@ -158,8 +158,8 @@ class ParticipantApp:
         # In test mode the key waits until the trainer closes the session, so it cannot be passed around.
         hold_back = session.mode == "test" and session.is_open
         self.screens.show_results(summary, reveal=not hold_back)
-        self.pending.value = ("<p>Đáp án và giải thích các câu sai sẽ hiện khi báo cáo viên đóng phiên; bấm «Cập "
-                              "nhật kết quả» sau đó.</p>" if hold_back and summary.mistakes else "")
+        self.pending.value = ("<p>Đáp án và giải thích các câu sai sẽ hiện khi báo cáo viên đóng phiên; bấm “Cập "
+                              "nhật kết quả” sau đó.</p>" if hold_back and summary.mistakes else "")
         self.rank.value = self._rank_html(session) if session.show_rank else ""
         self.refresh_results.layout.display = None if (hold_back or session.show_rank) else "none"
 

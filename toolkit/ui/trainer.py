@@ -9,7 +9,7 @@ The dashboard refreshes itself without threads: a hidden `Play` widget ticks in 
 threads could not safely send widget updates, and a browser ticker stops by itself when the page
 closes. Each tick reads one aggregate query and redraws only when something changed.
 
-The «Câu hỏi bị báo lỗi» screen lists the questions participants reported, with the key, the
+The “Câu hỏi bị báo lỗi” screen lists the questions participants reported, with the key, the
 explanation and the plan's words, and retires one with a reason (toolkit.quiz.reports): it is written to
 quizzes/retired.yaml, to be reviewed and committed in git like the banks, and the page's bank is read
 again at once.
@@ -112,7 +112,7 @@ class TrainerApp(PasscodeLocked):
     def __init__(self, plan: Plan, questions, store: Store, gate: PasscodeGate | None = None,
                  env: Mapping[str, str] | None = None, bank_problems=(), quiz_dir: Path | str | None = None):
         self.plan, self.store = plan, store
-        self.quiz_dir = quiz_dir  # the banks' folder, whose retired.yaml «Ngừng dùng câu hỏi» writes
+        self.quiz_dir = quiz_dir  # the banks' folder, whose retired.yaml “Ngừng dùng câu hỏi” writes
         self.all_questions = tuple(questions)
         self.questions = {q.id: q for q in self.all_questions}
         from toolkit.storage.sessions import SessionStore
@@ -179,7 +179,7 @@ class TrainerApp(PasscodeLocked):
             self.title, self.topic, self.count, widgets.HTML("<b>Chế độ</b>"), self.mode, self.limit,
             self.show_rank, self.tie_break, self.create, self.create_message,
             widgets.HTML("<h3>Các phiên đã tạo</h3>"), self.history, self.open_history,
-            widgets.HTML("<h3>Câu hỏi bị báo lỗi</h3><p class=\"muted\">Học viên bấm «Báo lỗi câu hỏi» sau khi trả "
+            widgets.HTML("<h3>Câu hỏi bị báo lỗi</h3><p class=\"muted\">Học viên bấm “Báo lỗi câu hỏi” sau khi trả "
                          "lời. Xem lại từng câu với đáp án và nguyên văn Kế hoạch; câu sai thì ngừng dùng.</p>"),
             self.open_reports,
         ]).add_class("form")
@@ -323,7 +323,7 @@ class TrainerApp(PasscodeLocked):
         self.join_text.value = (
             '<div class="muted">Mã tham gia phiên</div>'
             f'<div class="join-code" aria-label="Mã phiên">{esc(session.code)}</div>'
-            f'<div>Học viên quét mã QR, hoặc mở trang <b>«Tham gia phiên tập huấn»</b> và nhập mã trên. Địa chỉ:</div>'
+            f'<div>Học viên quét mã QR, hoặc mở trang <b>“Tham gia phiên tập huấn”</b> và nhập mã trên. Địa chỉ:</div>'
             f'<div class="join-url">{esc(url)}</div>' + (f'<div class="muted">{esc(warning)}</div>' if warning else ""))
         if absolute:
             self.qr.value = qr_png(url)
@@ -578,7 +578,7 @@ class TrainerApp(PasscodeLocked):
         self.retire_reason.value = ""
         self._show_reports()
         self.retire_message.value = (
-            f'<div class="done" role="status">Đã ngừng dùng câu hỏi «{esc(_short(stem, 120))}» '
+            f'<div class="done" role="status">Đã ngừng dùng câu hỏi “{esc(_short(stem, 120))}” '
             f"(<code>{esc(entry.id)}</code>): từ giờ không bài kiểm tra, phiên tập huấn hay tệp xuất nào dùng câu này. "
             f"Đã ghi vào <code>{esc(retired_name(self.quiz_dir))}</code>; hãy xem lại và commit tệp "
             "này trong git như các ngân hàng câu hỏi.</div>")
@@ -598,7 +598,7 @@ def _reported_html(number_: int, item: ReportedQuestion, plan: Plan) -> str:
     """One reported question for the trainer: who reported it and why, then the question with its key."""
     r, q = item.reports, item.question
     people = f"{r.count} người báo lỗi, lần gần nhất {esc(local_time(r.latest_at))}"
-    notes = "".join(f'<li><span class="note">«{esc(n.note)}»</span> — {esc(n.name)} '
+    notes = "".join(f'<li><span class="note">“{esc(n.note)}”</span> — {esc(n.name)} '
                     f"({esc(plan.units[n.unit_key].name if n.unit_key in plan.units else 'Đơn vị khác')}), "
                     f"{esc(local_time(n.at))}</li>" for n in r.notes)
     notes_html = (f"<p><b>Ghi chú của học viên</b> (mới nhất trước):</p><ul>{notes}</ul>" if notes
@@ -615,7 +615,7 @@ def _reported_html(number_: int, item: ReportedQuestion, plan: Plan) -> str:
 
 
 def _origin(q: Question) -> str:
-    where = f"ngân hàng soạn tay «{q.bank}»" if q.bank else f"sinh từ Kế hoạch (mẫu {q.template})"
+    where = f"ngân hàng soạn tay “{q.bank}”" if q.bank else f"sinh từ Kế hoạch (mẫu {q.template})"
     return where + (f" · nhiệm vụ {', '.join(q.task_ids)}" if q.task_ids else "")
 
 

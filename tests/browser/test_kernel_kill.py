@@ -58,7 +58,7 @@ def question_kind(page) -> str:
     root = page.locator(ROOT)
     kinds = (("radio", ".widget-radio-box input[type=radio]:enabled"),
              ("checkbox", ".widget-checkbox input[type=checkbox]:enabled"),
-             ("matching", ".widget-dropdown select:enabled"), ("text", ".widget-text input:enabled"))
+             ("matching", ".widget-dropdown select:enabled"), ("text", ".typed-answer input:enabled"))
     root.locator(", ".join(sel for _, sel in kinds)).first.wait_for(state="visible", timeout=30_000)
     for kind, selector in kinds:
         if root.locator(selector).count():
@@ -84,7 +84,7 @@ def give_answer(page, kind: str):
         for select in selects.all():
             select.select_option(index=1)
     else:
-        root.locator(".widget-text input").fill("2022")
+        root.locator(".typed-answer input").fill("2022")
     return kind
 
 
@@ -104,8 +104,8 @@ def expect_answer_kept(page, kind: str) -> None:
             expect(select).to_be_disabled()
             expect(select).to_have_js_property("selectedIndex", 1)
     else:
-        expect(root.locator(".widget-text input")).to_have_value("2022")
-        expect(root.locator(".widget-text input")).to_be_disabled()
+        expect(root.locator(".typed-answer input")).to_have_value("2022")
+        expect(root.locator(".typed-answer input")).to_be_disabled()
     expect(root.locator(".feedback .verdict")).to_be_visible()
     expect(button(page, "Trả lời")).to_be_hidden()
 

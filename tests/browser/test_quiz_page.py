@@ -319,7 +319,7 @@ def expect_question(page, item: Item, total: int, answered: int) -> None:
         expect(selects.first.locator("option")).to_have_text(["— chọn —", *item.labels()])
         expect(selects.locator("select").first).to_be_enabled()
     else:
-        expect(root.locator(".widget-text input")).to_be_enabled()
+        expect(root.locator(".typed-answer input")).to_be_enabled()
     expect(root.locator(".feedback")).to_have_count(0)
     expect(button(page, "Trả lời")).to_be_enabled()
 
@@ -335,7 +335,7 @@ def choose(page, item: Item, shown) -> None:
         for row, choice in enumerate(shown):
             root.locator(".widget-dropdown select").nth(row).select_option(index=choice + 1)
     else:
-        root.locator(".widget-text input").fill(shown)
+        root.locator(".typed-answer input").fill(shown)
 
 
 def answer(page, item: Item, right: bool, total: int, answered: int) -> Given:

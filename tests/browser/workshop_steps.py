@@ -84,7 +84,7 @@ def answer(page, q, raw: dict, right: bool) -> None:
         for row, choice in enumerate(shown):
             root.locator(".widget-dropdown select").nth(row).select_option(index=choice + 1)
     else:
-        root.locator(".widget-text input").fill(shown)
+        root.locator(".typed-answer input").fill(shown)
     button(page, Q, "Trả lời").click()
 
 

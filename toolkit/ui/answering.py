@@ -310,8 +310,9 @@ class AnswerScreens:
                                                    layout=widgets.Layout(width="100%")))
                           for row in shown.rows]
             return self.pairs
+        # Its own class: the report box's note is a text input on the same screen.
         self.typed = widgets.Text(placeholder=self.t("type_here"), disabled=disabled,
-                                  layout=widgets.Layout(width="100%"))
+                                  layout=widgets.Layout(width="100%")).add_class("typed-answer")
         return [self.typed]
 
     def _fill(self, answer) -> None:

@@ -5,21 +5,8 @@ import html
 import pytest
 from helpers import give, key_for, widget_states, wrong_for
 
-from toolkit.quiz.banks import question_bank
 from toolkit.storage.store import Store
 from toolkit.ui.quiz import QuizApp
-
-
-@pytest.fixture(scope="module")
-def bank(plan):
-    questions, problems = question_bank(plan)
-    assert not problems
-    return questions
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'quiz.sqlite3'}")
 
 
 @pytest.fixture

@@ -31,18 +31,6 @@ def environment(tmp_path, monkeypatch):
     refresh_question_bank()
 
 
-@pytest.fixture(scope="module")
-def bank(plan):
-    questions, problems = question_bank(plan)
-    assert not problems
-    return questions
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'reports.sqlite3'}")
-
-
 @pytest.fixture
 def quizzes(tmp_path):
     """A copy of the real banks: the trainer retires questions here, never in quizzes/."""

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from helpers import give, key_for, widget_states, wrong_for
 
-from toolkit.quiz.banks import question_bank
 from toolkit.serving.access import PasscodeGate
 from toolkit.serving.links import join_url
 from toolkit.storage.sessions import SessionStore
@@ -26,18 +25,6 @@ REQUEST = {"VOILA_REQUEST_URL": "http://192.168.1.20:8866/voila/render/4-tap-hua
 @pytest.fixture(autouse=True)
 def passcode(monkeypatch):
     monkeypatch.setenv("TOOLKIT_PASSCODE", PASSCODE)
-
-
-@pytest.fixture(scope="module")
-def bank(plan):
-    questions, problems = question_bank(plan)
-    assert not problems
-    return questions
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'workshop.sqlite3'}")
 
 
 @pytest.fixture

@@ -295,16 +295,7 @@ class Plan:
 
     @functools.cached_property
     def _memberships(self) -> dict[str, frozenset[str]]:
-        out = {}
-        for start in self.agencies:
-            seen, todo = set(), [start]
-            while todo:
-                key = todo.pop()
-                if key not in seen:
-                    seen.add(key)
-                    todo.extend(self.agencies[key].member_of)
-            out[start] = frozenset(seen)
-        return out
+        return _reach({k: a.member_of for k, a in self.agencies.items()})
 
     def overlaps(self, a: str, b: str) -> bool:
         """May a and b name some of the same bodies? The same body, a group and its member, or overlap data.
@@ -338,16 +329,7 @@ class Plan:
         for o in self.agency_overlaps:
             if o.relation == "includes":
                 contains[o.agencies[0]].update(o.agencies[1:])
-        out = {}
-        for start in self.agencies:
-            seen, todo = set(), [start]
-            while todo:
-                key = todo.pop()
-                if key not in seen:
-                    seen.add(key)
-                    todo.extend(contains[key])
-            out[start] = frozenset(seen)
-        return out
+        return _reach(contains)
 
     @functools.cached_property
     def _overlap_pairs(self) -> frozenset[frozenset[str]]:
@@ -520,3 +502,17 @@ def parse_deadline(text: str | None) -> Deadline:
     if "thuong xuyen" in f or "dinh ky" in f:
         return Deadline("ongoing", text)
     raise ValueError(f"Không hiểu thời hạn: {text!r}")
+
+
+def _reach(edges: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """For every key, itself and every key reachable from it along `edges` (groups up, or members down)."""
+    out = {}
+    for start in edges:
+        seen, todo = set(), [start]
+        while todo:
+            key = todo.pop()
+            if key not in seen:
+                seen.add(key)
+                todo.extend(edges[key])
+        out[start] = frozenset(seen)
+    return out

@@ -58,7 +58,7 @@ def question_kind(page) -> str:
     root = page.locator(ROOT)
     kinds = (("radio", ".widget-radio-box input[type=radio]:enabled"),
              ("checkbox", ".widget-checkbox input[type=checkbox]:enabled"),
-             ("matching", ".widget-dropdown select:enabled"), ("text", ".typed-answer input:enabled"))
+             ("matching", ".match-row select:enabled"), ("text", ".typed-answer input:enabled"))
     root.locator(", ".join(sel for _, sel in kinds)).first.wait_for(state="visible", timeout=30_000)
     for kind, selector in kinds:
         if root.locator(selector).count():
@@ -76,7 +76,7 @@ def give_answer(page, kind: str):
     elif kind == "matching":
         # The rows' dropdowns render one by one: answer only once every row of the question is there
         # (the page refuses a matching answer with a row left unchosen).
-        selects = root.locator(".widget-dropdown select:enabled")
+        selects = root.locator(".match-row select:enabled")
         count, deadline = -1, time.monotonic() + 30
         while count != selects.count() and time.monotonic() < deadline:
             count = selects.count()
@@ -100,7 +100,7 @@ def expect_answer_kept(page, kind: str) -> None:
         expect(first).to_be_checked()
         expect(first).to_be_disabled()
     elif kind == "matching":
-        for select in root.locator(".widget-dropdown select").all():
+        for select in root.locator(".match-row select").all():
             expect(select).to_be_disabled()
             expect(select).to_have_js_property("selectedIndex", 1)
     else:

@@ -314,7 +314,7 @@ def expect_question(page, item: Item, total: int, answered: int) -> None:
         expect(root.locator(".widget-checkbox")).to_have_text(item.labels())
         expect(root.locator(".widget-checkbox input[type=checkbox]").first).to_be_enabled()
     elif q.type == "matching":
-        selects = root.locator(".widget-dropdown")
+        selects = root.locator(".match-row")
         expect(selects.locator("label")).to_have_text([q.rows[r] for r in item.rows])
         expect(selects.first.locator("option")).to_have_text(["— chọn —", *item.labels()])
         expect(selects.locator("select").first).to_be_enabled()
@@ -333,7 +333,7 @@ def choose(page, item: Item, shown) -> None:
             root.locator(".widget-checkbox input[type=checkbox]").nth(i).check()
     elif item.q.type == "matching":
         for row, choice in enumerate(shown):
-            root.locator(".widget-dropdown select").nth(row).select_option(index=choice + 1)
+            root.locator(".match-row select").nth(row).select_option(index=choice + 1)
     else:
         root.locator(".typed-answer input").fill(shown)
 

@@ -82,7 +82,7 @@ def answer(page, q, raw: dict, right: bool) -> None:
             root.locator(".widget-checkbox input[type=checkbox]").nth(i).check()
     elif q.type == "matching":
         for row, choice in enumerate(shown):
-            root.locator(".widget-dropdown select").nth(row).select_option(index=choice + 1)
+            root.locator(".match-row select").nth(row).select_option(index=choice + 1)
     else:
         root.locator(".typed-answer input").fill(shown)
     button(page, Q, "Trả lời").click()

@@ -307,8 +307,8 @@ class AnswerScreens:
             self.pairs = [stacked(widgets.Dropdown(description=row, options=[(self.t("choose"), None)]
                                                    + [(o, i) for i, o in enumerate(labels)],
                                                    index=0, disabled=disabled,
-                                                   layout=widgets.Layout(width="100%")))
-                          for row in shown.rows]
+                                                   layout=widgets.Layout(width="100%"))).add_class("match-row")
+                          for row in shown.rows]  # own class: the report box has a dropdown of its own
             return self.pairs
         # Its own class: the report box's note is a text input on the same screen.
         self.typed = widgets.Text(placeholder=self.t("type_here"), disabled=disabled,

@@ -52,6 +52,52 @@ def search(query: str, folded_docs: dict[str, str]) -> list[str]:
     return [k for k, doc in folded_docs.items() if all(rx.search(doc) for rx in starts)]
 
 
+def match_rank(folded_query: str, folded_text: str) -> int | None:
+    """How well a folded query matches one folded name, for ranking: lower is better, None is no match.
+
+    0 the whole name, 1 its beginning, 2 a phrase starting at a word, 3 every word starts a word (as `search`).
+
+    >>> [match_rank(fold(q), fold("Phường Hàng Bạc")) for q in ("phuong hang bac", "Phường Hàng", "hang b", "bac hang", "x")]
+    [0, 1, 2, 3, None]
+    """
+    if not folded_query:
+        return None
+    if folded_text == folded_query:
+        return 0
+    if folded_text.startswith(folded_query):
+        return 1
+    if re.search(r"(?<!\w)" + re.escape(folded_query), folded_text):
+        return 2
+    words = folded_query.split()
+    if len(words) > 1 and all(re.search(r"(?<!\w)" + re.escape(w), folded_text) for w in words):
+        return 3
+    return None
+
+
+# The alphabet's own order: ă, â after a, đ after d, ê after e, ô, ơ after o, ư after u (f, j, w, z
+# for foreign names). Tones weigh less than letters, in dictionary order: ngang, huyền, hỏi, ngã,
+# sắc, nặng. Code-point order would put "Ủy ban" after "Viện" and "Đoàn" after "Hội".
+_LETTERS = {ch: i for i, ch in enumerate("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def sort_key(text: str) -> tuple:
+    """A key that sorts Vietnamese text in alphabetical order (letters first, then tones, then case).
+
+    >>> sorted(["Ủy ban", "Viện", "Đoàn", "Hội", "Ban", "Các sở"], key=sort_key)
+    ['Ban', 'Các sở', 'Đoàn', 'Hội', 'Ủy ban', 'Viện']
+    >>> sorted(["ma", "mạ", "má", "mà", "mả", "mã", "mă"], key=sort_key)
+    ['ma', 'mà', 'mả', 'mã', 'má', 'mạ', 'mă']
+    """
+    letters, tones = [], []
+    for ch in unicodedata.normalize("NFC", text).casefold():
+        base, *marks = unicodedata.normalize("NFD", ch)
+        shape = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in _TONES))
+        # Spaces, digits and punctuation sort before letters, so "Sở Y" comes before "Sởi".
+        letters.append(1000 + _LETTERS[shape] if shape in _LETTERS else ord(shape[0]) % 1000)
+        tones.append(max((_TONES[m] for m in marks if m in _TONES), default=0))
+    return tuple(letters), tuple(tones), text
+
 # ---------------------------------------------------------------- conventions: time and numbers
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # Việt Nam has no daylight saving time
@@ -99,3 +145,15 @@ def score_text(points: float, max_points: float) -> str:
     ('1,83/5', '7,5/14,5')
     """
     return f"{number(points)}/{number(max_points)}"
+
+
+MB = 1_000_000  # decimal megabytes, as file sizes are stated to users and limits are set
+
+
+def megabytes(size: int) -> str:
+    """A size in MB, rounded up so a file over a limit never reads as equal to it.
+
+    >>> megabytes(20_000_000), megabytes(5_000_001), megabytes(11_268)
+    ('20', '5,01', '0,02')
+    """
+    return number(math.ceil(size / (MB / 100)) / 100)

@@ -33,6 +33,7 @@ from toolkit.quiz.banks import question_bank
 from toolkit.quiz.questions import score
 from toolkit.storage.schema import attempts, responses
 from toolkit.storage.store import Store
+from toolkit.vietnamese import number, score_text
 
 QUIZ = "2-kiem-tra.ipynb"
 ROOT = ".pbgdpl-quiz"
@@ -410,25 +411,30 @@ def test_an_officer_answers_reloads_resumes_and_gets_results(page, voila_server,
 
     # Results: the score, one row per section of the plan, every mistake with its explanation.
     total = round(sum(g.points for g in given), 4)
-    expect(root.locator(".score")).to_have_text(f"{total:g}/10 điểm ({total * 10:.0f}%)")
+    expect(root.locator(".score")).to_have_text(f"{score_text(total, 10)} điểm ({number(total * 10, 0)}%)")
+    # The score is in view wherever the page was when “Nộp bài” was tapped: the screen is short.
+    box = root.locator(".score").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], box
     expect(root).to_contain_text("Đã trả lời 10/10 câu.")
     sections = defaultdict(lambda: [0.0, 0.0])
     for g in given:
         label = section_label(plan, items[g.position].q.section)
         sections[label][0] += g.points
         sections[label][1] += 1
+    root.locator("details.sections > summary").click()
     rows = root.locator("table.sections tr")
     expect(rows).to_have_count(1 + len(sections))
     shown_rows = {r.locator("td").nth(0).inner_text(): r.locator("td").nth(1).inner_text()
                   for r in rows.all()[1:]}
-    assert shown_rows == {k: f"{p:g}/{m:g}" for k, (p, m) in sections.items()}
+    assert shown_rows == {k: score_text(p, m) for k, (p, m) in sections.items()}
     wrong = [g for g in given if g.points < 1]
     assert len(wrong) == RIGHT.count(False)
     expect(root.locator(".mistake")).to_have_count(len(wrong))
     expect(root.locator("h3", has_text="Các câu cần xem lại")).to_have_text(
         f"Các câu cần xem lại ({len(wrong)})")
     for mistake, g in zip(root.locator(".mistake").all(), wrong):
-        expect(mistake).to_contain_text(f"Câu {g.position + 1}.")
+        expect(mistake.locator("> summary")).to_contain_text(f"Câu {g.position + 1}.")
+        mistake.locator("> summary").click()
         expect(mistake.locator(".verdict")).to_contain_text("Chưa đúng")
         expect(mistake).to_contain_text(items[g.position].q.explanation)
     # Voila scrolls inside #rendered_cells, so a full-page shot is the viewport: the score, table and a mistake.
@@ -647,3 +653,73 @@ def test_the_quiz_fits_a_phone(phone_page, voila_server, wait_for_widgets, store
     assert_fits_phone(page, "the feedback")
     root.locator(".progress-text").evaluate("el => el.scrollIntoView()")
     page.screenshot(path="/tmp/quiz-phone-question.png")
+
+    # The results on a phone: tapped at the foot of the page, “Nộp bài” opens on the score, with
+    # “Luyện lại các câu sai” right below it, and the review folded to one line a question.
+    finish = button(page, "Nộp bài")
+    finish.scroll_into_view_if_needed()
+    finish.click()
+    button(page, "Bấm lần nữa để nộp bài").click()  # nine questions unanswered: it asks once more
+    score = root.locator(".score")
+    expect(score).to_contain_text("/10 điểm")
+    page.wait_for_function(
+        "s => { const r = document.querySelector(s).getBoundingClientRect(); return r.top >= 0 && "
+        "r.bottom <= window.innerHeight; }", arg=f"{ROOT} .score")
+    retry = button(page, "Luyện lại các câu sai").bounding_box()
+    assert retry["y"] + retry["height"] <= page.viewport_size["height"], retry
+    assert_fits_phone(page, "the results")
+    page.screenshot(path="/tmp/quiz-phone-results.png")
+
+
+def test_a_typed_answer_typed_fast_and_submitted_at_once_is_stored_whole(page, voila_server, wait_for_widgets,
+                                                                          store, bank, plan):
+    """ipywidgets holds a text box's updates back while the kernel is busy with an earlier one, and a
+    click is sent at once: “Trả lời” must score the text on screen, not an older shorter one."""
+    from toolkit.ui.quiz import topic_options
+
+    name = "Vũ Thị Gõ Nhanh"
+    # The kernel's replies can be held back, as on a crowded Wi-Fi or a busy kernel: while a reply is
+    # outstanding, ipywidgets queues the text box's later updates and sends them after the reply.
+    held: list = []
+    hold = {"on": False}
+
+    def route(ws):
+        server = ws.connect_to_server()
+
+        def to_page(message):
+            if hold["on"]:
+                held.append((ws, message))
+            else:
+                ws.send(message)
+
+        server.on_message(to_page)
+
+    page.route_web_socket("**/api/kernels/*/channels*", route)
+    open_quiz(page, voila_server, wait_for_widgets)
+    sign_in(page, name)
+    root = page.locator(ROOT)
+    # Every question of the bank with four typed answers (15 asks for more than its 14): one is typed.
+    label = dict((k, v) for v, k in topic_options(plan, tuple(bank.values())))["bank:van-ban-can-cu"]
+    root.get_by_label("Chủ đề").select_option(label=label)
+    root.get_by_label("Số câu hỏi").select_option(label="15")
+    button(page, "Bắt đầu làm bài").click()
+    expect(root.locator(".progress-text")).to_contain_text("Câu 1/")
+    attempt = open_attempt(store, name)
+    typed = [p for p, raw in enumerate(attempt.items) if bank[raw["q"]].type == "text"]
+    assert typed, "the bank's typed questions were not drawn"
+    for _ in range(typed[0]):
+        button(page, "Câu tiếp theo").click()
+    expect(root.locator(".progress-text")).to_contain_text(f"Câu {typed[0] + 1}/")
+    text = "Nội dung câu trả lời được gõ rất nhanh, không dừng lại giữa chừng"
+    box = root.locator(".typed-answer input")
+    box.click()
+    hold["on"] = True
+    box.press_sequentially(text, delay=0)
+    button(page, "Trả lời").click()  # straight after the last key, with the kernel's replies still held
+    hold["on"] = False
+    for ws, message in held:  # the held replies reach the page, in their order
+        ws.send(message)
+    expect(root.locator(".feedback")).to_be_visible()
+    (stored,) = [r for r in store.responses(attempt.id) if r.position == typed[0]]
+    assert stored.answer == text
+    expect(root.locator(".feedback")).to_contain_text(text)

@@ -107,7 +107,7 @@ def test_template_and_theme_overrides_in_url_are_ignored(voila_server, page, wai
     response = page.goto(voila_server.url(HOME) + query)
     wait_for_widgets(page)
     html = response.text()
-    assert "/voila/templates/lab/static/" in html
+    assert "/voila/templates/pbgdpl/static/" in html  # the project's template (voila.json), not the URL's
     assert "/voila/templates/reveal/" not in html
     assert "theme-dark" not in html
     body_classes = page.get_attribute("body", "class").split()

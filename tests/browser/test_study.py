@@ -50,8 +50,59 @@ def test_does_the_study_page_fit_a_phone_without_sideways_scrolling(phone_page, 
     page.locator('.pbgdpl-study article.card[data-task="II.5.c"]').wait_for()
     assert page_width(page) <= PHONE_WIDTH + TOLERANCE_PX, "the search tab is wider than the phone"
 
-    # The chart keeps legible labels by scrolling inside its own box, never the page.
-    page.get_by_text("Biểu đồ", exact=True).click()
-    page.wait_for_function("() => { const img = document.querySelector('.pbgdpl-study .chart-box img');"
-                           " return img && img.naturalWidth > 0; }")
-    assert page_width(page) <= PHONE_WIDTH + TOLERANCE_PX, "the chart tab is wider than the phone"
+    page.get_by_text("Vai trò theo mục", exact=True).click()
+    page.locator(".pbgdpl-study table.grid").wait_for()
+    assert page_width(page) <= PHONE_WIDTH + TOLERANCE_PX, "the roles-by-section tab is wider than the phone"
+
+
+def test_does_the_roles_table_keep_agency_names_in_view_when_swiped_on_a_phone(phone_page, voila_server,
+                                                                               wait_for_widgets):
+    """The issue: on a phone only two sections fitted, and a swipe took the agency names away."""
+    page = phone_page
+    page.goto(voila_server.url(STUDY))
+    wait_for_widgets(page)
+    page.get_by_text("Vai trò theo mục", exact=True).click()
+    box = page.locator(".pbgdpl-study .grid-box")
+    box.wait_for()
+    name = page.locator(".pbgdpl-study table.grid th[scope=row]", has_text="Sở Tư pháp")
+    name.scroll_into_view_if_needed()  # down inside the box (and the page) to its row
+    last_section = page.locator(".pbgdpl-study table.grid thead th").last
+    assert not inside_viewport(last_section), "the table is narrow enough to need no swipe: the test tests nothing"
+
+    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    page.wait_for_function("() => { const b = document.querySelector('.pbgdpl-study .grid-box');"
+                           " return b.scrollLeft > 0 && b.scrollLeft + b.clientWidth >= b.scrollWidth - 1; }")
+    assert inside_viewport(last_section), "scrolling did not bring the last section into view"
+    assert inside_viewport(name), "the agency name scrolled away with the sections"
+    # The name is drawn over the cells it labels, not under them.
+    x, y = centre(name)
+    assert "Sở Tư pháp" in page.evaluate("([x, y]) => document.elementFromPoint(x, y).textContent", [x, y])
+    assert page_width(page) <= PHONE_WIDTH + TOLERANCE_PX, "the table pushed the page wider than the phone"
+    # Text stays readable: no smaller than 14 px anywhere in the table.
+    smallest = page.evaluate("() => Math.min(...[...document.querySelectorAll('.pbgdpl-study table.grid *')]"
+                             ".filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3"
+                             " && n.textContent.trim())).map(e => parseFloat(getComputedStyle(e).fontSize)))")
+    assert smallest >= 14, f"text of {smallest} px in the table"
+
+    # Read down: the header row with the section ids stays on top of the box.
+    box.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    page.wait_for_function("() => document.querySelector('.pbgdpl-study .grid-box').scrollTop > 0")
+    header = last_section.bounding_box()
+    frame = box.bounding_box()
+    assert frame["y"] - 1 <= header["y"] <= frame["y"] + 4, (header, frame)
+    # For the eye: Sở Tư pháp's row under the header, the last sections beside its name.
+    name.evaluate("th => { const box = th.closest('.grid-box'), head = box.querySelector('thead th');"
+                  " box.scrollTop += th.getBoundingClientRect().top - head.getBoundingClientRect().bottom; }")
+    page.screenshot(path="/tmp/study-phone-chart.png")
+
+
+def inside_viewport(locator) -> bool:
+    b = locator.bounding_box()
+    v = locator.page.viewport_size
+    return b is not None and b["x"] >= 0 and b["x"] + b["width"] <= v["width"] + TOLERANCE_PX \
+        and b["y"] >= 0 and b["y"] + b["height"] <= v["height"]
+
+
+def centre(locator) -> tuple[float, float]:
+    b = locator.bounding_box()
+    return b["x"] + b["width"] / 2, b["y"] + b["height"] / 2

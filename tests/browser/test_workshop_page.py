@@ -13,6 +13,8 @@ Screenshots: /tmp/trainer.png (1280×800), /tmp/trainer-full.png, /tmp/trainer-1
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from playwright.sync_api import expect
 
@@ -30,6 +32,7 @@ from tests.browser.workshop_steps import (
     join,
     new_phone,
 )
+from toolkit.paths import NOTEBOOK_DIR
 from toolkit.plan.load import load_plan
 from toolkit.quiz.banks import question_bank
 from toolkit.storage.sessions import SessionStore
@@ -58,8 +61,11 @@ def test_a_workshop_round_trainer_and_three_phones(page, browser, voila_server, 
     trainer = page.locator(T)
     url = voila_server.url(JOIN) + f"?code={code}"
     expect(trainer.locator(".join-url")).to_have_text(url)
-    page.wait_for_function(f"() => {{ const i = document.querySelector('{T} .qr img, {T} img.qr');"
-                           " return i && i.naturalWidth >= 200 && i.getBoundingClientRect().width >= 200; }")
+    # This server listens on 127.0.0.1 only: phones cannot open it, so the page says so, loudly, and
+    # shows no QR code to scan in vain (test_the_qr_code_points_at_the_public_address has the QR).
+    expect(trainer.locator(".lan-warning")).to_be_visible()
+    expect(trainer.locator(".lan-warning")).to_contain_text("toolkit serve --lan")
+    expect(trainer.locator("img.qr")).to_be_hidden()
     expect(trainer.locator(".counts")).to_have_text("Đã tham gia: 0 · Đã nộp bài: 0 · Đang làm: 0")
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
@@ -97,6 +103,13 @@ def test_a_workshop_round_trainer_and_three_phones(page, browser, voila_server, 
             expect(trainer.locator("table.people")).to_contain_text(name)
         expect(trainer.locator("table.people tr").nth(1)).to_contain_text(PEOPLE[0][0])  # 5/5 ranks first
         expect(trainer.locator(".missed .stem")).to_be_visible()
+        # Test mode and still open: the projected screen holds no key, explanation or plan excerpt.
+        body = html.unescape(page.content())
+        for raw in items[PEOPLE[0][0]]:
+            q = bank[raw["q"]]
+            assert q.explanation not in body and q.source[:80] not in body, q.id
+        expect(trainer.locator(".missed")).to_contain_text("chỉ hiện khi phiên đã đóng")
+        expect(button(page, T, "Hiện đáp án")).to_be_hidden()
         expect(trainer.locator("table.per-question tr")).to_have_count(6)
         page.wait_for_function(f"() => {{ const i = document.querySelector('{T} img.histogram');"
                                " return i && i.naturalWidth > 0; }")
@@ -107,12 +120,25 @@ def test_a_workshop_round_trainer_and_three_phones(page, browser, voila_server, 
         page.screenshot(path="/tmp/trainer-full.png")
         page.set_viewport_size({"width": 1920, "height": 1080})
         page.screenshot(path="/tmp/trainer-1920.png")
+        # A projector at 1280×900: with answers in, the join code has shrunk and the live results are
+        # on screen without scrolling.
+        page.set_viewport_size({"width": 1280, "height": 900})
+        expect(trainer.locator(".join-row.compact")).to_be_visible()
+        for live in (".counts", ".live-row h3", "table.people tr >> nth=1"):
+            box = trainer.locator(live).first.bounding_box()
+            assert box and box["y"] + box["height"] <= 900, f"{live} below the fold: {box}"
+        page.screenshot(path="/tmp/trainer-900.png")
         page.set_viewport_size({"width": 1280, "height": 800})
 
-        # ---- closing refuses the next answer, on the participant's page
+        # ---- closing asks first, then refuses the next answer, on the participant's page
         button(page, T, "Đóng phiên").click()
-        button(page, T, "Bấm lần nữa để đóng phiên").click()
+        expect(trainer.locator(".confirm-close")).to_contain_text("1 người chưa nộp bài")
+        assert SessionStore(store).get(code).is_open
+        button(page, T, "Đóng phiên ngay").click()
         expect(trainer.locator(".status-closed")).to_be_visible()
+        expect(trainer.locator(".confirm-close")).to_be_hidden()
+        button(page, T, "Hiện đáp án").click()
+        expect(trainer.locator(".missed")).to_contain_text("Đáp án đúng:")
         expect(trainer).to_contain_text("Phân tích sau buổi tập huấn")
         expect(trainer).to_contain_text("Nhầm lẫn cơ quan qua tất cả các phiên tập huấn")
         assert not SessionStore(store).get(code).is_open
@@ -140,3 +166,18 @@ def test_a_workshop_round_trainer_and_three_phones(page, browser, voila_server, 
     finally:
         for context in contexts:
             close_context(context)
+
+
+@pytest.fixture(scope="module")
+def public_server(voila_factory):
+    # As `toolkit serve --lan` sets it: the address phones reach (a documentation address: nothing opens it).
+    return voila_factory(NOTEBOOK_DIR, extra_env={"TOOLKIT_PUBLIC_URL": "http://192.0.2.10:8866"})
+
+
+def test_the_qr_code_points_at_the_public_address(public_server, page, wait_for_widgets):
+    create_session(page, public_server.url(TRAINER), public_server.passcode, wait_for_widgets)
+    trainer = page.locator(T)
+    expect(trainer.locator(".join-url")).to_contain_text("http://192.0.2.10:8866/voila/render/" + JOIN + "?code=")
+    expect(trainer.locator(".lan-warning")).to_have_count(0)
+    page.wait_for_function(f"() => {{ const i = document.querySelector('{T} img.qr');"
+                           " return i && i.naturalWidth >= 200 && i.getBoundingClientRect().width >= 200; }")

@@ -11,7 +11,7 @@ from toolkit.assessment.criteria import load_settings
 from toolkit.assessment.scoring import Entry, entries_of
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.store import Store
-from toolkit.ui.assessment import LOCKED, TAB_RESULT, UNRATED, AssessmentApp, RuleError
+from toolkit.ui.assessment import LOCKED, TAB_RESULT, AssessmentApp, RuleError
 
 TODAY = date(2026, 11, 26)
 
@@ -183,14 +183,55 @@ def test_does_not_applicable_without_a_reason_show_the_rule_and_count_zero(app, 
     assert app.entry_note.value == "" and app.score.max_points == 14.0
 
 
-def test_is_completed_on_time_refused_for_an_overdue_duty(app, store):
+def points_of(app, task_id):
+    return next((i.points, i.max_points) for i in app.score.items if i.task_id == task_id)
+
+
+def test_does_on_time_for_an_overdue_duty_keep_the_choice_and_say_what_to_add(app, store):
+    """Issue 12: "Hoàn thành" on II.1.a (due Quý IV/2020) in 2021 was put back to "— Chưa chọn —"."""
     choose(app)
-    rate(app, "II.1.a", "hoan_thanh")
-    assert "đã quá thời hạn" in app.entry_note.value and "hoàn thành chậm" in app.entry_note.value
-    assert app.rating.value == UNRATED  # the form shows what is stored again
-    assert app.record is None or "II.1.a" not in stored(store, app)
-    app.rating.value = "hoan_thanh_cham"
-    assert stored(store, app)["II.1.a"].rating == "hoan_thanh_cham"
+    app.criterion.value = "II.1.a"
+    assert "không muộn hơn 31/12/2020" in app.card.value and "Hoàn thành chậm so với thời hạn" in app.card.value
+    app.rating.value = "hoan_thanh"
+    assert app.rating.value == "hoan_thanh"  # kept on screen ...
+    assert stored(store, app)["II.1.a"].rating == "hoan_thanh"  # ... and in the draft, so evidence can follow
+    note = app.entry_note.value
+    assert "Nhiệm vụ II.1.a đã quá thời hạn (Hoàn thành trong Quý IV năm 2020)" in note
+    assert "số, ký hiệu (hoặc liên kết) và ngày của văn bản minh chứng (không muộn hơn 31/12/2020)" in note
+    assert "“Hoàn thành chậm so với thời hạn”" in note
+    assert points_of(app, "II.1.a") == (0.0, 1.0)  # counts nothing until the document is there
+    assert app.criterion.options[0][0].startswith("⚠ II.1.a")
+    assert any(p.startswith("II.1.a: Nhiệm vụ II.1.a đã quá thời hạn") for p in app.submit_problems())
+
+
+def test_is_on_time_for_an_overdue_duty_accepted_with_a_document_dated_by_the_deadline(app, store):
+    choose(app)
+    rate(app, "II.1.a", "hoan_thanh", evidence_number="12/KH-UBND", evidence_date=date(2021, 3, 10))
+    assert "sau ngày 31/12/2020" in app.entry_note.value and app.rating.value == "hoan_thanh"
+    app.evidence_date.value = date(2020, 12, 15)
+    assert app.entry_note.value == "" and app.criterion.options[0][0].startswith("✔ II.1.a")
+    assert stored(store, app)["II.1.a"] == Entry("hoan_thanh", evidence_number="12/KH-UBND",
+                                                 evidence_date="2020-12-15")
+    assert points_of(app, "II.1.a") == (1.0, 1.0)
+    assert not any(p.startswith("II.1.a:") for p in app.submit_problems())
+
+
+def test_is_late_completion_of_an_overdue_duty_accepted(app, store, settings):
+    choose(app)
+    rate(app, "II.1.a", "hoan_thanh_cham")
+    assert app.entry_note.value == "" and stored(store, app)["II.1.a"].rating == "hoan_thanh_cham"
+    assert points_of(app, "II.1.a") == (settings.rating("hoan_thanh_cham").points / 100, 1.0)
+
+
+def test_does_a_refused_change_stay_on_screen_with_its_reason_and_store_nothing(app, store):
+    choose(app)
+    rate(app, "II.2.a", "hoan_thanh", evidence_number="45/BC-UBND")
+    app.evidence_number.value = "x" * 201
+    assert app.evidence_number.value == "x" * 201  # what the unit typed is not wiped
+    assert "Chưa lưu thay đổi này: “Số/ký hiệu văn bản” quá dài (201 ký tự; tối đa 200)." in app.entry_note.value
+    assert stored(store, app)["II.2.a"].evidence_number == "45/BC-UBND"
+    app.evidence_number.value = "45/BC-UBND ngày 20/12"
+    assert app.entry_note.value == "" and stored(store, app)["II.2.a"].evidence_number == "45/BC-UBND ngày 20/12"
 
 
 def test_does_ticking_central_issued_make_an_awaiting_criterion_due(app, store):
@@ -199,7 +240,8 @@ def test_does_ticking_central_issued_make_an_awaiting_criterion_due(app, store):
     assert "Chờ Trung ương ban hành" in app.card.value
     assert app.central.layout.display is None and app.rating.layout.display == "none"
     app.rating.value = "hoan_thanh"  # crafted: the hidden radio set from the browser
-    assert "không được chấm trong năm này" in app.entry_note.value and app.rating.value == UNRATED
+    assert "Chưa lưu thay đổi này" in app.entry_note.value and "không được chấm trong năm này" in app.entry_note.value
+    assert app.record is None  # refused: nothing stored
     app.central.value = True
     assert app.by_id["II.4.b.2"].status == "due" and app.rating.layout.display is None
     assert app.score.to_rate == 18 and app.score.max_points == 15.5  # + 0.5 (coordinating)
@@ -218,11 +260,11 @@ def test_is_an_unknown_rating_refused(app, store):
     assert "Mức đánh giá không hợp lệ" in app.entry_note.value and app.record is None
 
 
-def test_is_a_link_that_is_not_a_web_address_refused(app):
+def test_is_a_link_that_is_not_a_web_address_refused(app, store):
     choose(app)
     rate(app, "II.2.a", "hoan_thanh")
     app.evidence_link.value = "javascript:alert(1)"
-    assert "http://" in app.entry_note.value and app.evidence_link.value == ""
+    assert "http://" in app.entry_note.value and stored(store, app)["II.2.a"].evidence_link == ""
     with pytest.raises(RuleError, match="quá dài"):
         app.save("II.2.a", Entry("hoan_thanh", evidence_number="x" * 201))
 
@@ -237,6 +279,38 @@ def test_does_a_reload_resume_the_draft(app, plan, settings, store):
     assert again.current == "II.1.a"  # the first criterion still to rate
     again.criterion.value = "II.2.a"
     assert again.rating.value == "hoan_thanh" and again.evidence_number.value == "12/KH-UBND"
+
+
+def test_does_a_reload_restore_the_fillers_name_so_submitting_works(app, plan, settings, store):
+    """Issue 12: the name was lost on reload, and submitting was then refused with “Vui lòng nhập họ và tên”."""
+    choose(app)
+    app.name.value = "  Trần   Thị Bình "  # typed before the first rating: no draft yet to keep it
+    fill_all(app)
+    assert AssessmentStore(store).filler(app.record.id) == "Trần Thị Bình"
+    assert AssessmentStore(store).latest("quan_ba_dinh", 2021).submitted_by is None  # a draft names no submitter
+    again = AssessmentApp(plan, settings, store, today=TODAY)  # a reload: a new page on the same database
+    assert again.name.value == ""
+    choose(again)
+    assert again.name.value == "Trần Thị Bình" and not again.submit.disabled
+    again.submit.click()
+    again.confirm.click()
+    record = AssessmentStore(store).latest("quan_ba_dinh", 2021)
+    assert record.submitted and record.submitted_by == "Trần Thị Bình", again.notice.value
+
+
+def test_is_a_changed_or_cleared_name_kept_with_the_draft(app, plan, settings, store):
+    choose(app)
+    rate(app, "II.2.a", "hoan_thanh")
+    app.name.value = "Lê Văn Cường"
+    assert AssessmentStore(store).filler(app.record.id) == "Lê Văn Cường"
+    app.name.value = "123"  # not a name: not stored, and submitting says why
+    assert AssessmentStore(store).filler(app.record.id) == "Lê Văn Cường"
+    assert any("Họ và tên phải có chữ cái" in p for p in app.submit_problems())
+    app.name.value = ""
+    assert AssessmentStore(store).filler(app.record.id) == ""
+    again = AssessmentApp(plan, settings, store, today=TODAY)
+    choose(again)
+    assert again.name.value == "" and any("Vui lòng nhập họ và tên" in p for p in again.submit_problems())
 
 
 # ---------------------------------------------------------------- submitting
@@ -322,8 +396,10 @@ def test_does_editing_a_submitted_version_create_version_2_with_its_entries(app,
     app.evidence_number.value = "45/BC-UBND"
     submit(app)
     first = stored(store, app)
+    app.name.value = ""  # a reload of the submitted version: nobody has typed a name on this page yet
     app.edit.click()
     assert app.record.version == 2 and not app.readonly and stored(store, app) == first
+    assert app.name.value == "Trần Thị Bình" == AssessmentStore(store).filler(app.record.id)  # v1's submitter
     assert "Đang sửa phiên bản 2" in app.status.value
     app.criterion.value = "II.2.a"
     assert app.evidence_number.value == "45/BC-UBND"

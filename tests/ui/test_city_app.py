@@ -44,7 +44,8 @@ def clock():
 
 @pytest.fixture
 def app(plan, settings, astore, clock):
-    return CityOverviewApp(plan, settings, astore, PasscodeGate(clock=lambda: clock[0]), today=date(2023, 3, 1))
+    return CityOverviewApp(plan, settings, astore, PasscodeGate(astore, "city", env={}, clock=lambda: clock[0]),
+                           today=date(2023, 3, 1))
 
 
 def walk(w):
@@ -152,6 +153,39 @@ def test_is_uploaded_text_escaped(app):
     app.upload.value = upload_value(("<img src=x onerror=alert(1)>.json", b"{"))
     html = app.upload_result.value
     assert "<img" not in html and "&lt;img" in html
+
+
+def test_is_a_file_over_the_upload_limit_refused_unread_and_the_page_still_imports(app, astore, monkeypatch):
+    """The kernel decides, whatever the browser guard did: a 20 MB file that arrived whole is refused
+    with its name and size, before the importer sees a byte of it; the good file beside it is imported,
+    and a later upload works as usual."""
+    from toolkit.ui import city
+
+    seen = []
+    real_import = city.import_assessments
+    monkeypatch.setattr(city, "import_assessments", lambda sources, *a: seen.append(list(sources)) or
+                        real_import(sources, *a))
+    unlock(app)
+    good = (IMPORTS / "valid.json").read_text(encoding="utf-8").replace('"quan_ba_dinh"', '"quan_hoan_kiem"')
+    app.upload.value = upload_value(("lon.xlsx", b"\0" * 20_000_000), ("hoan-kiem.json", good.encode("utf-8")))
+    html = app.upload_result.value
+    assert "Tệp “lon.xlsx” lớn 20 MB, vượt giới hạn 5 MB cho mỗi tệp, nên không được đọc" in html
+    assert "Đã nhập 1 tệp</b>, 0 tệp trùng nội dung, 1 tệp bị từ chối" in html
+    assert [name for name, _ in seen[0]] == ["hoan-kiem.json"]  # the big file never reached the importer
+    assert app.upload.value == ()  # its bytes are not kept in widget state either
+
+    again = good.replace('"quan_hoan_kiem"', '"quan_tay_ho"')
+    app.upload.value = upload_value(("tay-ho.json", again.encode("utf-8")))
+    assert "Đã nhập tay-ho.json: UBND quận Tây Hồ, năm 2022" in app.upload_result.value
+
+
+def test_is_a_file_the_browser_held_back_refused_with_its_real_size(app):
+    """The browser guard reads an over-limit file as empty: the widget then holds its real size and no
+    content, and the kernel names the file and that size."""
+    unlock(app)
+    held_back = upload_value(("bao-cao.xlsx", b""))[0] | {"size": 20_000_000}
+    app.upload.value = (held_back,)
+    assert "Tệp “bao-cao.xlsx” lớn 20 MB, vượt giới hạn 5 MB" in app.upload_result.value
 
 
 def test_is_the_import_handler_refused_before_unlocking(app, astore):

@@ -103,7 +103,7 @@ def test_test_mode_hides_feedback_until_submitted(app):
         give(app, key_for(app))
     app.finish.click()
     assert app.body.children == (app.results_box,)
-    assert "4/5 điểm" in app.results.value and html.escape(q0.explanation) in app.results.value
+    assert "4/5 điểm" in app.results.value and html.escape(q0.explanation) in app.review.value
 
 
 def test_finishing_early_asks_for_confirmation(app):
@@ -141,7 +141,7 @@ def test_score_by_section_and_practise_mistakes(app):
         if not app.next.disabled:
             app.next.click()
     app.finish.click()
-    assert "3/5 điểm (60%)" in app.results.value and "Các câu cần xem lại (2)" in app.results.value
+    assert "3/5 điểm (60%)" in app.results.value and "Các câu cần xem lại (2)" in app.review.value
     wrong_ids = {q.id for q in app.run.mistake_questions()}
     app.retry.click()
     assert {q.id for q in app.run.questions} == wrong_ids and app.run.mode == "practice"
@@ -239,3 +239,32 @@ def test_a_matching_answer_needs_every_row(plan, bank, store):
 def test_the_unit_box_shows_its_prompt_until_a_unit_is_chosen(app):
     # A Dropdown with value None shows an empty box in the browser; index 0 shows “— Chọn đơn vị —”.
     assert app.unit.index == 0 and app.unit.value is None and app.unit.label == "— Chọn đơn vị —"
+
+
+def test_an_empty_typed_answer_is_not_stored_and_a_value_landing_after_the_click_is_answered(
+        plan, bank, store, monkeypatch):
+    import toolkit.ui.answering as answering
+
+    app = QuizApp(plan, tuple(q for q in bank if q.type == "text"), store)
+    sign_in(app)
+    begin(app, n=5, topic="all")
+    clock = [1000.0]
+    monkeypatch.setattr(answering.time, "monotonic", lambda: clock[0])
+    app.typed.value = "   "
+    app.submit.click()
+    assert "Hãy gõ câu trả lời" in app.feedback.value
+    assert store.responses(app.run.attempt.id) == []  # an empty box is no answer: nothing stored as wrong
+    # The browser sent the click before the box's value: the value lands a moment later and is answered.
+    clock[0] += 0.3
+    app.typed.value = app.run.questions[0].answers[0]
+    (stored,) = store.responses(app.run.attempt.id)
+    assert stored.points == stored.max_points and "feedback ok" in app.feedback.value
+
+    # Later than that, the participant is typing again: they tap “Trả lời” themself.
+    app.next.click()
+    app.submit.click()
+    clock[0] += answering.TYPED_LATE_S + 0.1
+    app.typed.value = "tôi gõ lại"
+    assert len(store.responses(app.run.attempt.id)) == 1
+    app.submit.click()
+    assert len(store.responses(app.run.attempt.id)) == 2

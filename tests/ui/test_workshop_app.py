@@ -46,6 +46,11 @@ def create(app, title="Tập huấn Kế hoạch 241, quận Ba Đình", n=5, mo
     return app.current
 
 
+def close(app):
+    app.close_session.click()
+    app.close_confirm.click()
+
+
 def join(plan, bank, store, code, name, unit="quan_ba_dinh"):
     # Each participant is a page of their own: a new kernel, a new app, the same database.
     app = ParticipantApp(plan, bank, Store(store.url), code=code)
@@ -104,8 +109,7 @@ def test_relocking_refuses_actions_of_an_unlocked_page(trainer, store):
     unlock(trainer)
     code = create(trainer)
     trainer.gate.unlocked = False  # e.g. a future lock button: every handler checks again
-    trainer.close_session.click()
-    trainer.close_session.click()
+    close(trainer)
     assert SessionStore(store).get(code).is_open
 
 
@@ -145,28 +149,45 @@ def test_a_round_from_creation_to_export(trainer, plan, bank, store):
             shares.setdefault(q.id, []).append(r.points >= r.max_points)
     worst = min(session.question_ids, key=lambda q: sum(shares[q]))
     q = next(x for x in bank if x.id == worst)
-    assert f"({100 * sum(shares[worst]) / 3:.0f}% trả lời đúng" in board
-    for text in (q.stem, q.correct_text, q.explanation, q.source):
-        assert html.escape(text) in board
+    assert f"({100 * sum(shares[worst]) / 3:.0f}% trả lời đúng, 3/3 người đã trả lời" in board
+    assert html.escape(q.stem) in board
+    # Test mode, session open: the projected screen holds no key, not even in a hidden widget.
+    states = widget_states(trainer.widget)
+    for text in (q.correct_text, q.explanation, q.source):
+        assert html.escape(text) not in states and text not in states
+    assert "chỉ hiện khi phiên đã đóng" in board and trainer.reveal_key.layout.display == "none"
+    trainer.reveal_key.click()  # a hidden button the browser can still click: the kernel refuses
+    assert html.escape(q.explanation) not in trainer.most_missed.value
     assert trainer.per_question.value.count('class="bar') == 5
 
     # Ranks: each participant sees their own, and in test mode no key while the session is open.
     assert "Thứ hạng của bạn: <b>1</b>/3 người" in people[0].rank.value  # 5/5; the others are below 5
     assert all("/3 người tham gia" in app.rank.value for app in people)
-    assert "Các câu cần xem lại" not in people[2].results.value
+    assert "Các câu cần xem lại" not in people[2].review.value
 
     trainer.close_session.click()
-    assert SessionStore(store).get(code).is_open  # the first click asks to confirm
+    assert SessionStore(store).get(code).is_open  # it asks first, saying what closing does
+    assert trainer.close_box.layout.display is None and "Mọi người tham gia đã nộp bài" in trainer.close_question.value
+    trainer.close_cancel.click()
+    assert trainer.close_box.layout.display == "none" and SessionStore(store).get(code).is_open
     trainer.close_session.click()
+    trainer.close_confirm.click()
     assert not SessionStore(store).get(code).is_open and trainer.ticker.playing is False
+    assert trainer.close_box.layout.display == "none"
+    # Closed: the key is one click away, for the discussion.
+    assert trainer.reveal_key.layout.display is None and html.escape(q.explanation) not in trainer.most_missed.value
+    trainer.reveal_key.click()
+    for text in (q.correct_text, q.explanation, q.source):
+        assert html.escape(text) in trainer.most_missed.value
     analysis = trainer.analysis.value
     for heading in ("Phân tích sau buổi tập huấn", "Độ phân biệt D", "r điểm-nhị phân", "Các phương án đã chọn",
                     "Nhầm lẫn cơ quan trong phiên này", "Nhầm lẫn cơ quan qua tất cả các phiên tập huấn",
                     "Cronbach"):
         assert heading in analysis, heading
+    assert "Chỉ có 3 người làm bài" in analysis  # three people: the figures come with a caution
 
     people[2].refresh_results.click()  # closed now: the mistakes and their keys are shown
-    assert "Các câu cần xem lại (4)" in people[2].results.value
+    assert "Các câu cần xem lại (4)" in people[2].review.value
 
     trainer.download.click()
     link = trainer.download_link.value
@@ -177,13 +198,32 @@ def test_a_round_from_creation_to_export(trainer, plan, bank, store):
     assert sorted(sheets["Người tham gia"]["Họ và tên"]) == sorted(NAMES)
 
 
+def test_practice_mode_shows_a_key_once_everyone_answered_it_and_only_on_request(trainer, plan, bank, store):
+    unlock(trainer)
+    code = create(trainer, mode="practice")
+    first, second = (join(plan, bank, store, code, n) for n in NAMES[:2])
+    give(first, wrong_for(first))  # one of two has answered: the other may still need the key
+    trainer.on_tick({"new": 1})
+    q = first.run.questions[0]
+    assert "Đáp án hiện được khi mọi người trong phiên đã trả lời" in trainer.most_missed.value
+    assert trainer.reveal_key.layout.display == "none"
+    trainer.reveal_key.click()
+    assert html.escape(q.explanation) not in widget_states(trainer.widget)
+    answer_all(second, 0)  # now everyone has answered every question the most-missed one can be
+    answer_all(first, 0)
+    trainer.on_tick({"new": 2})
+    missed = trainer.most_missed.value
+    assert trainer.reveal_key.layout.display is None and "Đáp án đúng" not in missed  # behind a click
+    trainer.reveal_key.click()
+    assert "Đáp án đúng:" in trainer.most_missed.value
+
+
 def test_a_closed_session_refuses_the_next_answer_with_a_message(trainer, plan, bank, store):
     unlock(trainer)
     code = create(trainer, mode="practice")
     app = join(plan, bank, store, code, NAMES[0])
     give(app, key_for(app))
-    trainer.close_session.click()
-    trainer.close_session.click()
+    close(trainer)
     app.next.click()
     give(app, key_for(app))
     assert "Phiên đã đóng" in app.notice.value
@@ -246,7 +286,7 @@ def test_rank_is_hidden_unless_the_session_allows_it(trainer, plan, bank, store)
     app = join(plan, bank, store, code, NAMES[0])
     answer_all(app, 2)
     assert "Thứ hạng" not in app.rank.value and app.refresh_results.layout.display == "none"
-    assert "Các câu cần xem lại" in app.results.value  # practice mode: feedback was shown already
+    assert "Các câu cần xem lại" in app.review.value  # practice mode: feedback was shown already
 
 
 def test_previous_sessions_reopen_their_dashboard(trainer, plan, bank, store):
@@ -379,7 +419,8 @@ def test_the_participant_page_has_no_quiz_setup_retry_or_sign_out_at_all(trainer
     toggles = [w for w in created if type(w).__name__ == "ToggleButtons"]
     assert [w.options for w in toggles] == [(("Tiếng Việt", "vi"), ("English", "en"))]  # no quiz mode to pick
     assert not {MODES[m] for m in MODES} & {label for w in toggles for label in w._options_labels}
-    assert app.results_box.children == (app.rank, app.results, app.pending, app.refresh_results, app.report_box)
+    assert app.results_box.children == (app.rank, app.results, app.pending, app.refresh_results, app.review,
+                                       app.report_box)
 
 
 def test_a_participant_clicking_disabled_or_hidden_widgets_changes_nothing_stored(trainer, plan, bank, store):
@@ -398,8 +439,7 @@ def test_a_participant_clicking_disabled_or_hidden_widgets_changes_nothing_store
     app.sign_in.click()  # the join button, clicked again from the question screen: the same attempt
     assert app.run.attempt.id == attempt and len(SessionStore(store).attempts(code)) == 1
 
-    trainer.close_session.click()
-    trainer.close_session.click()
+    close(trainer)
     app.next.click()
     give(app, key_for(app))
     assert app.body.children == (app.results_box,) and "Phiên đã đóng" in app.notice.value
@@ -430,7 +470,7 @@ def test_test_mode_keeps_the_key_from_a_participant_who_clicks_around(trainer, p
         assert "đã được trả lời" in app.feedback.value
         app.finish.click()
         app.finish.click()
-        assert app.body.children == (app.results_box,) and "Các câu cần xem lại" not in app.results.value
+        assert app.body.children == (app.results_box,) and "Các câu cần xem lại" not in app.review.value
         app.prev.click()  # hidden on the results screen; shows the stored answer, not the key
         app.next.click()
         app.finish.click()
@@ -442,7 +482,6 @@ def test_test_mode_keeps_the_key_from_a_participant_who_clicks_around(trainer, p
     wrong = app.run.questions[0]
     state = "\n".join(json.dumps(w.get_state(), default=str, ensure_ascii=False) for w in created)
     assert wrong.explanation not in state and html.escape(wrong.explanation) not in state
-    trainer.close_session.click()
-    trainer.close_session.click()
+    close(trainer)
     app.refresh_results.click()  # closed: now the key may be shown
-    assert "Các câu cần xem lại (1)" in app.results.value and html.escape(wrong.explanation) in app.results.value
+    assert "Các câu cần xem lại (1)" in app.review.value and html.escape(wrong.explanation) in app.review.value

@@ -23,9 +23,11 @@ def test_environment_overrides(monkeypatch):
     assert ensure_passcode() == "hoi-nghi-2026"
 
 
-def test_gate_refuses_then_locks_then_accepts():
+def test_gate_refuses_then_locks_then_accepts(tmp_path):
+    from toolkit.storage.store import Store
+
     now = [1000.0]
-    gate = PasscodeGate(clock=lambda: now[0])
+    gate = PasscodeGate(Store(f"sqlite:///{tmp_path / 'gate.sqlite3'}"), "trainer", env={}, clock=lambda: now[0])
     code = ensure_passcode()
     for _ in range(MAX_FAILURES - 1):
         assert gate.check("000000" if code != "000000" else "111111") == (False, "Mã truy cập không đúng.")

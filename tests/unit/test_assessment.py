@@ -141,3 +141,25 @@ def test_submitting_freezes_a_version_and_edits_make_a_new_one(tmp_path):
     assert astore.entries(v1.id)["II.2.a"]["rating"] == "dang_thuc_hien"  # the submitted version is kept
     assert [a.version for a in astore.versions("quan_cau_giay", 2022)] == [1, 2]
     assert [a.version for a in astore.submitted("quan_cau_giay")] == [1]
+
+
+def test_is_the_fillers_name_kept_with_a_draft_and_never_shown_as_its_submitter(database_url):
+    """Issue 12: the name typed on the page goes with the draft (a reload restores it) until it is submitted."""
+    from toolkit.storage.records import InputError
+
+    astore = AssessmentStore(Store(database_url))
+    d = astore.open_draft("quan_cau_giay", 2022)
+    assert astore.filler(d.id) == ""
+    astore.save_filler(d.id, "  Lê   Hoa ")
+    assert astore.filler(d.id) == "Lê Hoa"
+    assert astore.latest("quan_cau_giay", 2022).submitted_by is None  # reports and files name no submitter yet
+    with pytest.raises(InputError):
+        astore.save_filler(d.id, "123")
+    assert astore.filler(d.id) == "Lê Hoa"
+    astore.save_filler(d.id, "")
+    assert astore.filler(d.id) == ""
+    astore.save_filler(d.id, "Lê Hoa")
+    assert astore.submit(d.id, "Nguyễn An").submitted_by == "Nguyễn An"  # the name given when submitting
+    with pytest.raises(AssessmentLocked):
+        astore.save_filler(d.id, "Người khác")
+    assert astore.filler(d.id) == "Nguyễn An"

@@ -5,6 +5,7 @@ place and shows one failure mode. The real banks in quizzes/ must load with no p
 """
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,9 @@ EXPECTED = {
     "text_without_answers": (32, "Trường 'questions[3]': thiếu trường bắt buộc 'answers'"),
     "duplicate_options": (16, "Câu 'mau-01': phương án “So Noi vu” trùng với “Sở Nội vụ”"),
     "true_false_other_words": (26, "câu đúng/sai phải có đúng hai phương án “Đúng” và “Sai”"),
+    "missing_title": (2, "Tệp: thiếu trường bắt buộc 'title'"),
+    "blank_title": (4, "Tên ngân hàng ('title') không được để trống"),
+    "title_is_the_key": (4, "Tên ngân hàng (“mau-hop-le”) đang là mã hoặc tên tệp"),
 }
 
 BANK_FILES = sorted(p for p in DEFAULT_QUIZ_DIR.glob("*.yaml") if p.name != "retired.yaml")  # the list is no bank
@@ -120,7 +124,7 @@ def test_is_the_not_nfc_fixture_really_decomposed_on_disk():
 def test_is_a_duplicate_id_in_a_second_file_refused_whole_while_the_first_is_kept(plan, tmp_path):
     first, second = tmp_path / "a-dau-tien.yaml", tmp_path / "b-thu-hai.yaml"
     shutil.copy(VALID, first)
-    text = VALID.read_text(encoding="utf-8").replace('bank: "mau-hop-le"', 'bank: "mau-thu-hai"')
+    text = second_bank_text()
     text = text.replace('id: "mau-02"', 'id: "thu-hai-02"')  # only mau-01, mau-03, mau-04 clash
     second.write_text(text, encoding="utf-8")
     found, problems = load_banks(tmp_path, plan)
@@ -130,6 +134,38 @@ def test_is_a_duplicate_id_in_a_second_file_refused_whole_while_the_first_is_kep
     for p, qid in zip(problems, ["mau-01", "mau-03", "mau-04"]):
         assert f"Mã câu hỏi '{qid}' đã có trong" in p.message and first.name in p.message
         assert "ngân hàng này bị từ chối toàn bộ" in p.message
+
+
+def second_bank_text() -> str:
+    """valid.yaml as another bank: its own key and title, the same question ids."""
+    return (VALID.read_text(encoding="utf-8").replace('bank: "mau-hop-le"', 'bank: "mau-thu-hai"')
+            .replace('title: "Ngân hàng mẫu hợp lệ"', 'title: "Ngân hàng mẫu thứ hai"'))
+
+
+def test_is_a_second_bank_with_the_same_title_refused_naming_both_files(plan, tmp_path):
+    """Two banks of one title could not be told apart in the topic list (case and marks aside)."""
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    shutil.copy(VALID, first)
+    text = VALID.read_text(encoding="utf-8").replace('bank: "mau-hop-le"', 'bank: "mau-thu-hai"')
+    text = text.replace('title: "Ngân hàng mẫu hợp lệ"', 'title: "NGAN HANG MAU HOP LE"')
+    for i in range(1, 5):
+        text = text.replace(f'id: "mau-0{i}"', f'id: "khac-0{i}"')
+    second.write_text(text, encoding="utf-8")
+    found, problems = load_banks(tmp_path, plan)
+    assert [b.key for b in found] == ["mau-hop-le"]
+    assert [(Path(p.file).name, p.line) for p in problems] == [(second.name, 4)]
+    assert "Tên ngân hàng “NGAN HANG MAU HOP LE” đã dùng trong" in problems[0].message
+    assert first.name in problems[0].message and "bị từ chối toàn bộ" in problems[0].message
+
+
+def test_is_a_title_too_long_for_a_phones_topic_list_refused(plan, tmp_path):
+    path = tmp_path / "dai.yaml"
+    path.write_text(VALID.read_text(encoding="utf-8").replace(
+        'title: "Ngân hàng mẫu hợp lệ"', f'title: "{"Tên rất dài " * 8}"'), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_bank(path, plan)
+    (p,) = err.value.problems
+    assert p.line == 4 and "tối đa 80" in p.message
 
 
 def test_is_a_second_bank_with_the_same_key_refused(plan, tmp_path):
@@ -146,8 +182,7 @@ def test_is_a_second_bank_with_the_same_key_refused(plan, tmp_path):
 
 def test_does_validate_of_a_folder_catch_an_id_used_in_two_files(plan, tmp_path, capsys):
     shutil.copy(VALID, tmp_path / "a.yaml")
-    text = VALID.read_text(encoding="utf-8").replace('bank: "mau-hop-le"', 'bank: "mau-thu-hai"')
-    (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(second_bank_text(), encoding="utf-8")
     assert main(["validate", str(tmp_path)]) == 1
     assert "b.yaml: ngân hàng câu hỏi này bị từ chối toàn bộ" in capsys.readouterr().err
 
@@ -178,6 +213,16 @@ def test_does_toolkit_validate_say_hop_le_for_every_real_bank(capsys):
     assert main(["validate", str(DEFAULT_QUIZ_DIR)]) == 0
     out = capsys.readouterr().out
     assert out.count("Hợp lệ") == len(BANK_FILES) + 1  # and the retired list (tests/unit/test_retired.py)
+
+
+def test_has_every_real_bank_a_vietnamese_title_and_never_a_file_name(banks):
+    titles = [b.title for b in banks]
+    assert len({fold(t) for t in titles}) == len(titles)
+    for b in banks:
+        assert b.title.strip() and unicodedata.is_normalized("NFC", b.title), b.file
+        assert set(fold(b.title)) != set(b.title.lower()), f"{b.file}: a title without Vietnamese marks"
+        assert fold(b.title) != fold(b.key.replace("-", " ")), b.file
+        assert all(q.bank_title == b.title and q.bank == b.key for q in b.questions)
 
 
 def test_is_each_bank_file_named_after_its_bank_key(banks):

@@ -65,4 +65,5 @@ def test_chart_has_a_row_per_named_body(plan):
     png = figure_png(fig, dpi=40)
     assert png.startswith(b"\x89PNG")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels[:2] == ["UBND Thành phố", "Sở Tư pháp"]
+    assert labels == [plan.agency_name(k) for k in agencies]  # the study page's table order
+    assert labels[:2] == ["Ban Dân tộc Thành phố", "Bộ Tư lệnh Thủ đô"]

@@ -9,7 +9,7 @@ from helpers import shown_key, shown_wrong
 
 from toolkit.quiz.attempt import QuizRuleError
 from toolkit.quiz.banks import question_bank
-from toolkit.quiz.workshop import create_session, dashboard, join_session, session_workbook, standings
+from toolkit.quiz.workshop import create_session, dashboard, join_session, key_may_show, session_workbook, standings
 from toolkit.storage.records import SessionAttempt, SessionRecord
 from toolkit.storage.sessions import SessionStore
 from toolkit.storage.store import Store
@@ -82,6 +82,21 @@ def test_accuracy_first_and_ties_by_time_only_when_chosen():
     assert [(s.rank, s.name) for s in timed] == [(1, "Bình"), (2, "Chi"), (3, "An")]
 
 
+@pytest.mark.parametrize("mode", ["test", "practice"])
+@pytest.mark.parametrize("status", ["open", "closed"])
+def test_a_key_reaches_the_projected_screen_only_when_nobody_still_needs_it(mode, status):
+    session = rec(mode=mode, status=status)
+    for joined in range(0, 5):
+        for answered in range(0, joined + 1):
+            shown = key_may_show(session, answered, joined)
+            if status == "closed":
+                assert shown
+            elif mode == "test":
+                assert not shown  # nobody sees a key before submitting
+            else:
+                assert shown == (joined > 0 and answered == joined)  # each has seen it as feedback
+
+
 def test_dashboard_and_workbook(store, plan, questions):
     session = create_session(store, plan, questions, title="Lớp C", topic="section:II.6", n=5)
     by_id = {q.id: q for q in questions}
@@ -96,10 +111,14 @@ def test_dashboard_and_workbook(store, plan, questions):
     assert (d["joined"], d["finished"], d["total"]) == (4, 4, 5)
     assert d["scores"] == [4.0] * 4
     assert d["most_missed"]["question_id"] == missed and d["most_missed"]["share_correct"] == 0.0
-    assert d["most_missed"]["source"] == by_id[missed].source
+    # Test mode, open: the key is not even in the data the trainer's page receives.
+    assert d["most_missed"]["key_may_show"] is False and not {"correct", "explanation", "source"} & set(d["most_missed"])
+    SessionStore(store).close(session.code)
+    d = dashboard(store, plan, by_id, session.code)
+    assert d["most_missed"]["source"] == by_id[missed].source and d["most_missed"]["key_may_show"]
     data = session_workbook(store, plan, by_id, session.code)
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
     assert set(sheets) == {"Phiên", "Người tham gia", "Câu trả lời", "Thống kê câu hỏi", "Nhầm lẫn cơ quan"}
     assert len(sheets["Câu trả lời"]) == 20 and len(sheets["Người tham gia"]) == 4
-    stats = sheets["Thống kê câu hỏi"].set_index("question_id")
-    assert stats.loc[missed, "facility"] == 0.0
+    stats = sheets["Thống kê câu hỏi"].set_index("Mã câu hỏi")
+    assert stats.loc[missed, "Độ khó: tỉ lệ trả lời đúng (%)"] == 0.0

@@ -36,7 +36,7 @@ class Rating:
     points: float | None  # percent of the criterion's weight; None for "not applicable"
     not_applicable: bool = False
     completes: bool = False
-    on_time: bool = False
+    on_time: bool = False  # "completed on time": for an overdue duty only with dated evidence (assessment.entry)
 
 
 @dataclass(frozen=True)

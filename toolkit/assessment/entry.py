@@ -21,7 +21,7 @@ from toolkit.assessment.criteria import STATUS
 from toolkit.vietnamese import squash
 
 if TYPE_CHECKING:
-    from toolkit.assessment.criteria import Criterion, Settings
+    from toolkit.assessment.criteria import Criterion, Rating, Settings
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,11 @@ class EntryProblem:
     """One rule an entry breaks: the field it is about, the Vietnamese message, and when it may be stored.
 
     - `draft_ok`: a draft may hold it while the unit finishes (a “Không áp dụng” whose reason is typed
-      next); it still counts zero and blocks submitting.
-    - `about_rating`: it depends on the criterion's status that year (an overdue duty rated "on time", a
-      rating for a duty not scored this year): the page refuses it when the rating is chosen, and only
-      shows it when the status changed under a stored rating, so the other fields stay editable.
+      next, an overdue duty rated "on time" whose evidence is typed next); it still counts zero and
+      blocks submitting.
+    - `about_rating`: it depends on the criterion's status that year (a rating for a duty not scored
+      this year): the page refuses it when the rating is chosen, and only shows it when the status
+      changed under a stored rating, so the other fields stay editable.
     """
 
     field: str
@@ -168,9 +169,53 @@ def _criterion_problems(criterion: "Criterion", entry: Entry, settings: "Setting
     if rating.not_applicable and not entry.reason.strip():
         out.append(EntryProblem("rating", "Chọn “Không áp dụng” cần ghi rõ lý do.", draft_ok=True))
     if rating.on_time and criterion.status == "overdue":
-        out.append(EntryProblem("rating", f"Nhiệm vụ {criterion.id} đã quá thời hạn ({criterion.task.deadline.label}); "
-                                          "nếu đã làm xong, hãy chọn mức hoàn thành chậm.", about_rating=True))
+        out += _on_time_problems(criterion, entry, settings)
     if not criterion.scored and not rating.not_applicable:
         out.append(EntryProblem("rating", f"Nhiệm vụ {criterion.id} không được chấm trong năm này "
                                           f"({STATUS[criterion.status]}).", about_rating=True))
     return out
+
+
+def late_rating(settings: "Settings") -> "Rating | None":
+    """The scale's rating for a duty completed after its deadline (completes, not on time), or None."""
+    return next((r for r in settings.scale if r.completes and not r.on_time and not r.not_applicable), None)
+
+
+def overdue_advice(criterion: "Criterion", settings: "Settings") -> str:
+    """How a unit rates a duty whose deadline has passed as done, in Vietnamese ("" when the scale has no
+    "on time" rating): the page shows it on the duty's card, `_on_time_problems` applies it."""
+    on_time, late = next((r for r in settings.scale if r.on_time), None), late_rating(settings)
+    due = criterion.task.deadline.due
+    if on_time is None or due is None:
+        return ""
+    advice = (f"Thời hạn đã qua. Nếu đã hoàn thành đúng hạn, chọn “{on_time.label}” và nhập số, ký hiệu (hoặc "
+              f"liên kết) và ngày của văn bản minh chứng (không muộn hơn {due:%d/%m/%Y})")
+    return advice + (f"; nếu hoàn thành sau thời hạn, chọn “{late.label}”." if late is not None else ".")
+
+
+def _on_time_problems(criterion: "Criterion", entry: Entry, settings: "Settings") -> list[EntryProblem]:
+    """An overdue duty rated "completed on time": only with the document that shows it was.
+
+    A dated duty's year has passed ("Quý IV/2020" assessed in 2022) and no earlier submitted
+    assessment recorded it done: the unit may still have done it on time, before it used this
+    toolkit. It says so with the document that did it: a number or a link to find it, and its date,
+    no later than the deadline's last day. This is the toolkit's rule for Sở Tư pháp's "on time"
+    rating, not a fact of the plan. Without that document the rating is kept in the draft (the
+    evidence is typed after the rating) and counts zero until the evidence is there.
+    """
+    due = criterion.task.deadline.due
+    head = f"Nhiệm vụ {criterion.id} đã quá thời hạn ({criterion.task.deadline.label})"
+    late = late_rating(settings)
+    or_late = f"“{late.label}”" if late is not None else "mức hoàn thành chậm"
+    on_time = settings.rating(entry.rating).label
+    when = parse_date(entry.evidence_date) if entry.evidence_date else None
+    if due is not None and when is not None and when > due:
+        return [EntryProblem("rating", f"{head}: văn bản minh chứng đề ngày {when:%d/%m/%Y}, sau ngày {due:%d/%m/%Y}, "
+                                       f"nên không ghi “{on_time}” (đúng hạn) được; hãy chọn {or_late}, hoặc sửa "
+                                       "ngày văn bản nếu nhập nhầm.", draft_ok=True)]
+    if when is not None and (entry.evidence_number or entry.evidence_link):
+        return []
+    by = f" (không muộn hơn {due:%d/%m/%Y})" if due is not None else ""
+    return [EntryProblem("rating", f"{head}: để ghi “{on_time}” (đúng hạn), hãy nhập số, ký hiệu (hoặc liên kết) "
+                                   f"và ngày của văn bản minh chứng{by}; nếu hoàn thành sau thời hạn, hãy chọn "
+                                   f"{or_late}.", draft_ok=True)]

@@ -35,7 +35,7 @@ from toolkit.assessment.scoring import unit_history
 from toolkit.datafile import DataError, Problem, display_name, schema_errors
 from toolkit.plan.model import Plan
 from toolkit.storage.records import InputError, clean_name
-from toolkit.vietnamese import VIETNAM, fold, number, squash
+from toolkit.vietnamese import VIETNAM, fold, megabytes, number, squash
 
 if TYPE_CHECKING:
     from toolkit.storage.assessments import AssessmentStore
@@ -136,7 +136,7 @@ def read_assessment_bytes(name: str, data: bytes, plan: Plan, settings: Settings
 
 
 def _too_big(size: int, limit: int) -> str:
-    return f"Tệp quá lớn ({size / 1e6:.1f} MB; tối đa {limit / 1e6:.0f} MB) — không phải tệp tự đánh giá."
+    return f"Tệp quá lớn ({megabytes(size)} MB; tối đa {megabytes(limit)} MB) — không phải tệp tự đánh giá."
 
 
 def _kind(name: str, data: bytes) -> str | None:

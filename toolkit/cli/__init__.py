@@ -187,7 +187,10 @@ def cmd_export_session(args) -> int:
         print(f"Không có phiên nào với mã {args.code}.", file=sys.stderr)
         return 2
     questions, _ = question_bank(plan, args.quizzes)
-    return write_output(args, session_workbook(store, plan, {q.id: q for q in questions}, session.code), True)
+    from toolkit.quiz.retired import retired_ids
+
+    workbook = session_workbook(store, plan, {q.id: q for q in questions}, session.code, retired_ids(args.quizzes))
+    return write_output(args, workbook, True)
 
 
 def cmd_serve(args) -> int:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from toolkit.exports import excel_writer, fit_columns
-from toolkit.plan.model import DEADLINE_KINDS, Plan, Task
+from toolkit.exports import csv_bytes, excel_writer, fit_columns
+from toolkit.plan.model import DEADLINE_KINDS, Assignment, Plan, Task
+from toolkit.vietnamese import sort_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,9 +124,9 @@ def assignment_table(plan: Plan, tasks=None) -> "pd.DataFrame":
 
 
 def table_bytes(df: "pd.DataFrame", fmt: str, sheet: str = "Phân công nhiệm vụ") -> bytes:
-    """xlsx or CSV bytes. CSV carries a UTF-8 BOM so Excel shows Vietnamese diacritics correctly."""
+    """xlsx or CSV bytes, text kept as text (toolkit.exports); CSV carries a UTF-8 BOM for Excel."""
     if fmt == "csv":
-        return df.to_csv(index=False).encode("utf-8-sig")
+        return csv_bytes(df)
     if fmt == "xlsx":
         buf = io.BytesIO()
         with excel_writer(buf) as writer:
@@ -135,16 +136,30 @@ def table_bytes(df: "pd.DataFrame", fmt: str, sheet: str = "Phân công nhiệm 
     raise ValueError(f"Định dạng không hỗ trợ: {fmt}")
 
 
+def assignment_grid(plan: Plan) -> tuple[list[str], dict[tuple[str, str], list[Assignment]]]:
+    """Agencies × sections: who the plan names in each section's tasks, and in which role.
+
+    Rows are the bodies the plan names itself (no generic "cơ quan liên quan", no duty reached only
+    through a group): named bodies, then groups, each in Vietnamese alphabetical order. A cell holds
+    the body's assignments among that section's tasks, in plan order; a task gives one role (lead wins).
+    """
+    cells: dict[tuple[str, str], list[Assignment]] = {}
+    for key, agency in plan.agencies.items():
+        if agency.kind == "generic":
+            continue
+        for a in plan.assignments(key, via_groups=False):
+            cells.setdefault((key, a.task.section), []).append(a)
+    shown = {key for key, _ in cells}
+    agencies = sorted(shown, key=lambda k: (plan.agency(k).is_group, sort_key(plan.agency_name(k))))
+    return agencies, cells
+
+
 def assignment_matrix(plan: Plan) -> tuple[list[str], list[str], dict[tuple[str, str], tuple[int, int]]]:
-    """Agencies × sections with (lead count, coordinating count), for bodies the plan names (no generic)."""
-    sections = [s.id for s in plan.sections]
-    counts: dict[tuple[str, str], list[int]] = {}
-    for t in plan.tasks:
-        for role, keys in ((0, t.lead), (1, t.coordinating)):
-            for k in keys:
-                counts.setdefault((k, t.section), [0, 0])[role] += 1
-    agencies = [k for k, a in plan.agencies.items() if a.kind != "generic" and any(key[0] == k for key in counts)]
-    return agencies, sections, {k: tuple(v) for k, v in counts.items()}
+    """The grid as counts: agencies, sections, and (lead count, coordinating count) per non-empty cell."""
+    agencies, cells = assignment_grid(plan)
+    counts = {k: (sum(a.role == "lead" for a in found), sum(a.role == "coordinating" for a in found))
+              for k, found in cells.items()}
+    return agencies, [s.id for s in plan.sections], counts
 
 
 def assignment_chart(plan: Plan, width: float = 11.0) -> "Figure":

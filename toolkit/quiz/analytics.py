@@ -25,6 +25,22 @@ if TYPE_CHECKING:
 
 KELLEY = 0.27
 FLAG_BELOW = 0.10  # discrimination under this (or negative) marks an item to review
+# Below this many participants, item statistics move a lot with one person (with 4 people the 27%
+# groups are one person each): the figures are shown with a caution, not hidden.
+FEW_PARTICIPANTS = 30
+
+
+def small_group_caution(participants: int) -> str | None:
+    """A Vietnamese caution for statistics over a small group, or None.
+
+    >>> small_group_caution(30) is None, small_group_caution(4)[:14]
+    (True, 'Chỉ có 4 người')
+    """
+    if participants >= FEW_PARTICIPANTS:
+        return None
+    return (f"Chỉ có {participants} người làm bài: độ khó, độ phân biệt, hệ số r và Cronbach's alpha trên dưới "
+            f"{FEW_PARTICIPANTS} người thay đổi nhiều chỉ vì một người, nên chỉ để tham khảo; đừng loại hay sửa câu "
+            "hỏi chỉ dựa vào các số này.")
 
 
 def score_matrix(responses: "pd.DataFrame") -> "pd.DataFrame":
@@ -67,6 +83,39 @@ def item_statistics(responses: "pd.DataFrame") -> "pd.DataFrame":
     stats["flag"] = (stats["discrimination"] < FLAG_BELOW) | (stats["point_biserial"].fillna(0) < FLAG_BELOW)
     stats.index.name = "question_id"
     return stats.round(4)
+
+
+# The item statistics as a person reads them (the trainer's screen uses the same words).
+ITEM_HEADERS = {
+    "question_id": "Mã câu hỏi",
+    "n": "Số người trả lời",
+    "facility": "Độ khó: tỉ lệ trả lời đúng (%)",
+    "upper": "Tỉ lệ đúng của 27% người điểm cao nhất (%)",
+    "lower": "Tỉ lệ đúng của 27% người điểm thấp nhất (%)",
+    "discrimination": "Độ phân biệt D",
+    "point_biserial": "r điểm-nhị phân",
+    "flag": "Cần xem lại cách hỏi",
+}
+PERCENT_COLUMNS = ("facility", "upper", "lower")
+
+
+def item_table(responses: "pd.DataFrame", questions: Mapping[str, "Question"], order) -> "pd.DataFrame":
+    """`item_statistics` for a workbook: a row per question in `order` (question ids), Vietnamese headers,
+    shares as percentages, the flag as Có/Không; numbers stay numbers (r is blank where undefined)."""
+    import pandas as pd
+
+    number = {qid: i for i, qid in enumerate(order, start=1)}
+    columns = ["Câu số", ITEM_HEADERS["question_id"], "Câu hỏi"] + [ITEM_HEADERS[c] for c in list(ITEM_HEADERS)[1:]]
+    if responses.empty:
+        return pd.DataFrame(columns=columns)
+    stats = item_statistics(responses)
+    stats = stats.loc[sorted(stats.index, key=lambda q: number.get(q, len(number) + 1))].reset_index()
+    for col in PERCENT_COLUMNS:
+        stats[col] = (stats[col] * 100).round(1)
+    stats["flag"] = stats["flag"].map({True: "Có", False: "Không"})
+    stats.insert(0, "Câu số", [number.get(q) for q in stats["question_id"]])
+    stats.insert(2, "Câu hỏi", [questions[q].stem if q in questions else "" for q in stats["question_id"]])
+    return stats.rename(columns=ITEM_HEADERS)[columns]
 
 
 def session_statistics(responses: "pd.DataFrame") -> dict:

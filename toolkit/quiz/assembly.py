@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from toolkit.plan.model import Plan
 from toolkit.quiz.questions import Question
+from toolkit.vietnamese import sort_key
 
 # ---------------------------------------------------------------- topics and assembling a quiz
 
@@ -26,6 +27,33 @@ class Topic:
 
     def __str__(self) -> str:
         return self.kind if self.value is None else f"{self.kind}:{self.value}"
+
+    def label(self, plan: Plan, bank_titles: Mapping[str, str] | None = None) -> str:
+        """The topic in words, as exports name it; a value the plan no longer holds is shown as stored.
+
+        >>> from toolkit.plan.load import load_plan
+        >>> Topic.parse("all").label(load_plan()), Topic.parse("agency:so_tu_phap").label(load_plan())
+        ('Toàn bộ Kế hoạch', 'Cơ quan: Sở Tư pháp')
+        """
+        v = self.value
+        if self.kind == "all":
+            return "Toàn bộ Kế hoạch"
+        if self.kind == "section":
+            section = next((s for s in plan.sections if s.id == v), None)
+            return f"Mục {section.label if section else v}"
+        if self.kind == "unit":
+            return f"Nhiệm vụ của {plan.units[v].name if v in plan.units else v}"
+        if self.kind == "agency":
+            return f"Cơ quan: {plan.agency_name(v) if v in plan.agencies else v}"
+        if self.kind == "bank":
+            return f"Câu hỏi soạn sẵn: {(bank_titles or {}).get(v, v)}"
+        return str(self)
+
+
+def titles_by_bank(questions: Sequence[Question]) -> dict[str, str]:
+    """The authored banks among `questions`, key -> title, in Vietnamese alphabetical order of title."""
+    titles = {q.bank: q.bank_title or q.bank for q in questions if q.bank}
+    return dict(sorted(titles.items(), key=lambda kv: sort_key(kv[1])))
 
 
 def questions_for_topic(plan: Plan, questions: Sequence[Question], topic: Topic) -> list[Question]:

@@ -18,6 +18,8 @@ from toolkit.quiz.retired import RETIRED_FILE, without_retired
 from toolkit.vietnamese import fold, squash
 
 BANK_SCHEMA = DEFAULT_QUIZ_DIR / "schema" / "bank.schema.json"
+# A title is an option in the topic list on a 375 px phone: longer ones wrap into an unreadable block.
+TITLE_MAX = 80
 
 
 # ---------------------------------------------------------------- authored banks
@@ -30,6 +32,7 @@ class Bank:
     file: str
     questions: tuple[Question, ...]
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # question id -> line, for messages
+    title_line: int | None = field(default=None, compare=False)
 
 
 def load_bank(path: Path | str, plan: Plan) -> Bank:
@@ -40,6 +43,8 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
         raise DataError(problems)
     source = plan.source_text or ""
     data, questions, seen, lines = doc.data, [], {}, {}
+    title = squash(data["title"])
+    problems.extend(doc.problem(("title",), m) for m in _title_problems(title, data["bank"], Path(path).stem))
     for i, q in enumerate(data["questions"]):
         at = ("questions", i)
         if q["id"] in seen:
@@ -87,22 +92,37 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
             id=q["id"], type=q["type"], stem=squash(q["stem"]), options=options, correct=correct,
             explanation=squash(q["explanation"]), source=" […] ".join(squash(s) for s in q["source"]),
             task_ids=tuple(q.get("task_ids", ())), template=None, section=q["section"],
-            answers=tuple(q.get("answers", ())), agencies=tuple(q.get("agencies", ())), bank=data["bank"]))
+            answers=tuple(q.get("answers", ())), agencies=tuple(q.get("agencies", ())), bank=data["bank"],
+            bank_title=title))
         # The fidelity rules every question keeps (toolkit.quiz.checks), where they apply to a written one.
         problems.extend(doc.problem(at, f"Câu '{q['id']}': {m}.") for m in authored_problems(plan, questions[-1]))
     problems.extend(Problem(doc.file, None, f"{m}.") for m in identical_stems(questions))
     if problems:
         raise DataError(problems)
-    return Bank(data["bank"], data["title"], doc.file, tuple(questions), lines)
+    return Bank(data["bank"], title, doc.file, tuple(questions), lines, doc.line(("title",)))
+
+
+def _title_problems(title: str, key: str, stem: str) -> list[str]:
+    """What is wrong with a bank's title, the name every page and export shows for the bank."""
+    if not title:
+        return ["Tên ngân hàng ('title') không được để trống."]
+    if fold(title) in {fold(key.replace("-", " ")), fold(stem.replace("-", " ")), fold(key), fold(stem)}:
+        return [f"Tên ngân hàng (“{title}”) đang là mã hoặc tên tệp; hãy viết tên tiếng Việt có dấu cho "
+                "người làm bài đọc."]
+    if len(title) > TITLE_MAX:
+        return [f"Tên ngân hàng dài {len(title)} ký tự, tối đa {TITLE_MAX} (tên hiện trong danh sách chủ đề "
+                "trên điện thoại); ý dài hơn đặt ở 'description'."]
+    return []
 
 
 def load_banks(directory: Path | str | None, plan: Plan,
                files: Sequence[Path] | None = None) -> tuple[list[Bank], list[Problem]]:
     """Every valid bank in a folder (or the given files), and the problems of those refused (each whole).
 
-    A bank whose key or question ids are already taken by an earlier file (in name order) is refused.
+    A bank whose key, title or question ids are already taken by an earlier file (in name order) is refused:
+    two banks of one title could not be told apart in the topic list.
     """
-    banks, problems, ids, keys = [], [], {}, {}
+    banks, problems, ids, keys, titles = [], [], {}, {}, {}
     paths = files if files is not None else sorted(p for p in Path(directory or DEFAULT_QUIZ_DIR).glob("*.yaml")
                                                    if p.name != RETIRED_FILE)  # the retired list is not a bank
     for path in paths:
@@ -115,13 +135,17 @@ def load_banks(directory: Path | str | None, plan: Plan,
             problems.append(Problem(bank.file, None, f"Mã ngân hàng '{bank.key}' đã dùng trong {keys[bank.key]}; "
                                                      "ngân hàng này bị từ chối toàn bộ."))
             continue
-        clashes = [Problem(bank.file, bank.lines.get(q.id), f"Mã câu hỏi '{q.id}' đã có trong {ids[q.id]}; "
-                                                           "ngân hàng này bị từ chối toàn bộ.")
-                   for q in bank.questions if q.id in ids]
+        clashes = [Problem(bank.file, bank.title_line, f"Tên ngân hàng “{bank.title}” đã dùng trong "
+                                                       f"{titles[fold(bank.title)]}; ngân hàng này bị từ chối toàn bộ.")
+                   ] if fold(bank.title) in titles else []
+        clashes += [Problem(bank.file, bank.lines.get(q.id), f"Mã câu hỏi '{q.id}' đã có trong {ids[q.id]}; "
+                                                            "ngân hàng này bị từ chối toàn bộ.")
+                    for q in bank.questions if q.id in ids]
         if clashes:
             problems.extend(clashes)
             continue
         keys[bank.key] = bank.file
+        titles[fold(bank.title)] = bank.file
         ids.update({q.id: bank.file for q in bank.questions})
         banks.append(bank)
     return banks, problems

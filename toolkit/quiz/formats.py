@@ -11,9 +11,11 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from toolkit.plan.model import Plan
+from toolkit.quiz.assembly import Topic, titles_by_bank
+from toolkit.quiz.attempt import MODES
 from toolkit.quiz.questions import Question
 from toolkit.storage.records import AnswerRow
 from toolkit.vietnamese import local_time
@@ -24,7 +26,8 @@ MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.3333
 
 
 def question_dict(q: Question) -> dict:
-    return {"id": q.id, "type": q.type, "template": q.template, "bank": q.bank, "task_ids": list(q.task_ids),
+    return {"id": q.id, "type": q.type, "template": q.template, "bank": q.bank,
+            "bank_title": q.bank_title, "task_ids": list(q.task_ids),
             "section": q.section, "stem": q.stem, "rows": list(q.rows), "options": list(q.options),
             "correct": list(q.correct), "answers": list(q.answers), "explanation": q.explanation,
             "source": q.source}
@@ -52,15 +55,36 @@ def _feedback(q: Question) -> str:
     return f"<p>{html.escape(q.explanation)}</p><p><em>Nguyên văn Kế hoạch:</em> “{html.escape(q.source)}”</p>"
 
 
-def moodle_xml(questions: Sequence[Question], category: str = "Kế hoạch 241/KH-UBND") -> str:
+TOP_CATEGORY = "Kế hoạch 241/KH-UBND"
+
+
+def moodle_category(*names: str) -> str:
+    """A Moodle category path under the course's top category, each name kept whole.
+
+    Moodle splits a path at "/" and reads "//" as a "/" inside a name (qformat_default::split_category_path),
+    so "Kế hoạch 241/KH-UBND" must be written "Kế hoạch 241//KH-UBND" or it becomes two nested categories.
+
+    >>> moodle_category("Kế hoạch 241/KH-UBND", "Phần I — Mục đích, yêu cầu")
+    '$course$/top/Kế hoạch 241//KH-UBND/Phần I — Mục đích, yêu cầu'
+    """
+    return "/".join(["$course$", "top"] + [n.replace("/", "//").strip() for n in names])
+
+
+def _in_categories(questions: Sequence[Question]):
+    """(category name, question) as Moodle gets them: one category per template, one per authored bank,
+    named by the bank's title (the name a trainer sees in Moodle's question bank)."""
+    for q in sorted(questions, key=lambda q: (q.template or q.bank or "", q.id)):
+        yield q.template or q.bank_title or q.bank or "khac", q
+
+
+def moodle_xml(questions: Sequence[Question], category: str = TOP_CATEGORY) -> str:
     """Moodle XML question bank, one category per template or authored bank."""
     quiz = ET.Element("quiz")
     current = None
-    for q in sorted(questions, key=lambda q: (q.template or q.bank or "", q.id)):
-        group = q.template or q.bank or "khac"
+    for group, q in _in_categories(questions):
         if group != current:
             cat = ET.SubElement(quiz, "question", {"type": "category"})
-            _text(cat, "category", f"$course$/top/{category}/{group}", fmt=None)
+            _text(cat, "category", moodle_category(category, group), fmt=None)
             current = group
         qtype = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse",
                  "matching": "matching", "text": "shortanswer"}[q.type]
@@ -115,10 +139,18 @@ def gift_escape(text: str) -> str:
     return _GIFT_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
-def gift(questions: Sequence[Question]) -> str:
-    """GIFT text (Moodle's plain format). Matching loses its extra wrong choice: GIFT cannot hold one."""
+def gift(questions: Sequence[Question], category: str = TOP_CATEGORY) -> str:
+    """GIFT text (Moodle's plain format), in the same categories as `moodle_xml` ($CATEGORY lines).
+
+    Matching loses its extra wrong choice: GIFT cannot hold one.
+    """
     out = []
-    for q in questions:
+    current = None
+    for group, q in _in_categories(questions):
+        if group != current:
+            # Moodle reads the rest of the line as the path, unescaped: no gift_escape here.
+            out.append(f"$CATEGORY: {moodle_category(category, group)}\n")
+            current = group
         title = f"::{gift_escape(q.id)}::"
         stem = gift_escape(q.stem)
         feedback = f"####{gift_escape(q.explanation + ' Nguyên văn Kế hoạch: “' + q.source + '”')}"
@@ -137,14 +169,14 @@ def gift(questions: Sequence[Question]) -> str:
             body = "{\n\t" + "\n\t".join(lines) + "\n\t" + feedback + "\n}"
         else:
             body = "{" + " ".join("=" + gift_escape(a) for a in q.answers) + feedback + "}"
-        out.append(f"// {q.template or q.bank}\n{title}{stem} {body}\n")
+        out.append(f"// {group}\n{title}{stem} {body}\n")
     return "\n".join(out)
 
 
 def questions_table(questions: Sequence[Question]):
     import pandas as pd
 
-    rows = [{"Mã câu hỏi": q.id, "Loại": q.type, "Mẫu": q.template or "", "Ngân hàng": q.bank or "",
+    rows = [{"Mã câu hỏi": q.id, "Loại": q.type, "Mẫu": q.template or "", "Ngân hàng": q.bank_title or "",
              "Nhiệm vụ": ", ".join(q.task_ids), "Mục": q.section or "", "Câu hỏi": q.stem,
              "Dòng ghép": "\n".join(q.rows),
              "Phương án": "\n".join(f"{chr(65 + i)}. {o}" for i, o in enumerate(q.options)),
@@ -152,27 +184,46 @@ def questions_table(questions: Sequence[Question]):
     return pd.DataFrame(rows)
 
 
-def results_table(plan: Plan, rows: list[AnswerRow], questions: dict[str, Question]):
-    """Stored answers, one row each, with the answer in words and the unit's name."""
+# The unit key of "Đơn vị khác (không có trong danh sách)" on the sign-in form (toolkit.ui.answering).
+OTHER_UNIT = "khac"
+OTHER_UNIT_NAME = "Đơn vị khác (không có trong danh sách)"
+
+RESULT_COLUMNS = ("Họ và tên", "Đơn vị", "Mã bài làm", "Chủ đề", "Chế độ", "Phiên", "Bắt đầu", "Nộp bài", "Câu số",
+                  "Mã câu hỏi", "Câu hỏi", "Trả lời", "Điểm", "Điểm tối đa", "Trả lời lúc")
+
+
+def unit_label(plan: Plan, key: str) -> str:
+    """A participant's unit by name; "khac" is the form's "other unit", any other unknown key is shown as stored."""
+    unit = plan.units.get(key)
+    return unit.name if unit else OTHER_UNIT_NAME if key == OTHER_UNIT else key
+
+
+def topic_label(plan: Plan, topic: str, bank_titles: Mapping[str, str] | None = None) -> str:
+    """A stored topic ("all", "section:II.6", "bank:…") in words: the banks' titles where known."""
+    return Topic.parse(topic).label(plan, bank_titles)
+
+
+def results_table(plan: Plan, rows: list[AnswerRow], questions: Mapping[str, Question],
+                  titles: Mapping[str, str] | None = None):
+    """Stored answers, one row each, in words: unit, topic and mode by name, the answer as the options read.
+
+    `titles` names the authored banks a topic may be; by default, the titles the questions carry.
+    """
     import pandas as pd
 
+    titles = titles_by_bank(tuple(questions.values())) if titles is None else titles
     out = []
     for r in rows:
         q = questions.get(r.question_id)
         answer = json.loads(r.answer)
-        unit = plan.units.get(r.unit_key)
-        out.append({
-            "Họ và tên": r.name, "Đơn vị": unit.name if unit else r.unit_key, "Mã bài làm": r.attempt_id,
-            "Chủ đề": r.topic, "Chế độ": r.mode, "Phiên": r.session_code or "",
-            "Bắt đầu": _local(r.started_at), "Nộp bài": _local(r.finished_at),
-            "Câu số": r.position + 1, "Mã câu hỏi": r.question_id,
-            "Câu hỏi": q.stem if q else "", "Trả lời": q.describe(answer) if q else json.dumps(answer),
-            "Điểm": r.points, "Điểm tối đa": r.max_points, "Trả lời lúc": _local(r.answered_at)})
-    return pd.DataFrame(out)
+        out.append(dict(zip(RESULT_COLUMNS, (
+            r.name, unit_label(plan, r.unit_key), r.attempt_id, topic_label(plan, r.topic, titles),
+            MODES.get(r.mode, r.mode), r.session_code or "", sheet_time(r.started_at), sheet_time(r.finished_at),
+            r.position + 1, r.question_id, q.stem if q else "", q.describe(answer) if q else json.dumps(answer),
+            r.points, r.max_points, sheet_time(r.answered_at)))))
+    return pd.DataFrame(out, columns=list(RESULT_COLUMNS))
 
 
-
-
-def _local(value: datetime | None) -> str:
+def sheet_time(value: datetime | None) -> str:
     """Stored times are UTC; people read them in Việt Nam time."""
     return local_time(value, "%Y-%m-%d %H:%M:%S")

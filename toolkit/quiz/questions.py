@@ -26,7 +26,8 @@ class Question:
     rows: tuple[str, ...] = ()  # matching: one prompt per row; correct[i] is the option for row i
     answers: tuple[str, ...] = ()  # text: accepted answers
     agencies: tuple[str, ...] = ()
-    bank: str | None = None
+    bank: str | None = None  # the authored bank's key (its file's `bank`); None for generated questions
+    bank_title: str | None = None  # how pages and exports name that bank (its file's `title`)
 
     @property
     def correct_text(self) -> str:

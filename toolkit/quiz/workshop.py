@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Collection, Mapping, Sequence
 
 from toolkit.plan.model import Plan
-from toolkit.quiz.assembly import Topic, build_quiz, questions_for_topic
-from toolkit.quiz.attempt import QuizRuleError, QuizRun
+from toolkit.quiz.assembly import Topic, build_quiz, questions_for_topic, titles_by_bank
+from toolkit.quiz.attempt import MODES, QuizRuleError, QuizRun
 from toolkit.quiz.questions import Question
 from toolkit.storage.records import Participant, SessionAttempt, SessionRecord
 
@@ -93,6 +94,8 @@ class Standing:
     answered: int
     finished: bool
     seconds: float | None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
 
 def standings(session: SessionRecord, attempts: list[SessionAttempt]) -> list[Standing]:
@@ -109,7 +112,8 @@ def standings(session: SessionRecord, attempts: list[SessionAttempt]) -> list[St
         tie_key = (pts, secs) if session.tie_break_time else pts
         if tie_key != last:
             rank, last = i, tie_key
-        out.append(Standing(rank, a.name, a.unit_key, pts, a.answered, a.finished_at is not None, secs))
+        out.append(Standing(rank, a.name, a.unit_key, pts, a.answered, a.finished_at is not None, secs,
+                            a.started_at, a.finished_at))
     return out
 
 
@@ -148,12 +152,18 @@ def dashboard(store: Store, plan: Plan, questions: Mapping[str, Question], code:
     answered_any = [q for q in per_question if q["answered"]]
     most_missed = min(answered_any, key=lambda q: (q["share_correct"], -q["answered"])) if answered_any else None
     if most_missed:
+        # The key is not even handed to the page until it may be shown (`key_may_show`).
+        shown = key_may_show(session, most_missed["answered"], len(attempts))
         q = questions[most_missed["question_id"]]
-        most_missed = {**most_missed, "correct": q.correct_text, "explanation": q.explanation, "source": q.source}
+        most_missed = {**most_missed, "key_may_show": shown,
+                       **({"correct": q.correct_text, "explanation": q.explanation, "source": q.source}
+                          if shown else {})}
     return {
         "session": session,
         "joined": len(attempts),
-        "finished": sum(1 for a in attempts if a.finished_at is not None or a.answered == total),
+        # Submitted means what the store says (finished_at), as in the people table and the workbook:
+        # one who answered every question but has not pressed "Nộp bài" is still working.
+        "finished": sum(1 for a in attempts if a.finished_at is not None),
         "scores": [a.points for a in attempts],
         "total": total,
         "per_question": per_question,
@@ -162,40 +172,85 @@ def dashboard(store: Store, plan: Plan, questions: Mapping[str, Question], code:
     }
 
 
+def key_may_show(session: SessionRecord, answered: int, joined: int) -> bool:
+    """Whether the trainer's screen, projected to the room, may show a question's key.
+
+    After the session, yes. While it is open, only in practice mode and only once every participant
+    has answered that question: each of them has then seen the key as feedback, and a key on the wall
+    tells no one an answer they have still to give. In test mode nobody sees a key before submitting.
+    """
+    if not session.is_open:
+        return True
+    return session.mode == "practice" and joined > 0 and answered >= joined
+
+
+YES_NO = {True: "Có", False: "Không"}
+
+
 def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question], code: str,
                      retired: Collection[str] = ()) -> bytes:
-    """xlsx with sheets: participants, responses, item statistics, confusion matrix (served questions only)."""
+    """xlsx for people, every header and value in Vietnamese (served questions only), sheets:
+
+    "Phiên" (the session and its figures), "Người tham gia" (standings; "Đã nộp bài" is what the store
+    holds), "Câu trả lời", "Thống kê câu hỏi" (item analysis), "Nhầm lẫn cơ quan". A topic that is an
+    authored bank is named by the title its questions carry.
+    """
     import io
 
     import pandas as pd
 
+    from toolkit.exports import excel_writer, fit_columns
     from toolkit.quiz import analytics
-    from toolkit.quiz.formats import results_table
+    from toolkit.quiz.formats import results_table, sheet_time, topic_label, unit_label
 
     sessions = _sessions(store)
     session = sessions.get(code)
-    served = set(served_ids(session, questions, retired))
-    people = pd.DataFrame([{"Hạng": s.rank, "Họ và tên": s.name,
-                            "Đơn vị": plan.units[s.unit_key].name if s.unit_key in plan.units else s.unit_key,
-                            "Điểm": s.points, "Số câu đã trả lời": s.answered, "Đã nộp": "Có" if s.finished else "Chưa",
-                            "Thời gian (giây)": round(s.seconds) if s.seconds is not None else None}
-                           for s in standings(session, sessions.attempts(code, served))])
+    order = served_ids(session, questions, retired)
+    served = set(order)
+    titles = titles_by_bank(tuple(questions.values()))
+    ranked = standings(session, sessions.attempts(code, served))
+    people = pd.DataFrame([{"Hạng": s.rank, "Họ và tên": s.name, "Đơn vị": unit_label(plan, s.unit_key),
+                            "Điểm": s.points, "Số câu đã trả lời": s.answered, "Đã nộp bài": YES_NO[s.finished],
+                            "Bắt đầu": sheet_time(s.started_at), "Nộp bài": sheet_time(s.finished_at),
+                            "Thời gian làm bài (giây)": round(s.seconds) if s.seconds is not None else None}
+                           for s in ranked],
+                          columns=["Hạng", "Họ và tên", "Đơn vị", "Điểm", "Số câu đã trả lời", "Đã nộp bài", "Bắt đầu",
+                                   "Nộp bài", "Thời gian làm bài (giây)"])
     rows = [r for r in sessions.responses(code) if r.question_id in served]
-    answers = results_table(plan, rows, questions) if rows else pd.DataFrame()
+    answers = results_table(plan, rows, questions, titles)
     frame = responses_frame(store, code, served)
-    if len(frame):
-        stats = analytics.item_statistics(frame).reset_index()
-        stats.insert(1, "Câu hỏi", [questions[q].stem for q in stats["question_id"]])
-        confusion = analytics.agency_confusion(frame, questions, plan)
+    stats = analytics.item_table(frame, questions, order)
+    confusion = analytics.agency_confusion(frame, questions, plan) if len(frame) else pd.DataFrame()
+    if confusion.empty:
+        confusion = pd.DataFrame({"Ghi chú": ["Phiên chưa có câu trả lời nào cho câu hỏi chọn cơ quan."]})
+        confusion_index = False
     else:
-        stats, confusion = pd.DataFrame(), pd.DataFrame()
-    summary = pd.DataFrame([{"Mã phiên": code, "Tên buổi": session.title, "Chủ đề": session.topic,
-                             **(analytics.session_statistics(frame) if len(frame) else {})}])
+        # One header cell names both axes: pandas would write only the rows' name there.
+        confusion = confusion.rename_axis(index="Đáp án đúng (hàng) \\ Đã chọn (cột)", columns=None)
+        confusion_index = True
+    figures = analytics.session_statistics(frame) if len(frame) else {}
+    alpha = figures.get("alpha", float("nan"))
+    summary = pd.DataFrame([
+        ("Mã phiên", code), ("Tên buổi", session.title), ("Chủ đề", topic_label(plan, session.topic, titles)),
+        ("Chế độ", MODES.get(session.mode, session.mode)),
+        ("Trạng thái", "Đang mở" if session.is_open else "Đã đóng"),
+        ("Tạo lúc", sheet_time(session.created_at)), ("Đóng lúc", sheet_time(session.closed_at)),
+        ("Thời gian làm bài (phút)", session.time_limit_s // 60 if session.time_limit_s else "Không giới hạn"),
+        ("Xếp hạng", "Bằng điểm thì xét thời gian" if session.tie_break_time else "Chỉ tính số câu đúng"),
+        ("Số câu hỏi", len(order)), ("Số người tham gia", len(ranked)),
+        ("Số người đã nộp bài", sum(s.finished for s in ranked)),
+        ("Điểm trung bình (% điểm tối đa)", round(figures["mean"] * 100, 1) if figures else None),
+        ("Trung vị (% điểm tối đa)", round(figures["median"] * 100, 1) if figures else None),
+        ("Hệ số tin cậy Cronbach's alpha", alpha if alpha == alpha else
+         "Không tính được (cần ít nhất 2 câu và điểm tổng khác nhau)"),
+        *([("Lưu ý", caution)] if figures and (caution := analytics.small_group_caution(figures["participants"]))
+          else []),
+    ], columns=["Mục", "Giá trị"])
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        summary.to_excel(xl, sheet_name="Phiên", index=False)
-        people.to_excel(xl, sheet_name="Người tham gia", index=False)
-        answers.to_excel(xl, sheet_name="Câu trả lời", index=False)
-        stats.to_excel(xl, sheet_name="Thống kê câu hỏi", index=False)
-        confusion.to_excel(xl, sheet_name="Nhầm lẫn cơ quan")
+    with excel_writer(buf) as xl:
+        for name, df, index in (("Phiên", summary, False), ("Người tham gia", people, False),
+                                ("Câu trả lời", answers, False), ("Thống kê câu hỏi", stats, False),
+                                ("Nhầm lẫn cơ quan", confusion, confusion_index)):
+            df.to_excel(xl, sheet_name=name, index=index)
+            fit_columns(xl.sheets[name], df.reset_index() if index else df)
     return buf.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from typing import Mapping
+from typing import Mapping, NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from toolkit.serving.pages import WORKSHOP_JOIN_NOTEBOOK
@@ -22,7 +22,18 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def join_url(code: str, env: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+class JoinLink(NamedTuple):
+    url: str
+    # Vietnamese, when phones in the room cannot open `url`; the trainer's page then shows no QR code.
+    warning: str | None
+
+
+LOOPBACK_WARNING = ("Điện thoại của học viên không mở được địa chỉ này: máy chủ đang chỉ phục vụ chính máy này. "
+                    "Dừng máy chủ (Ctrl+C) rồi chạy lại bằng lệnh “toolkit serve --lan”, mở lại trang này bằng "
+                    "địa chỉ mạng nội bộ (LAN) mà lệnh in ra; mã QR sẽ hiện khi đó.")
+
+
+def join_url(code: str, env: Mapping[str, str] | None = None) -> JoinLink:
     """The participant page's address with `?code=`, and a Vietnamese warning if phones cannot open it.
 
     In order: TOOLKIT_PUBLIC_URL (set by `toolkit serve --lan`, or by whoever runs a proxy in front),
@@ -36,14 +47,13 @@ def join_url(code: str, env: Mapping[str, str] | None = None) -> tuple[str, str 
     query = f"code={quote(code)}"
     public = (env.get("TOOLKIT_PUBLIC_URL") or "").strip()
     if public:
-        return f"{public.rstrip('/')}/voila/render/{WORKSHOP_JOIN_NOTEBOOK}?{query}", None
+        return JoinLink(f"{public.rstrip('/')}/voila/render/{WORKSHOP_JOIN_NOTEBOOK}?{query}", None)
     request = (env.get("VOILA_REQUEST_URL") or "").strip()
     if request.startswith(("http://", "https://")):
         parts = urlsplit(request)
         folder = parts.path.rsplit("/", 1)[0]
         url = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{WORKSHOP_JOIN_NOTEBOOK}", query, ""))
-        if _is_loopback(parts.hostname or ""):
-            return url, ("Địa chỉ này chỉ mở được trên chính máy này. Để học viên mở bằng điện thoại, hãy chạy "
-                         "“toolkit serve --lan” và mở trang này bằng địa chỉ LAN mà lệnh in ra.")
-        return url, None
-    return f"{WORKSHOP_JOIN_NOTEBOOK}?{query}", "Không xác định được địa chỉ máy chủ; học viên nhập mã phiên."
+        return JoinLink(url, LOOPBACK_WARNING if _is_loopback(parts.hostname or "") else None)
+    return JoinLink(f"{WORKSHOP_JOIN_NOTEBOOK}?{query}",
+                    "Không xác định được địa chỉ máy chủ, nên không có mã QR: học viên mở trang “Tham gia phiên "
+                    "tập huấn” và nhập mã phiên.")

@@ -11,6 +11,18 @@ with ``Voila.config_file_paths``) holds these values, checked against Voila 0.5.
   neither notebook code nor tracebacks from the first run of a notebook.
 - ``VoilaConfiguration.allow_template_override`` / ``allow_theme_override="NO"``:
   ``?template=…`` / ``?theme=…`` in the URL are ignored.
+- ``VoilaConfiguration.http_header_envs=["X-Forwarded-For"]``: Voila gives a kernel no client
+  address; this header (as ``HTTP_X_FORWARDED_FOR``) is what lets the passcode lockout count per
+  client behind a proxy (toolkit.serving.access says what it is worth without one).
+- ``VoilaConfiguration.template="pbgdpl"`` (``share/jupyter/voila/templates/pbgdpl``, found because
+  Voila runs through :mod:`toolkit.serving.voila_main`): Voila's lab template minus what it loads from
+  the internet (Font Awesome from a CDN; Voila's own bundle already carries it), because a workshop
+  room's LAN often has none; plus the upload guard, whose limits ``voila_main`` hands the template
+  (:mod:`toolkit.serving.uploads`).
+- ``Voila.tornado_settings.websocket_max_message_size=33554432`` (32 MiB, Tornado's default is 10 MiB):
+  a FileUpload sends all chosen files in one websocket message, and a larger message closes the page's
+  connection without a word. 32 MiB is above a whole selection (``MAX_SELECTION_BYTES``, 20 MB) plus
+  the message's own overhead; tests/unit/test_uploads.py keeps the two in step.
 - ``Voila.tornado_settings.disable_check_xsrf=true``: closing a page POSTs
   ``/voila/api/shutdown/<kernel>`` without the ``_xsrf`` cookie Voila never sets
   (voila#1458); with the check on, that request gets 403 and every page load
@@ -70,7 +82,7 @@ def voila_command(notebook_dir: Path | str, port: int, ip: str = LOCAL_IP, pool:
     return [
         sys.executable,
         "-m",
-        "voila",
+        "toolkit.serving.voila_main",  # Voila, with the project's page template on its search path
         str(notebook_dir),
         f"--Voila.config_file_paths={REPO_ROOT}",
         f"--Voila.ip={ip}",

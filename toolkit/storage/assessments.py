@@ -1,4 +1,11 @@
-"""Self-assessments in the database: versions per unit and year, one entry per criterion."""
+"""Self-assessments in the database: versions per unit and year, one entry per criterion.
+
+The page has one name field, "Họ và tên người điền, người nộp": the person who fills a draft is the
+one who submits it. So a draft keeps that name in the `submitted_by` column (`save_filler`, `filler`)
+and a reload restores it; submitting writes the name given then. `AssessmentRecord.submitted_by`
+stays None until the version is submitted, so reports and exported files never name a draft's
+filler as its submitter.
+"""
 
 from __future__ import annotations
 
@@ -89,6 +96,26 @@ class AssessmentStore:
             if not done:
                 conn.execute(assessment_entries.insert().values(assessment_id=assessment_id, task_id=task_id,
                                                                  **data, updated_at=now()))
+
+    def save_filler(self, assessment_id: int, name: str | None) -> None:
+        """Keep the name of the person filling a draft with it (blank: forget it); a submitted version refuses.
+
+        The name is stored as `clean_name` gives it, so an invalid one raises InputError.
+        """
+        value = clean_name(name) if name and name.strip() else None
+        with self.engine.begin() as conn:
+            done = conn.execute(assessments.update().where(assessments.c.id == assessment_id,
+                                                           assessments.c.status == "draft")
+                                .values(submitted_by=value)).rowcount
+        if not done:
+            raise AssessmentLocked("Bản tự đánh giá này đã nộp; mọi thay đổi sẽ thuộc một phiên bản mới.")
+
+    def filler(self, assessment_id: int) -> str:
+        """The name kept with a draft ("" when none was given); a submitted version's submitter."""
+        with self.engine.connect() as conn:
+            name = conn.execute(sa.select(assessments.c.submitted_by)
+                                .where(assessments.c.id == assessment_id)).scalar()
+        return name or ""
 
     def submit(self, assessment_id: int, by: str) -> AssessmentRecord:
         with self.engine.begin() as conn:
@@ -187,5 +214,6 @@ def _blank(row: dict) -> bool:
 
 
 def _assessment(row) -> AssessmentRecord:
+    by = row.submitted_by if row.status == "submitted" else None  # a draft's is its filler's (`filler`)
     return AssessmentRecord(row.id, row.unit_key, row.year, row.version, row.status, as_aware(row.created_at),
-                            as_aware(row.submitted_at), row.submitted_by)
+                            as_aware(row.submitted_at), by)

@@ -104,3 +104,14 @@ assessment_entries = sa.Table(
     sa.Column("central_issued", sa.Boolean, nullable=False, default=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# One row per passcode typed on a protected page that was compared with the passcode (refusals during a
+# lockout are not rows). Kept in the database, not in a kernel: a reload or another tab is a new kernel.
+passcode_attempts = sa.Table(
+    "passcode_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("client", sa.String(64), nullable=False, index=True),  # the client's address, "" if unknown
+    sa.Column("page", sa.String(40), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+)

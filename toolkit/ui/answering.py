@@ -17,6 +17,7 @@ rule is enforced by `QuizRun`, not by a widget's `disabled` flag, which the brow
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Callable, Sequence
 
 import ipywidgets as widgets
@@ -25,12 +26,15 @@ from toolkit.plan.model import Plan
 from toolkit.quiz.attempt import Feedback, QuizRuleError, QuizRun, ShownQuestion, Summary
 from toolkit.storage.records import InputError, Participant
 from toolkit.ui.common import alert, esc, guarded, page_style, stacked
-from toolkit.vietnamese import VIETNAM
+from toolkit.vietnamese import VIETNAM, number, score_text
 
 if TYPE_CHECKING:
     from toolkit.storage.store import Store
 
 ROOT_CLASS = "pbgdpl-quiz"  # the quiz page's and the participant page's root: one look, one set of selectors
+# A typed answer's value arriving this soon after a click on an empty box is that click's answer (the
+# browser sent the click first); later, it is the participant typing again, who taps “Trả lời” themself.
+TYPED_LATE_S = 2.0
 
 TEXT = {
     "vi": {
@@ -42,6 +46,7 @@ TEXT = {
         "saved": "Đã lưu câu trả lời. Đáp án sẽ hiện khi nộp bài.",
         "choose": "— chọn —", "type_here": "Gõ câu trả lời (có dấu hoặc không dấu)",
         "pick_one": "Hãy chọn một phương án.", "pick_all": "Hãy chọn cho mọi dòng trước khi trả lời.",
+        "type_first": "Hãy gõ câu trả lời vào ô trên rồi bấm “Trả lời”.",
         "report": "Báo lỗi câu hỏi", "report_send": "Gửi", "report_which": "Câu hỏi", "report_pick": "— chọn câu —",
         "report_note": "Ghi chú ngắn (không bắt buộc)", "report_hint": "Sai ở đâu? Ví dụ: đáp án, cơ quan, thời hạn…",
         "report_done": "Đã ghi nhận, cảm ơn bạn.", "report_choose": "Hãy chọn câu hỏi muốn báo lỗi.",
@@ -56,6 +61,7 @@ TEXT = {
         "saved": "Answer saved. Answers are shown when you submit.",
         "choose": "— choose —", "type_here": "Type your answer (diacritics optional)",
         "pick_one": "Choose an option.", "pick_all": "Choose an answer for every row first.",
+        "type_first": "Type your answer in the box above, then press “Answer”.",
         "report": "Report this question", "report_send": "Send", "report_which": "Question",
         "report_pick": "— choose —", "report_note": "Short note (optional)",
         "report_hint": "What is wrong? E.g. the key, the agency, the deadline…",
@@ -89,7 +95,11 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} table.sections td, .{ROOT_CLASS} table.sections th {{ border-bottom: 1px solid #e5e7eb;
   padding: 0.3em 0.4em; text-align: left; vertical-align: top; }}
 .{ROOT_CLASS} .score {{ font-size: 1.6em; font-weight: 700; color: #1e3a8a; }}
+.{ROOT_CLASS} table.sections td.n {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
 .{ROOT_CLASS} .mistake {{ border: 1px solid #e5e7eb; border-radius: 8px; padding: 0.5em 0.8em; margin: 0.5em 0; }}
+.{ROOT_CLASS} .screen-top:focus {{ outline: none; }}
+.{ROOT_CLASS} details > summary {{ cursor: pointer; padding: 0.2em 0; }}
+.{ROOT_CLASS} details.mistake[open] > summary {{ margin-bottom: 0.4em; }}
 .{ROOT_CLASS} .report-box {{ margin: 0.2em 0 0.6em; }}
 .{ROOT_CLASS} .report-box .widget-button.report {{ width: auto; padding: 0 0.9em; }}
 </style>"""
@@ -99,7 +109,10 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 
 
 def quiz_page(children: Sequence[widgets.Widget], css: str = "") -> widgets.VBox:
-    """A page with the quiz look: the CSS (and the page's own `css`), then `children`, under ROOT_CLASS."""
+    """A page with the quiz look: the CSS (and the page's own `css`), then `children`, under ROOT_CLASS.
+
+    The first of `children` is the page's `AnswerScreens.top`.
+    """
     return widgets.VBox([widgets.HTML(CSS + css), *children]).add_class(ROOT_CLASS)
 
 
@@ -130,7 +143,7 @@ class NameAndUnit:
     def __init__(self, plan: Plan, lang: str = "vi"):
         self.plan, self.lang = plan, lang
         t = TEXT[lang]
-        self.name = stacked(widgets.Text(description=t["name"], placeholder="Nguyễn Văn A",
+        self.name = stacked(widgets.Text(description=t["name"], placeholder="Nguyễn Văn A", continuous_update=False,
                                          layout=widgets.Layout(width="100%")))
         # index=0, not value=None: ipywidgets shows a blank box for value None, not the “— Chọn —” label.
         self.unit = stacked(widgets.Dropdown(description=t["unit"], options=self.unit_options(),
@@ -187,6 +200,7 @@ class AnswerScreens:
         self.run: QuizRun | None = None
         self.position = 0
         self.confirming_finish = False
+        self._typed_waiting: tuple[int, float] | None = None  # (position, when) of a click on an empty box
         # The current question's inputs, rebuilt by `_inputs` for each question shown.
         self.choice: widgets.RadioButtons | None = None
         self.checks: list[widgets.Checkbox] = []
@@ -213,8 +227,18 @@ class AnswerScreens:
                                       widgets.HBox([self.prev, self.next, self.finish],
                                                    layout=widgets.Layout(flex_flow="row wrap"))])
         self.results = widgets.HTML("")
-        # The same report box on both screens: only one of them is on the page at a time.
-        self.results_box = widgets.VBox([*results_above, self.results, *results_below, self.report_box])
+        self.review = widgets.HTML("")
+        # The page puts this first (`quiz_page`). Focused when the results are shown, it brings the top of
+        # the page into view: tapped at the bottom of a long question, “Nộp bài” left the page scrolled
+        # past the score. A box that persists, so the message finds its view (a new screen's views are
+        # still being built when the message lands); tabbable=False: focusable by the page, not by Tab.
+        self.top = widgets.Box(layout=widgets.Layout(height="1px", margin="0")).add_class("screen-top")
+        self.top.tabbable = False
+        # The score and the page's ways on come first, the review after: on a phone, a long review put
+        # “Luyện lại các câu sai” thousands of pixels down. The same report box on both screens: only one
+        # of them is on the page at a time.
+        self.results_box = widgets.VBox([*results_above, self.results, *results_below, self.review,
+                                         self.report_box])
 
     def t(self, key: str) -> str:
         return TEXT[self.lang][key]
@@ -232,7 +256,7 @@ class AnswerScreens:
         self.report.on_click(self.on_report)
         self.report_which = stacked(widgets.Dropdown(description=t["report_which"], options=[(t["report_pick"], None)],
                                                      index=0, layout=widgets.Layout(width="100%")))
-        self.report_note = stacked(widgets.Text(description=t["report_note"], placeholder=t["report_hint"],
+        self.report_note = stacked(widgets.Text(description=t["report_note"], placeholder=t["report_hint"], continuous_update=False,
                                                 layout=widgets.Layout(width="100%")))
         self.report_send = widgets.Button(description=t["report_send"], icon="paper-plane")
         self.report_send.on_click(self.on_send_report)
@@ -263,6 +287,7 @@ class AnswerScreens:
         run = self.run
         self.position = position
         self.confirming_finish = False
+        self._typed_waiting: tuple[int, float] | None = None  # (position, when) of a click on an empty box
         self.finish.description = self.t("finish")
         shown = run.shown(position)
         limit = ""
@@ -310,9 +335,13 @@ class AnswerScreens:
                                                    layout=widgets.Layout(width="100%"))).add_class("match-row")
                           for row in shown.rows]  # own class: the report box has a dropdown of its own
             return self.pairs
-        # Its own class: the report box's note is a text input on the same screen.
-        self.typed = widgets.Text(placeholder=self.t("type_here"), disabled=disabled,
+        # Its own class: the report box's note is a text input on the same screen. The value is sent
+        # once, when the box loses focus (which a tap on “Trả lời” does before the click): sent per key,
+        # ipywidgets holds later keys back while a reply is outstanding and the click overtook them,
+        # scoring a shortened answer (tests/browser/test_quiz_page.py, typed fast).
+        self.typed = widgets.Text(placeholder=self.t("type_here"), disabled=disabled, continuous_update=False,
                                   layout=widgets.Layout(width="100%")).add_class("typed-answer")
+        self.typed.observe(self._on_typed, "value")
         return [self.typed]
 
     def _fill(self, answer) -> None:
@@ -351,6 +380,10 @@ class AnswerScreens:
         answer = self.read_answer()
         # A matching answer with a row left on “chọn” is a slip, not an answer: Moodle asks for every box.
         missing = "pick_one" if answer is None else "pick_all" if isinstance(answer, list) and None in answer else None
+        if isinstance(answer, str) and not answer.strip():
+            # An empty box is not an answer (it would be stored as wrong, for good). It may also be a
+            # box whose text is still on its way: ipywidgets can send the click before the value.
+            missing, self._typed_waiting = "type_first", (self.position, time.monotonic())
         if missing:
             self.feedback.value = alert(self.t(missing))
             return
@@ -366,6 +399,14 @@ class AnswerScreens:
             self.show_question(self.run.next_unanswered(position))
             return
         self.show_question(position)
+
+    @guarded("ghi câu trả lời")
+    def _on_typed(self, change) -> None:
+        """The text of a click that came before its value: answer with it, if it lands at once."""
+        waiting, self._typed_waiting = self._typed_waiting, None
+        if (waiting and waiting[0] == self.position and time.monotonic() - waiting[1] < TYPED_LATE_S
+                and str(change["new"]).strip() and self.run and not self.run.is_answered(self.position)):
+            self.on_submit()
 
     @guarded("chuyển câu hỏi")
     def on_next(self, _=None) -> None:
@@ -393,7 +434,7 @@ class AnswerScreens:
     # ---------------------------------------------------------------- the results screen
     def feedback_html(self, fb: Feedback) -> str:
         verdict = self.t("correct") if fb.is_correct else self.t("wrong")
-        points = f"{fb.points:g}/{fb.max_points:g} điểm"
+        points = f"{score_text(fb.points, fb.max_points)} điểm"
         return (f'<div class="feedback {"ok" if fb.is_correct else "ko"}" role="status">'
                 f'<div class="verdict">{"✔" if fb.is_correct else "✘"} {esc(verdict)} ({points})</div>'
                 f"<p><b>{esc(self.t('yours'))}:</b> {esc(fb.given)}</p>"
@@ -405,20 +446,26 @@ class AnswerScreens:
     def show_results(self, summary: Summary, reveal: bool = True) -> None:
         """The score and, if `reveal`, every mistake with the key (a workshop in test mode waits until it closes)."""
         minutes, seconds = divmod(int(summary.duration.total_seconds()), 60)
-        rows = "".join(f"<tr><td>{esc(label)}</td><td>{p:g}/{m:g}</td></tr>" for label, p, m in summary.by_section)
+        rows = "".join(f'<tr><td>{esc(label)}</td><td class="n">{score_text(p, m)}</td></tr>'
+                       for label, p, m in summary.by_section)
+        # Each mistake folds to its stem: the screen stays short enough that the score is in view
+        # wherever the page was scrolled when “Nộp bài” was tapped.
         mistakes = "".join(
-            f'<div class="mistake"><p><b>Câu {m.position + 1}.</b> {esc(m.stem)}</p>{self.feedback_html(m)}</div>'
-            for m in summary.mistakes)
+            f'<details class="mistake"><summary><b>Câu {m.position + 1}.</b> {esc(m.stem)}</summary>'
+            f"{self.feedback_html(m)}</details>" for m in summary.mistakes)
         unanswered = summary.total - summary.answered
         self.results.value = (
-            f'<h3>Kết quả</h3><div class="score">{summary.points:g}/{summary.max_points:g} điểm '
-            f"({summary.percent:.0f}%)</div>"
+            f'<h3>Kết quả</h3><div class="score">{score_text(summary.points, summary.max_points)} điểm '
+            f"({number(summary.percent, 0)}%)</div>"
             f"<p>Thời gian làm bài: {minutes} phút {seconds} giây. Đã trả lời {summary.answered}/{summary.total} câu"
             f"{f', {unanswered} câu bỏ trống' if unanswered else ''}.</p>"
-            f'<table class="sections"><tr><th>Mục</th><th>Điểm</th></tr>{rows}</table>'
-            + ("" if not reveal else
-               f"<h3>Các câu cần xem lại ({len(summary.mistakes)})</h3>{mistakes}" if mistakes else
-               "<p>Bạn trả lời đúng tất cả các câu đã làm.</p>"))
+            f'<details class="sections"><summary>Điểm theo mục ({len(summary.by_section)})</summary>'
+            f'<table class="sections"><tr><th>Mục</th><th>Điểm</th></tr>{rows}</table></details>')
+        self.review.value = (
+            "" if not reveal else
+            f'<h3>Các câu cần xem lại ({len(summary.mistakes)})</h3><p class="muted">Chạm vào từng câu để xem '
+            f"đáp án, giải thích và nguyên văn Kế hoạch.</p>{mistakes}" if mistakes else
+            "<p>Bạn trả lời đúng tất cả các câu đã làm.</p>")
         answered = [p for p in range(self.run.total) if self.run.is_answered(p)] if self.run else []
         self.report_which.options = [(self.t("report_pick"), None)] + [(f"{self.t('number')} {p + 1}", p)
                                                                        for p in answered]
@@ -427,6 +474,7 @@ class AnswerScreens:
         self.report_which.layout.display = None
         self.screen = "results"
         self._show(self.results_box)
+        self.top.focus()
 
     # ---------------------------------------------------------------- reporting a question
     def _reset_report(self, shown: bool, question_id: str | None = None) -> None:
@@ -506,7 +554,7 @@ class FromScreens:
 
 
 SCREEN_ATTRIBUTES = ("run", "position", "choice", "checks", "pairs", "typed", "progress_text", "progress", "stem",
-                     "answer_box", "submit", "prev", "next", "finish", "feedback", "quiz_box", "results",
+                     "answer_box", "submit", "prev", "next", "finish", "feedback", "quiz_box", "results", "review", "top",
                      "results_box", "report", "report_which", "report_note", "report_send", "report_message",
                      "report_form", "report_box")
 

@@ -5,8 +5,11 @@ the page has the same few dozen widgets whether the unit has 10 criteria or 40: 
 measured that pages with hundreds of widgets load slowly. Long read-only content (the plan's
 words, the per-criterion overview) is HTML, not widgets.
 
-Every change is saved at once (`AssessmentStore.save_entry` with the full entry). Every rule is
-checked here, in the kernel: the browser can set any widget's value and click a disabled button.
+Every change is saved at once (`AssessmentStore.save_entry` with the full entry), and the name of the
+person filling the draft with it (`AssessmentStore.save_filler`), so a reload restores both. Every
+rule is checked here, in the kernel: the browser can set any widget's value and click a disabled
+button. A change the rules refuse stays on screen with the reason next to it: the unit sees what it
+chose and what to change, never a form silently put back.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import ipywidgets as widgets
 from toolkit.assessment import report as ar
 from toolkit.assessment import scoring
 from toolkit.assessment.criteria import STATUS, Criterion, Settings, load_settings
-from toolkit.assessment.entry import Entry, EntryProblem, clean_entry, validate_entry
+from toolkit.assessment.entry import Entry, EntryProblem, clean_entry, overdue_advice, validate_entry
 from toolkit.assessment.scoring import entries_of, unit_history
 from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan, Unit
@@ -122,6 +125,7 @@ class AssessmentApp:
         self.previous = None
         self.current: str | None = None
         self.saved_at: datetime | None = None
+        self.filler = ""  # the name stored with the open draft
         self.confirming = False
         self._loading = False  # set while the kernel fills widgets, so observers do not save
         self._chart_for = None  # the score the chart shows; redrawn only when it changed
@@ -301,8 +305,37 @@ class AssessmentApp:
 
     @guarded("ghi họ tên người nộp")
     def on_name(self, change=None) -> None:
-        if self.unit_key is not None:
-            self._submit_state()
+        if self._loading or self.unit_key is None:
+            return
+        try:
+            self._keep_name()
+        except AssessmentLocked:  # submitted from another page meanwhile: show what was submitted
+            self._load_record(self.astore.get(self.record.id))
+            self.notice.value = alert(LOCKED)
+            return
+        self._submit_state()
+
+    def _keep_name(self) -> None:
+        """Store the typed name with the open draft, so a reload restores it; a name not valid is left to
+        submit_problems to explain. No draft is created for a name alone: the first rating creates it."""
+        if self.record is None or self.readonly:
+            return
+        try:
+            name = clean_name(self.name.value) if self.name.value.strip() else ""
+        except InputError:
+            return
+        if name != self.filler:
+            self.astore.save_filler(self.record.id, name)
+            self.filler = name
+
+    def _restore_name(self, name: str) -> None:
+        """Show a stored name when none is typed; a name typed on this page is the person at it."""
+        if name and not self.name.value.strip():
+            self._loading = True
+            try:
+                self.name.value = name
+            finally:
+                self._loading = False
 
     @staticmethod
     def _span(unit: Unit) -> str:
@@ -341,6 +374,8 @@ class AssessmentApp:
     def _load_record(self, record: AssessmentRecord | None) -> None:
         self.record = record
         self.entries = entries_of(self.astore, record.id) if record else {}
+        self.filler = self.astore.filler(record.id) if record is not None and not record.submitted else ""
+        self._restore_name(self.filler)
         self.saved_at = None
         self._recompute()
         first = next((c.id for c in self.criteria if c.scored and c.id not in self.entries), None)
@@ -466,6 +501,8 @@ class AssessmentApp:
         else:
             what = (f'<p class="muted">Điểm tối đa của tiêu chí: {number(c.weight)} '
                     f"({'nhiệm vụ phối hợp tính một phần' if c.role == 'coordinating' else 'nhiệm vụ chủ trì'}).</p>")
+            if c.status == "overdue" and (advice := overdue_advice(c, self.settings)):
+                what += f'<p class="muted overdue-hint">{esc(advice)}</p>'
         return (f'<div class="card" data-task="{esc(c.id)}"><div class="section">{esc(self.plan.section(t.section).label)}'
                 f'</div><p class="summary"><span class="tid">{esc(c.id)}</span>{esc(t.summary)}</p>'
                 f'<p><span class="badge role-{c.role}">{esc(ar.role_text(self.plan, unit, c))}</span> '
@@ -488,12 +525,17 @@ class AssessmentApp:
     def on_change(self, change=None) -> None:
         if self._loading or self.current is None:
             return
-        task_id = self.current
+        task_id, entry = self.current, self._form_entry()
         try:
-            self.save(task_id, self._form_entry())
+            self.save(task_id, entry)
         except RuleError as exc:
-            self._show(task_id)  # the form shows what is stored again
-            self.entry_note.value = alert(str(exc)) + self.entry_note.value
+            if self.readonly or task_id not in self.by_id:
+                self._show(task_id)  # submitted meanwhile: the form shows what was submitted
+                self.entry_note.value = alert(str(exc)) + self.entry_note.value
+                return
+            # The unit's choice stays on screen, not stored, with what to change next to it.
+            self._layout_form(self.by_id[task_id], entry)
+            self.entry_note.value = alert(f"Chưa lưu thay đổi này: {exc}")
             return
         self._show(task_id)
         self._fill_marks()
@@ -502,10 +544,11 @@ class AssessmentApp:
         """Refuse what can never be stored: raise RuleError with the reason in Vietnamese.
 
         The rules are toolkit.assessment.entry's (the importer of Sở Tư pháp applies the same). A "Không
-        áp dụng" without its reason is stored (the reason is typed next) and counts 0 until the reason is
-        there; a rating the criterion cannot take this year ("Hoàn thành" for an overdue duty, any rating
-        for a duty not scored this year) is refused when it is chosen, and only shown when the duty's
-        status changed under a stored rating, so the entry's other fields stay editable.
+        áp dụng" without its reason, or "Hoàn thành" (on time) for an overdue duty without its dated
+        document, is stored (the reason or the evidence is typed next) and counts 0 until it is there; a
+        rating the criterion cannot take this year (any rating for a duty not scored this year) is
+        refused when it is chosen, and only shown when the duty's status changed under a stored rating,
+        so the entry's other fields stay editable.
         """
         if self.unit_key is None:
             raise RuleError("Hãy chọn cơ quan, đơn vị và năm trước.")
@@ -547,6 +590,7 @@ class AssessmentApp:
             self._load_record(self.astore.get(self.record.id))
             raise RuleError(LOCKED) from None
         self.entries[task_id] = entry
+        self._keep_name()  # the name typed before the first rating goes with the draft it created
         self.saved_at = datetime.now(VIETNAM)
         self._recompute()
         self._refresh()
@@ -785,8 +829,12 @@ class AssessmentApp:
         if not self.readonly:
             self.notice.value = alert("Phiên bản đang xem là bản nháp: sửa trực tiếp được.")
             return
+        submitter = self.record.submitted_by
         self.history = unit_history(self.astore, self.unit_key)
         self._load_record(self.astore.open_draft(self.unit_key, self.year))
+        self._restore_name(submitter or "")  # the new version is filled by the same person unless told
+        self._keep_name()
+        self._submit_state()
         self.tabs.selected_index = TAB_FORM
         self.notice.value = (f'<p class="muted" role="status">Đã tạo phiên bản {self.record.version} (bản nháp) từ '
                              "bản đã nộp; các đánh giá được chép sang để sửa tiếp.</p>")

@@ -24,6 +24,7 @@ from toolkit.assessment.importing import import_assessments
 from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan
 from toolkit.serving.access import PasscodeGate
+from toolkit.serving.uploads import MAX_FILE_BYTES, MAX_SELECTION_BYTES, megabytes, screen_uploads
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.store import Store
 from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
@@ -99,7 +100,7 @@ class CityOverviewApp(PasscodeLocked):
         self._heatmap_drawn: tuple[int, int] | None = None  # (year, first unit) of the image on screen
 
         self._init_lock("<p>Trang này dành cho Sở Tư pháp. Nhập mã truy cập (người quản trị máy chủ cung cấp) "
-                        "để xem kết quả tự đánh giá của các đơn vị.</p>", gate)
+                        "để xem kết quả tự đánh giá của các đơn vị.</p>", gate or PasscodeGate(astore, "city"))
         self.widget = widgets.VBox([widgets.HTML(CSS), self.error, self.body]).add_class(ROOT_CLASS)
 
         # Built by _build() after the passcode is accepted.
@@ -149,7 +150,8 @@ class CityOverviewApp(PasscodeLocked):
             widgets.HTML("<h3>Nhập bản tự đánh giá đơn vị gửi</h3><p>Chọn một hoặc nhiều tệp <b>.json</b> hoặc "
                          "<b>.xlsx</b> mà đơn vị xuất từ trang “Tự đánh giá”. Mỗi tệp được kiểm tra toàn bộ trước khi "
                          "ghi: tệp có lỗi bị từ chối nguyên tệp (các tệp khác vẫn được nhập); tệp đã nhập rồi không "
-                         "tạo bản trùng.</p>"),
+                         f"tạo bản trùng. Mỗi tệp tối đa {megabytes(MAX_FILE_BYTES)} MB, mỗi lần chọn tối đa "
+                         f"{MAX_UPLOAD_FILES} tệp và tổng {megabytes(MAX_SELECTION_BYTES)} MB.</p>"),
             self.upload, self.upload_result,
             widgets.HTML("<h3>Tải bảng tổng hợp</h3><p>Tệp Excel gồm các trang: Xếp hạng, Theo mục, Chưa nộp, "
                          "Nhiệm vụ quá hạn, So sánh năm trước — của năm đang chọn.</p>"),
@@ -321,13 +323,12 @@ class CityOverviewApp(PasscodeLocked):
             self.upload_result.value = alert(f"Mỗi lần chọn tối đa {MAX_UPLOAD_FILES} tệp.")
             self._clear_upload()
             return
-        sources = []
-        for f in files:
-            name = _file_name(f.get("name", "") if isinstance(f, dict) else "")
-            content = f.get("content", b"") if isinstance(f, dict) else b""
-            sources.append((name, bytes(content)))
-        report = import_assessments(sources, self.plan, self.settings, self.astore)
-        self.upload_result.value = self._report_html(report)
+        screened = screen_uploads(
+            (_file_name(f.get("name", "")), f.get("size"), f.get("content", b""))
+            if isinstance(f, dict) else (_file_name(""), None, b"")
+            for f in files)
+        report = import_assessments(screened.accepted, self.plan, self.settings, self.astore)
+        self.upload_result.value = self._report_html(report, screened.refused)
         self._clear_upload()
         if report.imported:
             self._load()
@@ -341,16 +342,19 @@ class CityOverviewApp(PasscodeLocked):
         if self.upload is not None:
             self.upload.value = ()  # frees the files' bytes held in widget state
 
-    def _report_html(self, report) -> str:
-        parts = []
+    def _report_html(self, report, refused: tuple[tuple[str, str], ...] = ()) -> str:
+        # Files refused for their size were never read; they are listed first, as rejected files.
+        parts = [f'<div class="file-result rejected" role="status"><div>{esc(message)}</div></div>'
+                 for _name, message in refused]
         for r in report.results:
             problems = "".join(f"<li>{esc(p)}</li>" for p in r.problems)
             notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes)
             parts.append(f'<div class="file-result {esc(r.outcome)}" role="status"><div>{esc(r.message)}</div>'
                          + (f"<ul>{problems}</ul>" if problems else "")
                          + (f'<ul class="muted">{notes}</ul>' if notes else "") + "</div>")
-        n_ok, n_bad = len(report.imported), len(report.rejected)
-        head = (f"<p><b>Đã nhập {n_ok} tệp</b>, {len(report.results) - n_ok - n_bad} tệp trùng nội dung, "
+        n_ok, n_same = len(report.imported), len(report.results) - len(report.imported) - len(report.rejected)
+        n_bad = len(report.rejected) + len(refused)
+        head = (f"<p><b>Đã nhập {n_ok} tệp</b>, {n_same} tệp trùng nội dung, "
                 f"{n_bad} tệp bị từ chối.</p>")
         return head + "".join(parts)
 

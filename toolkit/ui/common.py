@@ -157,12 +157,11 @@ class PasscodeLocked:
     are decorated with `unlocked_only`: the browser can fire any callback it knows, locked or not.
     """
 
-    def _init_lock(self, intro_html: str, gate=None) -> None:
-        from toolkit.serving.access import PasscodeGate
-
-        self.gate = gate or PasscodeGate()
+    def _init_lock(self, intro_html: str, gate) -> None:
+        self.gate = gate
         self.error = error_box()
         self.passcode = widgets.Password(description="Mã truy cập", placeholder="Mã do máy chủ in ra khi khởi động",
+                                         continuous_update=False,
                                          layout=widgets.Layout(width="100%")).add_class("stacked")
         self.unlock = widgets.Button(description="Mở trang", button_style="primary", icon="unlock")
         self.unlock.on_click(self.on_unlock)

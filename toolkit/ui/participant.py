@@ -78,6 +78,7 @@ class ParticipantApp:
 
         # joining
         self.code = stacked(widgets.Text(description=t["code"], value=clean_code(code), placeholder="VD: K7QM2X",
+                                         continuous_update=False,
                                          layout=widgets.Layout(width="100%")))
         self.fields = NameAndUnit(plan, lang)
         self.name, self.unit = self.fields.name, self.fields.unit
@@ -100,7 +101,7 @@ class ParticipantApp:
                                      results_above=[self.rank], results_below=[self.pending, self.refresh_results])
 
         self.body = widgets.VBox([self.sign_in_box])
-        self.widget = quiz_page([self.language, self.error, self.notice, self.session_head, self.body],
+        self.widget = quiz_page([self.screens.top, self.language, self.error, self.notice, self.session_head, self.body],
                                 css=PARTICIPANT_CSS)
 
     @functools.cached_property

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan
-from toolkit.quiz.assembly import Topic, questions_for_topic
+from toolkit.quiz.assembly import Topic, questions_for_topic, titles_by_bank
 from toolkit.quiz.attempt import MODES, QuizRuleError, QuizRun, Summary
 from toolkit.quiz.banks import question_bank
 from toolkit.quiz.questions import Question
@@ -63,14 +63,13 @@ def topic_options(plan: Plan, questions, unit_key: str | None = None) -> list[tu
 
     Shared by the quiz page (an officer's own unit first) and the trainer page (no unit).
     """
+    titles = titles_by_bank(questions)  # a bank is named by its title, never by its file's key
     opts = [("Toàn bộ Kế hoạch", "all")]
     if unit_key in plan.units:
         opts.append((f"Nhiệm vụ của đơn vị tôi ({plan.unit(unit_key).name})", f"unit:{unit_key}"))
-    opts += [(f"Mục {s.label}", f"section:{s.id}") for s in plan.sections]
-    banks = sorted({q.bank for q in questions if q.bank})
-    opts += [(f"Câu hỏi soạn sẵn: {b}", f"bank:{b}") for b in banks]
-    opts += [(f"Cơ quan: {a.short}", f"agency:{k}") for k, a in plan.agencies.items()
-             if a.kind != "generic" and not a.is_group]
+    values = [f"section:{s.id}" for s in plan.sections] + [f"bank:{b}" for b in titles]
+    values += [f"agency:{k}" for k, a in plan.agencies.items() if a.kind != "generic" and not a.is_group]
+    opts += [(Topic.parse(v).label(plan, titles), v) for v in values]
     return [(label, value) for label, value in opts if questions_for_topic(plan, questions, Topic.parse(value))]
 
 
@@ -129,7 +128,7 @@ class QuizApp:
                                                                  layout=widgets.Layout(flex_flow="row wrap"))])
 
         self.body = widgets.VBox([self.sign_in_box])
-        self.widget = quiz_page([self.language, self.error, self.notice, self.body])
+        self.widget = quiz_page([self.screens.top, self.language, self.error, self.notice, self.body])
 
     @classmethod
     def from_environment(cls) -> "QuizApp":

@@ -1,4 +1,4 @@
-"""Study page: who does what in Plan 241, searchable tasks, the assignment chart and downloads.
+"""Study page: who does what in Plan 241, searchable tasks, roles by section and downloads.
 
 Lists are rendered as one HTML widget each, not a widget per task: VOILA.md measured that
 hundreds of widgets make a page slow to load. Expanding a task is a plain `<details>`, so it
@@ -20,10 +20,11 @@ from toolkit.ui.common import download_link, error_box, esc, guarded, page_style
 
 ROOT_CLASS = "pbgdpl-study"
 ALL = ""  # the value of every "Tất cả" option
-TAB_WHO, TAB_SEARCH, TAB_CHART, TAB_DOWNLOAD = range(4)
-TAB_TITLES = ("Theo cơ quan, đơn vị", "Tra cứu nhiệm vụ", "Biểu đồ", "Tải về")
+TAB_WHO, TAB_SEARCH, TAB_GRID, TAB_DOWNLOAD = range(4)
+TAB_TITLES = ("Theo cơ quan, đơn vị", "Tra cứu nhiệm vụ", "Vai trò theo mục", "Tải về")
 ROLE_OPTIONS = (("Cả hai", ALL), (ROLES["lead"], "lead"), (ROLES["coordinating"], "coordinating"))
 FILE_STEM = "bang-phan-cong-KH241"
+CHART_FILE = "bieu-do-phan-cong-KH241.png"
 # Summaries are the compiler's words; readers must not quote them as the plan's.
 SUMMARY_NOTE = ("Câu tóm tắt ở đầu mỗi nhiệm vụ là của người biên soạn; lời văn bản ở mục "
                 "“Nguyên văn Kế hoạch”.")
@@ -57,13 +58,38 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} .filters {{ gap: 0.4em 1em; }}
 .{ROOT_CLASS} .about p {{ margin: 0.3em 0; }}
 .{ROOT_CLASS} .about ul {{ padding-left: 1.3em; }}
-.{ROOT_CLASS} .chart-box {{ width: 100%; overflow-x: auto; }}
 .{ROOT_CLASS} .phone-only {{ display: none; }}
+.{ROOT_CLASS} .sr-only {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }}
+/* Agencies × sections: the table scrolls inside its own box (the page never scrolls sideways), and
+   the box's height is bounded so the header row can stay on top while reading down. */
+/* ipywidgets lays HTML content out as a flex item, which would grow to the table's width. */
+.{ROOT_CLASS} .grid-html > .widget-html-content {{ min-width: 0; }}
+.{ROOT_CLASS} .grid-box {{ overflow: auto; max-width: 100%; max-height: 75vh; border: 1px solid #d1d5db;
+  border-radius: 6px; overscroll-behavior-x: contain; }}
+.{ROOT_CLASS} .grid-box:focus-visible {{ outline: 2px solid #1d4ed8; outline-offset: 2px; }}
+.{ROOT_CLASS} table.grid {{ border-collapse: separate; border-spacing: 0; font-size: 15px; line-height: 1.35; }}
+.{ROOT_CLASS} table.grid th, .{ROOT_CLASS} table.grid td {{ padding: 0.4em 0.5em; vertical-align: top;
+  text-align: left; background: #fff; border-bottom: 1px solid #e5e7eb; border-right: 1px solid #e5e7eb; }}
+.{ROOT_CLASS} table.grid td {{ min-width: 5em; }}
+/* Stripes lead the eye along a row of mostly empty cells to the agency it belongs to. */
+.{ROOT_CLASS} table.grid tbody tr:nth-child(even) > * {{ background: #f9fafb; }}
+.{ROOT_CLASS} table.grid thead th {{ position: sticky; top: 0; z-index: 2; background: #f3f4f6;
+  white-space: nowrap; text-align: center; border-bottom: 2px solid #9ca3af; }}
+.{ROOT_CLASS} table.grid th[scope="row"] {{ position: sticky; left: 0; z-index: 1; font-weight: 600;
+  min-width: 11em; max-width: 14em; box-shadow: 2px 0 0 #9ca3af; }}
+.{ROOT_CLASS} table.grid thead th.corner {{ left: 0; z-index: 3; text-align: left; box-shadow: 2px 0 0 #9ca3af; }}
+.{ROOT_CLASS} table.grid tr.band th {{ background: #eef2ff; color: #1e3a8a; font-weight: 700; }}
+.{ROOT_CLASS} table.grid tr.band th span {{ position: sticky; left: 0.5em; }}
+.{ROOT_CLASS} table.grid ul {{ list-style: none; margin: 0; padding: 0; }}
+.{ROOT_CLASS} table.grid li + li {{ margin-top: 0.35em; }}
+.{ROOT_CLASS} table.grid .role {{ font-size: 14px; }}
+.{ROOT_CLASS} table.grid .role-long {{ white-space: normal; }}
+.{ROOT_CLASS} table.grid .ids {{ display: block; font-weight: 600; color: #1e3a8a; }}
+.{ROOT_CLASS} ul.section-names {{ padding-left: 1.3em; margin: 0.3em 0; }}
 @media (max-width: 600px) {{
   .{ROOT_CLASS} .card {{ padding: 0.6em 0.6em; }}
-  /* Scaled to a phone's width the chart's labels would be 4 px high: keep it legible and let it
-     scroll sideways inside its own box (the page itself never scrolls sideways). */
-  .{ROOT_CLASS} .chart-box .widget-image {{ width: 900px !important; max-width: none; }}
+  .{ROOT_CLASS} table.grid th[scope="row"] {{ min-width: 7em; max-width: 8em; }}
   .{ROOT_CLASS} .phone-only {{ display: block; }}
 }}
 </style>"""
@@ -105,7 +131,6 @@ class StudyApp:
         self.error = error_box()
         self._batch = False
         self._shown_ids: tuple[str, ...] | None = None
-        self._chart_drawn = False
 
         # -- tab 1: one body's duties
         self.who = widgets.Dropdown(
@@ -157,19 +182,22 @@ class StudyApp:
             [self.query, filters, self.via_groups, self.clear, self.count, self.results],
             layout=widgets.Layout(width="auto"))
 
-        # -- tab 3: chart, drawn the first time the tab is opened (matplotlib costs ~0.5 s and 40 MB)
-        self.chart_note = widgets.HTML(
-            "<p>Mỗi hàng là một cơ quan được Kế hoạch nêu tên, mỗi cột là một mục của Kế hoạch: chấm xanh đặc "
-            "là cơ quan <b>được giao</b> (chủ trì hoặc thực hiện), vòng tròn cam là cơ quan <b>phối hợp</b> nhiệm "
-            "vụ trong mục đó; "
-            "chấm càng to, càng nhiều nhiệm vụ (số dưới chấm khi nhiều hơn một).</p>"
-            '<p class="muted phone-only">Trên điện thoại, vuốt ngang trên biểu đồ để xem hết các mục.</p>',
+        # -- tab 3: agencies × sections as a table (text a phone can read, headers a screen reader names)
+        self.grid_note = widgets.HTML(
+            "<p>Mỗi hàng là một cơ quan hoặc nhóm cơ quan được Kế hoạch nêu tên, mỗi cột một mục; ô ghi vai "
+            "trò theo lời Kế hoạch và mã nhiệm vụ.</p>"
+            '<p class="muted">Nhiệm vụ giao chung cho một nhóm chỉ ghi ở hàng của nhóm; mọi nhiệm vụ của một cơ '
+            "quan, kể cả qua nhóm, ở thẻ “Theo cơ quan, đơn vị”.</p>"
+            '<p class="muted phone-only">Vuốt ngang trên bảng để xem các mục khác.</p>',
             layout=widgets.Layout(width="auto"))
-        self.chart_status = widgets.HTML(layout=widgets.Layout(width="auto"))
-        # Hidden until drawn: an empty Image shows as a broken-image icon.
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto", display="none"))
-        chart_box = widgets.Box([self.chart]).add_class("chart-box")
-        chart_tab = widgets.VBox([self.chart_note, self.chart_status, chart_box], layout=widgets.Layout(width="auto"))
+        self.grid = widgets.HTML(self.grid_html(), layout=widgets.Layout(width="auto")).add_class("grid-html")
+        # The dot chart, for slides and print: matplotlib costs ~0.5 s and 40 MB, so only on request.
+        self.download_chart = widgets.Button(description="Biểu đồ phân công (PNG)", icon="image",
+                                             layout=widgets.Layout(width="auto"))
+        self.download_chart.on_click(self.on_download_chart)
+        self.chart_download = widgets.HTML(layout=widgets.Layout(width="auto"))
+        grid_tab = widgets.VBox([self.grid_note, self.grid, self.download_chart, self.chart_download],
+                                layout=widgets.Layout(width="auto"))
 
         # -- tab 4: downloads and what the plan is
         self.filtered_only = widgets.Checkbox(
@@ -194,9 +222,8 @@ class StudyApp:
             widgets.HTML(self._about_html(), layout=widgets.Layout(width="auto")),
         ], layout=widgets.Layout(width="auto"))
 
-        self.tabs = widgets.Tab(children=[who_tab, search_tab, chart_tab, download_tab], titles=TAB_TITLES,
+        self.tabs = widgets.Tab(children=[who_tab, search_tab, grid_tab, download_tab], titles=TAB_TITLES,
                                 selected_index=TAB_WHO, layout=widgets.Layout(width="auto"))
-        self.tabs.observe(self.on_tab, names="selected_index")
 
         # The notebook's Markdown cell holds the page title; the app does not repeat it.
         header = widgets.HTML(
@@ -365,20 +392,52 @@ class StudyApp:
 
     # ------------------------------------------------------------ tab 3
 
-    @guarded("mở thẻ đã chọn")
-    def on_tab(self, change=None):
-        if self.tabs.selected_index == TAB_CHART and not self._chart_drawn:
-            self.show_chart()
+    def grid_html(self) -> str:
+        """Agencies (rows, named bodies then groups) × sections (columns), each cell the roles and task ids."""
+        agencies, cells = report.assignment_grid(self.plan)
+        sections = self.plan.sections
+        names = "".join(f"<li>{esc(s.label)}</li>" for s in sections)
+        head = "".join(f'<th scope="col" title="{esc(s.title)}">{esc(s.id)}</th>' for s in sections)
+        bodies = []  # one <tbody> per kind, so its heading's scope="rowgroup" covers just those rows
+        for is_group, keys in groupby(agencies, key=lambda k: self.plan.agency(k).is_group):
+            band = "Nhóm cơ quan (nhiệm vụ giao chung cho cả nhóm)" if is_group else "Cơ quan được nêu tên"
+            rows = [f'<tr class="band"><th scope="rowgroup" colspan="{len(sections) + 1}"><span>{band}'
+                    "</span></th></tr>"]
+            for key in keys:
+                tds = "".join(f"<td>{self._grid_cell(cells.get((key, s.id), ()))}</td>" for s in sections)
+                rows.append(f'<tr><th scope="row">{esc(self.plan.agency_name(key))}</th>{tds}</tr>')
+            bodies.append(f"<tbody>{''.join(rows)}</tbody>")
+        return (f'<details class="notes"><summary>Tên các mục ({esc(sections[0].id)} … {esc(sections[-1].id)})'
+                f'</summary><ul class="section-names">{names}</ul></details>'
+                # Focusable, so a keyboard can scroll the box too (it is a scrolling region).
+                '<div class="grid-box" role="region" aria-label="Bảng vai trò của cơ quan theo mục" tabindex="0">'
+                '<table class="grid"><caption class="sr-only">Vai trò của từng cơ quan, nhóm cơ quan trong mỗi '
+                f'mục của Kế hoạch</caption><thead><tr><th scope="col" class="corner">Cơ quan</th>{head}</tr>'
+                f'</thead>{"".join(bodies)}</table></div>')
 
-    def show_chart(self):
-        # Widget messages leave at once, so the reader sees this during the second of drawing.
-        self.chart_status.value = '<p class="muted">Đang vẽ biểu đồ…</p>'
+    @staticmethod
+    def _grid_cell(found) -> str:
+        """One line per role as the plan words it ("Chủ trì", "Thực hiện"…), given ones before "Phối hợp"."""
+        if not found:
+            return ""
+        by_label: dict[tuple[str, str], list[str]] = {}
+        for a in sorted(found, key=lambda a: a.role != "lead"):  # stable: plan order within a role
+            by_label.setdefault((a.role, a.task.role_label(a.role)), []).append(a.task.id)
+        # Short labels stay on one line; "Được đề nghị thực hiện" may wrap, or its column would be twice as wide.
+        return "<ul>" + "".join(
+            f'<li><span class="role role-{role}{" role-long" if len(label) > 12 else ""}">{esc(label)}</span>'
+            f'<span class="ids">{esc(", ".join(ids))}</span></li>'
+            for (role, label), ids in by_label.items()) + "</ul>"
+
+    @guarded("tạo tệp biểu đồ")
+    def on_download_chart(self, button=None):
+        self.chart_download.value = '<p class="muted">Đang vẽ biểu đồ…</p>'
         try:
-            self.chart.value = figure_png(report.assignment_chart(self.plan))
-            self.chart.layout.display = None
-            self._chart_drawn = True
-        finally:
-            self.chart_status.value = ""
+            data = figure_png(report.assignment_chart(self.plan))
+        except Exception:
+            self.chart_download.value = ""
+            raise
+        self.chart_download.value = download_link(data, CHART_FILE, "png", f"Tải biểu đồ ({CHART_FILE})")
 
     # ------------------------------------------------------------ tab 4
 

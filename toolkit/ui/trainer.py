@@ -32,6 +32,7 @@ from toolkit.plan.model import Plan
 from toolkit.quiz.analytics import score_histogram
 from toolkit.quiz.attempt import MODES, QuizRuleError
 from toolkit.quiz.banks import question_bank
+from toolkit.quiz.formats import unit_label
 from toolkit.quiz.questions import Question
 from toolkit.quiz.reports import ReportedQuestion, key_view, reported_questions, retire_question
 from toolkit.quiz.retired import retired_ids, retired_name
@@ -68,6 +69,17 @@ TRAINER_CSS = page_style(TRAINER_CLASS) + f"""<style>
 .{TRAINER_CLASS} .join-row {{ flex-wrap: wrap; gap: 1.5em; align-items: center; }}
 .{TRAINER_CLASS} .join-text {{ flex: 1 1 380px; min-width: 0; }}
 .{TRAINER_CLASS} .qr {{ width: clamp(220px, 45vh, 560px); height: auto; image-rendering: pixelated; }}
+.{TRAINER_CLASS} .join-row.compact .join-code {{ font-size: 2.4em; margin: 0; }}
+.{TRAINER_CLASS} .join-row.compact .qr {{ width: 150px; }}
+.{TRAINER_CLASS} .join-row.compact .join-text > div:not(.join-code):not(.lan-warning) {{ display: none; }}
+.{TRAINER_CLASS} .join-row.compact .lan-warning p {{ display: none; }}
+.{TRAINER_CLASS} .lan-warning {{ border: 3px solid #d97706; background: #fffbeb; color: #78350f; border-radius: 10px;
+  padding: 0.6em 1em; font-size: 1.2em; margin: 0.4em 0; }}
+.{TRAINER_CLASS} .lan-warning b {{ font-size: 1.2em; }}
+.{TRAINER_CLASS} .caution {{ border-left: 4px solid #d97706; background: #fffbeb; padding: 0.4em 0.8em;
+  margin: 0.4em 0; }}
+.{TRAINER_CLASS} .confirm-close {{ border: 2px solid #dc2626; background: #fef2f2; border-radius: 10px;
+  padding: 0.5em 1em; margin: 0.4em 0; }}
 .{TRAINER_CLASS} .counts {{ font-size: 1.5em; margin: 0.3em 0; }}
 .{TRAINER_CLASS} .counts b {{ font-size: 1.3em; color: #1e3a8a; }}
 .{TRAINER_CLASS} .live-row {{ flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }}
@@ -121,12 +133,14 @@ class TrainerApp(PasscodeLocked):
         self.env = os.environ if env is None else env
         self.bank_problems = bank_problems
         self.current: str | None = None  # the session on screen
-        self.confirming_close = False
+        self.revealed: str | None = None  # the question whose key the trainer chose to show
+        self.join_compact: bool | None = None  # None: the page decides (big until answers come in)
         self._seen = None  # what the dashboard last showed, to skip unchanged ticks
         self._scores_seen = None  # the histogram is redrawn only when scores change
 
         self._init_lock("<p>Trang dành cho báo cáo viên. Nhập mã truy cập (do người quản trị máy chủ cung cấp; "
-                        "lệnh <code>toolkit serve</code> in ra khi khởi động) để mở phiên và xem kết quả.</p>", gate)
+                        "lệnh <code>toolkit serve</code> in ra khi khởi động) để mở phiên và xem kết quả.</p>",
+                        gate or PasscodeGate(store, "trainer", env))
         self.widget = widgets.VBox([widgets.HTML(TRAINER_CSS), self.error, self.body]).add_class(TRAINER_CLASS)
 
     @classmethod
@@ -147,7 +161,7 @@ class TrainerApp(PasscodeLocked):
     # ---------------------------------------------------------------- building (only once unlocked)
     def _build(self) -> None:
         full = widgets.Layout(width="100%")
-        self.title = stacked(widgets.Text(description="Tên buổi tập huấn", layout=full,
+        self.title = stacked(widgets.Text(description="Tên buổi tập huấn", layout=full, continuous_update=False,
                                            placeholder="VD: Tập huấn PBGDPL phường Ba Đình, 15/3"))
         self.topic = stacked(widgets.Dropdown(description="Chủ đề",
                                                options=topic_options(self.plan, self.all_questions), value="all",
@@ -191,6 +205,19 @@ class TrainerApp(PasscodeLocked):
         self.refresh.on_click(self.on_refresh)
         self.close_session = widgets.Button(description="Đóng phiên", button_style="danger", icon="lock")
         self.close_session.on_click(self.on_close)
+        # Closing cannot be undone: it asks in a box of its own, with what it does, not by relabelling a button.
+        self.close_question = widgets.HTML("")
+        self.close_confirm = widgets.Button(description="Đóng phiên ngay", button_style="danger", icon="lock",
+                                            layout=widgets.Layout(width="auto"))
+        self.close_confirm.on_click(self.on_close_confirmed)
+        self.close_cancel = widgets.Button(description="Chưa đóng", icon="times", layout=widgets.Layout(width="auto"))
+        self.close_cancel.on_click(self.on_close_cancelled)
+        self.close_box = widgets.VBox([self.close_question, widgets.HBox([self.close_confirm, self.close_cancel])
+                                       .add_class("toolbar")], layout=widgets.Layout(display="none")
+                                      ).add_class("confirm-close")
+        self.join_size = widgets.Button(description="Thu gọn mã tham gia", icon="compress",
+                                        layout=widgets.Layout(width="auto"))
+        self.join_size.on_click(self.on_join_size)
         self.download = widgets.Button(description="Tải kết quả (Excel)", icon="download")
         self.download.on_click(self.on_download)
         self.back = widgets.Button(description="Về danh sách phiên", icon="arrow-left")
@@ -210,13 +237,17 @@ class TrainerApp(PasscodeLocked):
                                       widgets.VBox([self.people, self.hide_scores])]).add_class("live-row")
         self.per_question = widgets.HTML("")
         self.most_missed = widgets.HTML("")
+        self.reveal_key = widgets.Button(description="Hiện đáp án", icon="eye", layout=widgets.Layout(
+            width="auto", display="none"))
+        self.reveal_key.on_click(self.on_reveal_key)
         self.analysis = widgets.HTML("")
         self.updated = widgets.HTML("")
         self.session_box = widgets.VBox([
             self.session_head,
-            widgets.HBox([self.refresh, self.close_session, self.download, self.back]).add_class("toolbar"),
-            self.download_link, self.join_row, self.counts, self.live_row, self.most_missed,
-            self.per_question, self.analysis, self.updated])
+            widgets.HBox([self.refresh, self.close_session, self.download, self.back, self.join_size])
+            .add_class("toolbar"),
+            self.close_box, self.download_link, self.join_row, self.counts, self.live_row, self.most_missed,
+            self.reveal_key, self.per_question, self.analysis, self.updated])
 
         # The ticker: its view must exist before `playing` turns true (the browser starts the timer on
         # that change), so it is displayed, hidden, from now on.
@@ -232,9 +263,10 @@ class TrainerApp(PasscodeLocked):
         self.reports_list = widgets.HTML("")
         self.retire_which = stacked(widgets.Dropdown(description="Câu hỏi ngừng dùng", options=[], layout=full))
         self.retire_reason = stacked(widgets.Textarea(
-            description="Lý do (bắt buộc)", layout=full,
+            description="Lý do (bắt buộc)", layout=full, continuous_update=False,
             placeholder="VD: Đáp án sai — Kế hoạch giao Sở Tư pháp chủ trì, không phải Sở Nội vụ."))
-        self.retire_by = stacked(widgets.Text(description="Người quyết định", placeholder="Họ và tên", layout=full))
+        self.retire_by = stacked(widgets.Text(description="Người quyết định", placeholder="Họ và tên", layout=full,
+                                              continuous_update=False))
         self.retire = widgets.Button(description="Ngừng dùng câu hỏi", button_style="danger", icon="ban",
                                      layout=widgets.Layout(width="auto"))
         self.retire.on_click(self.on_retire)
@@ -314,22 +346,25 @@ class TrainerApp(PasscodeLocked):
         if session is None:
             self.create_message.value = alert("Không còn phiên này.")
             return
-        self.current, self.confirming_close = session.code, False
+        self.current, self.revealed, self.join_compact = session.code, None, None
         self._seen = self._scores_seen = None
         self.download_link.value = ""
         self.analysis.value = ""
+        self._ask_to_close(False)
         url, warning = join_url(session.code, self.env)
-        absolute = url.startswith(("http://", "https://"))
+        # A QR code phones cannot open is worse than none: with a warning, the warning takes its place.
         self.join_text.value = (
             '<div class="muted">Mã tham gia phiên</div>'
             f'<div class="join-code" aria-label="Mã phiên">{esc(session.code)}</div>'
-            f'<div>Học viên quét mã QR, hoặc mở trang <b>“Tham gia phiên tập huấn”</b> và nhập mã trên. Địa chỉ:</div>'
-            f'<div class="join-url">{esc(url)}</div>' + (f'<div class="muted">{esc(warning)}</div>' if warning else ""))
-        if absolute:
+            + (f'<div class="lan-warning" role="alert"><b>⚠ Chưa có mã QR cho điện thoại</b><p>{esc(warning)}</p>'
+               f'<p>Địa chỉ hiện tại: <span class="join-url">{esc(url)}</span></p></div>' if warning else
+               '<div>Học viên quét mã QR, hoặc mở trang <b>“Tham gia phiên tập huấn”</b> và nhập mã trên. '
+               f'Địa chỉ:</div><div class="join-url">{esc(url)}</div>'))
+        if warning:
+            self.qr.layout.display = "none"
+        else:
             self.qr.value = qr_png(url)
             self.qr.layout.display = None
-        else:
-            self.qr.layout.display = "none"
         self._show(self.session_box)
         self._refresh(force=True)
 
@@ -373,7 +408,14 @@ class TrainerApp(PasscodeLocked):
                                               else "chỉ tính số câu đúng")
                                    + "</p>")
         self.close_session.layout.display = None if session.is_open else "none"
+        if not session.is_open:
+            self._ask_to_close(False)
         self.join_row.layout.display = None if session.is_open else "none"
+        self.join_size.layout.display = None if session.is_open else "none"
+        # The join code fills the wall while the room joins; once answers come in, the live results need
+        # the space (above the fold of a 1280×900 projector), unless the trainer chose a size.
+        compact = self.join_compact if self.join_compact is not None else any(a.answered for a in attempts)
+        self._set_join_compact(compact)
         self.counts.value = (f'<div class="counts">Đã tham gia: <b>{data["joined"]}</b> · Đã nộp bài: '
                              f'<b>{data["finished"]}</b> · Đang làm: <b>{data["joined"] - data["finished"]}</b></div>')
         scores = sorted(data["scores"])
@@ -404,16 +446,12 @@ class TrainerApp(PasscodeLocked):
             chips = "".join(f'<span class="chip{" done" if s.finished else ""}">{esc(s.name)}</span>' for s in rows)
             return f'<h3>Người tham gia ({len(rows)})</h3><div class="chips">{chips}</div>'
         body = "".join(
-            f"<tr><td class=\"n\">{s.rank}</td><td>{esc(s.name)}</td><td>{esc(self._unit_name(s.unit_key))}</td>"
-            f'<td class="n">{s.answered}/{total}</td><td class="n">{s.points:g}</td>'
+            f"<tr><td class=\"n\">{s.rank}</td><td>{esc(s.name)}</td><td>{esc(unit_label(self.plan, s.unit_key))}</td>"
+            f'<td class="n">{s.answered}/{total}</td><td class="n">{number(s.points)}</td>'
             f"<td>{'đã nộp' if s.finished else 'đang làm'}</td></tr>" for s in rows)
         return (f"<h3>Người tham gia ({len(rows)})</h3><div class=\"scroll-x\"><table class=\"grid people\">"
                 "<tr><th>Hạng</th><th>Họ và tên</th><th>Đơn vị</th><th>Đã trả lời</th><th>Điểm</th>"
                 f"<th>Trạng thái</th></tr>{body}</table></div>")
-
-    def _unit_name(self, key: str) -> str:
-        unit = self.plan.units.get(key)
-        return unit.name if unit else "Đơn vị khác"
 
     @staticmethod
     def _bar(share) -> str:
@@ -434,14 +472,51 @@ class TrainerApp(PasscodeLocked):
 
     def _most_missed_html(self, data: dict) -> str:
         m = data["most_missed"]
+        self.reveal_key.layout.display = "none"
         if not m:
+            self.revealed = None
             return ""
-        return (f'<div class="missed"><h3>Câu nhiều người sai nhất: câu {m["number"]} '
-                f"({percent(m['share_correct'])} trả lời đúng, {m['answered']} người đã trả lời)</h3>"
-                f'<div class="stem">{esc(m["stem"])}</div>'
-                f"<p><b>Đáp án đúng:</b> {esc(m['correct'])}</p>"
+        head = (f'<div class="missed"><h3>Câu nhiều người sai nhất: câu {m["number"]} '
+                f"({percent(m['share_correct'])} trả lời đúng, {m['answered']}/{data['joined']} người đã trả lời)</h3>"
+                f'<div class="stem">{esc(m["stem"])}</div>')
+        if not m["key_may_show"]:
+            session = data["session"]
+            why = ("Chế độ kiểm tra: đáp án chỉ hiện khi phiên đã đóng, để màn hình chiếu không lộ đáp án cho người "
+                   "đang làm bài." if session.mode == "test" else
+                   "Đáp án hiện được khi mọi người trong phiên đã trả lời câu này.")
+            return head + f'<p class="muted">{why}</p></div>'
+        if self.revealed != m["question_id"]:
+            self.reveal_key.layout.display = None
+            return head + "</div>"
+        return (head + f"<p><b>Đáp án đúng:</b> {esc(m['correct'])}</p>"
                 f"<p><b>Giải thích:</b> {esc(m['explanation'])}</p>"
                 f"<p><b>Nguyên văn Kế hoạch:</b></p><blockquote>{esc(m['source'])}</blockquote></div>")
+
+    @guarded("hiện đáp án")
+    @unlocked_only
+    def on_reveal_key(self, _=None) -> None:
+        if self.current is None:
+            return
+        data = dashboard(self.store, self.plan, self.questions, self.current, retired_ids(self.quiz_dir))
+        m = data["most_missed"]
+        # The kernel checks again: the browser can click a hidden button.
+        if m and m["key_may_show"]:
+            self.revealed = m["question_id"]
+        self.most_missed.value = self._most_missed_html(data)
+
+    @guarded("đổi cỡ mã tham gia")
+    @unlocked_only
+    def on_join_size(self, _=None) -> None:
+        self.join_compact = "compact" not in self.join_row._dom_classes
+        self._set_join_compact(self.join_compact)
+
+    def _set_join_compact(self, compact: bool) -> None:
+        if compact:
+            self.join_row.add_class("compact")
+        else:
+            self.join_row.remove_class("compact")
+        self.join_size.description = "Phóng to mã tham gia" if compact else "Thu gọn mã tham gia"
+        self.join_size.icon = "expand" if compact else "compress"
 
     # ---------------------------------------------------------------- after the round
     def _analysis_html(self, code: str) -> str:
@@ -482,6 +557,8 @@ class TrainerApp(PasscodeLocked):
             "<h3>Phân tích sau buổi tập huấn</h3>"
             f"<p>{stats['participants']} người, {stats['items']} câu · Điểm trung bình: <b>{percent(stats['mean'])}</b> · "
             f"Trung vị: <b>{percent(stats['median'])}</b> · Hệ số tin cậy Cronbach's alpha: <b>{number(alpha)}</b></p>"
+            + (f'<div class="caution" role="note">⚠ {esc(caution)}</div>'
+               if (caution := analytics.small_group_caution(stats["participants"])) else "") +
             '<p class="muted">Độ khó = tỉ lệ trả lời đúng; độ phân biệt D = tỉ lệ đúng của 27% người điểm cao nhất trừ '
             "27% thấp nhất; r = tương quan giữa câu và tổng điểm các câu còn lại. Câu có D hoặc r dưới 0,10 được "
             "đánh dấu để xem lại cách hỏi.</p>"
@@ -507,14 +584,31 @@ class TrainerApp(PasscodeLocked):
     def on_close(self, _=None) -> None:
         if self.current is None:
             return
-        if not self.confirming_close:
-            self.confirming_close = True
-            self.close_session.description = "Bấm lần nữa để đóng phiên"
+        attempts = self.sessions.attempts(self.current)
+        working = sum(1 for a in attempts if a.finished_at is None)
+        self.close_question.value = (
+            "<h3>Đóng phiên này?</h3><p>Sau khi đóng, không ai tham gia hay trả lời thêm được, và không mở lại được. "
+            + (f"<b>{working} người chưa nộp bài</b>: bài của họ được tính với các câu đã trả lời." if working
+               else "Mọi người tham gia đã nộp bài.") + "</p>")
+        self._ask_to_close(True)
+
+    @guarded("đóng phiên")
+    @unlocked_only
+    def on_close_confirmed(self, _=None) -> None:
+        if self.current is None:
             return
         self.sessions.close(self.current)
-        self.confirming_close = False
-        self.close_session.description = "Đóng phiên"
+        self._ask_to_close(False)
         self._refresh(force=True)
+
+    @guarded("đóng phiên")
+    @unlocked_only
+    def on_close_cancelled(self, _=None) -> None:
+        self._ask_to_close(False)
+
+    def _ask_to_close(self, asking: bool) -> None:
+        self.close_box.layout.display = None if asking else "none"
+        self.close_session.disabled = asking
 
     @guarded("tạo tệp Excel")
     @unlocked_only
@@ -615,7 +709,7 @@ def _reported_html(number_: int, item: ReportedQuestion, plan: Plan) -> str:
 
 
 def _origin(q: Question) -> str:
-    where = f"ngân hàng soạn tay “{q.bank}”" if q.bank else f"sinh từ Kế hoạch (mẫu {q.template})"
+    where = f"ngân hàng soạn tay “{q.bank_title or q.bank}”" if q.bank else f"sinh từ Kế hoạch (mẫu {q.template})"
     return where + (f" · nhiệm vụ {', '.join(q.task_ids)}" if q.task_ids else "")
 
 

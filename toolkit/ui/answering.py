@@ -230,9 +230,10 @@ class AnswerScreens:
         self.review = widgets.HTML("")
         # The page puts this first (`quiz_page`). Focused when the results are shown, it brings the top of
         # the page into view: tapped at the bottom of a long question, “Nộp bài” left the page scrolled
-        # past the score. A box that persists, so the message finds its view (a new screen's views are
-        # still being built when the message lands); tabbable=False: focusable by the page, not by Tab.
-        self.top = widgets.Box(layout=widgets.Layout(height="1px", margin="0")).add_class("screen-top")
+        # past the score. It persists, so the message finds its view (a new screen's views are still
+        # being built when it lands). A Label: a box's view ignores `tabbable`, an HTML's focuses an inner
+        # element that has no tabindex.
+        self.top = widgets.Label("", layout=widgets.Layout(height="1px", margin="0")).add_class("screen-top")
         self.top.tabbable = False
         # The score and the page's ways on come first, the review after: on a phone, a long review put
         # “Luyện lại các câu sai” thousands of pixels down. The same report box on both screens: only one
@@ -474,7 +475,10 @@ class AnswerScreens:
         self.report_which.layout.display = None
         self.screen = "results"
         self._show(self.results_box)
-        self.top.focus()
+        self._bring_top_into_view()
+
+    def _bring_top_into_view(self) -> None:
+        self.top.focus()  # tabbable=False: tabindex -1, focusable by the page and not by Tab; focus scrolls
 
     # ---------------------------------------------------------------- reporting a question
     def _reset_report(self, shown: bool, question_id: str | None = None) -> None:

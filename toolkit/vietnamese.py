@@ -66,10 +66,12 @@ def match_rank(folded_query: str, folded_text: str) -> int | None:
         return 0
     if folded_text.startswith(folded_query):
         return 1
-    if re.search(r"(?<!\w)" + re.escape(folded_query), folded_text):
+    # Plain substring tests first: a search box calls this for every name on every keystroke.
+    if folded_query in folded_text and re.search(r"(?<!\w)" + re.escape(folded_query), folded_text):
         return 2
     words = folded_query.split()
-    if len(words) > 1 and all(re.search(r"(?<!\w)" + re.escape(w), folded_text) for w in words):
+    if len(words) > 1 and all(w in folded_text for w in words) and all(
+            re.search(r"(?<!\w)" + re.escape(w), folded_text) for w in words):
         return 3
     return None
 

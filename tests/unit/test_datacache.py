@@ -125,3 +125,22 @@ def test_does_the_code_fingerprint_cover_modules_in_subpackages(tmp_path, monkey
     before = datacache.fingerprint([])
     module.write_text("B = 2\n")
     assert datacache.fingerprint([]) != before
+
+
+def test_an_edited_city_registry_is_read_not_the_old_entry(var, tmp_path):
+    """The city registry lives outside the plan folder: editing it must change the cache entry too."""
+    from toolkit.paths import DEFAULT_PLAN_DIR
+
+    folder = tmp_path / "data" / "plan-241"
+    shutil.copytree(DEFAULT_PLAN_DIR, folder)
+    shutil.copytree(DEFAULT_PLAN_DIR.parent / "hanoi", tmp_path / "data" / "hanoi")
+    before = load_plan(folder)
+    departments = tmp_path / "data" / "hanoi" / "departments-2025.yaml"
+    text = departments.read_text(encoding="utf-8")
+    assert text.count('name: "Sở Dân tộc và Tôn giáo"') == 1
+    departments.write_text(text.replace('name: "Sở Dân tộc và Tôn giáo"', 'name: "Sở Dân tộc và Tôn giáo (đã sửa)"'),
+                           encoding="utf-8")
+    plan_module._load_cached.cache_clear()
+    after = load_plan(folder)
+    assert before.unit("so_dan_toc_ton_giao").name == "Sở Dân tộc và Tôn giáo"
+    assert after.unit("so_dan_toc_ton_giao").name == "Sở Dân tộc và Tôn giáo (đã sửa)"

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from toolkit.paths import DEFAULT_PLAN_DIR
-from toolkit.plan.load import load_plan
+from toolkit.plan.load import load_plan, validate_plan_dir
 from toolkit.plan.model import parse_deadline
 from toolkit.vietnamese import fold, search
 
@@ -170,17 +170,37 @@ def test_due_dates():
     assert parse_deadline("Hàng năm").due is None
 
 
-def test_a_successor_unit_is_added_by_data_alone(tmp_path):
-    """After the 2025 reform, can a new commune take over a district's duties with no code change?"""
-    folder = tmp_path / "plan-241"
+def copy_plan_with_registry(tmp_path):
+    """The plan folder and the city registry beside it, as units.yaml's `registry:` paths expect."""
+    folder = tmp_path / "data" / "plan-241"
     shutil.copytree(DEFAULT_PLAN_DIR, folder)
+    shutil.copytree(DEFAULT_PLAN_DIR.parent / "hanoi", tmp_path / "data" / "hanoi")
+    return folder
+
+
+def add_ward(tmp_path, how_it_inherits: str):
+    """A copy of the plan with one more ward in units.yaml, succeeding Quận Hoàn Kiếm as `how_it_inherits` says."""
+    folder = copy_plan_with_registry(tmp_path)
     with open(folder / "units.yaml", "a", encoding="utf-8") as fh:
-        fh.write('  - key: phuong_hoan_kiem\n    name: "UBND phường Hoàn Kiếm"\n    kind: ubnd_cap_xa\n'
+        fh.write('  - key: phuong_vi_du\n    name: "UBND phường Ví Dụ"\n    kind: ubnd_cap_xa\n'
                  "    groups: [ubnd_cap_xa]\n    valid_from: 2025-07-01\n    successor_of: [quan_hoan_kiem]\n"
-                 "    inherits: true\n")
-    plan = load_plan(folder)
-    new = [t.id for t in plan.tasks_for_unit("phuong_hoan_kiem")]
+                 f"    {how_it_inherits}\n")
+    return folder
+
+
+def test_a_successor_unit_is_added_by_data_alone(tmp_path):
+    """Can a new unit take over a former unit's duties with no code change, the inherited ones marked as
+    the reading they come from?"""
+    plan = load_plan(add_ward(tmp_path, "inherits_reading: xa_phuong_mang_nhiem_vu_cap_huyen"))
+    new = plan.duties("phuong_vi_du", 2026)
     old = [t.id for t in plan.tasks_for_unit("quan_hoan_kiem")]
-    assert new == old  # the commune group's only task, III.2.a, the district already had as lead
-    assert {"ubnd_cap_xa", "ubnd_cap_huyen"} <= plan.unit_memberships("phuong_hoan_kiem")
-    assert plan.unit("phuong_hoan_kiem").active_in(2026)
+    assert [d.task.id for d in new] == [t for t in old if t != "II.2.c"]  # the reading keeps II.2.c back
+    assert all(d.from_reading and d.from_unit == "quan_hoan_kiem" for d in new)
+    assert {"ubnd_cap_xa", "ubnd_cap_huyen"} <= plan.unit_memberships("phuong_vi_du")
+    assert plan.unit("phuong_vi_du").active_in(2026) and plan.unit("phuong_vi_du").inherits
+
+
+def test_inherits_alone_is_refused(tmp_path):
+    """An inheritance with no reading named would show the compiler's reading as the plan's words."""
+    problems = validate_plan_dir(add_ward(tmp_path, "inherits: true"))
+    assert [p.message for p in problems if "inherits_reading" in p.message and p.file.endswith("units.yaml")]

@@ -39,6 +39,10 @@ EXPECTED = {
     "lead_basis_not_verbatim": ("tasks.yaml", 9, "lead_basis không có nguyên văn trong trích dẫn nguồn"),
     "addressee_without_role": ("tasks.yaml", 7, "cơ quan được giao (addressed_to) phải ghi ở coordinating"),
     "overlap_basis_not_verbatim": ("agencies.yaml", 13, "Căn cứ (basis) không khớp nguyên văn Kế hoạch"),
+    # Issue 11: the city registry must be found, and a reading must quote its sources and be named as one.
+    "reading_basis_not_verbatim": ("readings.yaml", 11, "Căn cứ không khớp nguyên văn Kế hoạch"),
+    "registry_not_found": ("units.yaml", 4, "Không tìm thấy danh mục Thành phố"),
+    "inherits_without_reading": ("units.yaml", 5, "thay “inherits: true” bằng “inherits_reading"),
 }
 
 

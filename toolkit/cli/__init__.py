@@ -120,6 +120,11 @@ def cmd_tasks(args) -> int:
     # "Chủ trì" only where the plan's words say it (Task.role_label), otherwise "Thực hiện", "Phối hợp".
     roles = {a.task.id: a.task.role_label(a.role) + ("" if a.via == key else f" (qua {plan.agency_name(a.via)})")
              for a in plan.assignments(args.agency, unit_key=args.unit)} if (args.agency or args.unit) else {}
+    # A duty a unit carries only by the compiler's reading (a ward, a merged department) is never shown as
+    # the plan's words.
+    for d in plan.duties(args.unit) if args.unit else ():
+        if d.from_reading:
+            roles[d.task.id] += f" — cách đọc của người biên soạn: {d.reading.title}"
     tasks = plan.filter_tasks(agency=args.agency, unit=args.unit, section=args.section, query=args.search)
     rows = [(t, roles.get(t.id, "")) for t in tasks]
     for t, role in rows:

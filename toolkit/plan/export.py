@@ -10,7 +10,7 @@ import io
 from typing import TYPE_CHECKING
 
 from toolkit.exports import csv_bytes, excel_writer, fit_columns
-from toolkit.plan.model import DEADLINE_KINDS, Assignment, Plan, Task
+from toolkit.plan.model import DEADLINE_KINDS, READING_LABEL, Assignment, Plan, Reading, Task, Unit
 from toolkit.vietnamese import sort_key
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def task_dict(plan: Plan, task: Task) -> dict:
 
 
 def plan_json(plan: Plan) -> dict:
-    """The stable JSON interface read by later tools: plan metadata, tasks and agencies."""
+    """The stable JSON interface read by later tools: plan metadata, tasks, agencies, units and readings."""
     info = plan.info
     doc = lambda d: {"number": d.number, "kind": d.kind, "title": d.title,  # noqa: E731
                      "date": d.date.isoformat() if d.date else None, "issuer": d.issuer}
@@ -90,6 +90,39 @@ def plan_json(plan: Plan) -> dict:
         "agencies": [{"key": a.key, "name": a.name, "short": a.short, "kind": a.kind, "aliases": list(a.aliases),
                       "member_of": list(a.member_of), "members": list(plan.members(a.key)) if a.is_group else []}
                      for a in plan.agencies.values()],
+        # The unit registry as of every date: the plan's units and the city's (communes, merged departments).
+        "units": [unit_dict(plan, u) for u in plan.units.values()],
+        # The compiler's readings (never the plan's words) and the bodies renamed since the plan.
+        "readings": [reading_dict(r) for r in plan.readings],
+        "renamings": [{"key": r.key, "plan_name": r.plan_name, "present_key": r.present_key,
+                       "present_name": r.present_name, "since": r.since.isoformat(), "label": r.label,
+                       "source": r.source, "source_cite": r.source_cite} for r in plan.renamings],
+    }
+
+
+def unit_dict(plan: Plan, unit: Unit) -> dict:
+    """One unit for other tools: who it is, when it existed, whom it succeeds, where that is written."""
+    return {
+        "key": unit.key, "name": unit.name, "code": unit.code, "kind": unit.kind, "level": unit.level,
+        "area_name": unit.area_name, "agency": unit.agency, "groups": list(unit.groups),
+        "valid_from": unit.valid_from.isoformat(), "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+        "successor_of": list(unit.successor_of),
+        "readings": [r.key for r in plan.readings_of(unit.key)],
+        "formed_from": [{"name": f.name, "code": f.code, "district": f.district, "share": f.share}
+                        for f in unit.formed_from],
+        "source": unit.source, "source_cite": unit.source_cite, "note": unit.note,
+    }
+
+
+def reading_dict(r: Reading) -> dict:
+    return {
+        "key": r.key, "title": r.title, "outcome": r.outcome, "valid_from": r.valid_from.isoformat(),
+        "note_label": READING_LABEL, "note": r.note,
+        "basis": [{"source": b.source, "cite": b.cite, "excerpt": b.excerpt} for b in r.basis],
+        "carried_by": list(r.carried_by), "carried_by_kinds": list(r.carried_by_kinds),
+        "from_units": list(r.from_units), "via": list(r.via), "tasks": list(r.tasks),
+        "except_tasks": list(r.except_tasks), "mentions": list(r.mentions), "split_possible": r.split_possible,
+        "could_go_to": list(r.could_go_to), "unnamed_other": r.unnamed_other, "origin": r.origin,
     }
 
 

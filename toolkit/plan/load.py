@@ -21,9 +21,9 @@ from toolkit.plan.model import (
     PlanInfo,
     Section,
     Task,
-    Unit,
     parse_deadline,
 )
+from toolkit.plan.registry import Built, build_units, read_extras, registry_files
 from toolkit.vietnamese import fold, squash
 
 # ---------------------------------------------------------------- loading
@@ -36,7 +36,9 @@ def plan_dir() -> Path:
 @functools.lru_cache(maxsize=4)
 def _load_cached(directory: str) -> Plan:
     folder = Path(directory)
-    key = fingerprint(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    # The city registry lives outside the plan folder; a change there must give a new cache entry too.
+    key = fingerprint(files + [p for p in registry_files(folder) if p.exists()])
 
     def build() -> Plan:
         return dataclasses.replace(_load(folder), source_key=key)
@@ -71,10 +73,19 @@ def _load(directory: Path) -> Plan:
         docs[name] = doc
     if problems:
         raise DataError(problems)
+    extras, problems = read_extras(directory, docs["units"])
+    if problems:
+        raise DataError(problems)
     problems.extend(_semantic_problems(docs, directory))
+    source = _source_text(directory)
+    built = None
+    if not problems:
+        built, more = build_units(docs["units"], extras, {a["key"] for a in docs["agencies"].data["agencies"]},
+                                  {t["id"] for t in docs["tasks"].data["tasks"]}, source)
+        problems.extend(more)
     if problems:
         raise DataError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    return _build_plan(docs, _source_text(directory))
+    return _build_plan(docs, built, source)
 
 
 def _schema_path(directory: Path, name: str) -> Path:
@@ -171,8 +182,9 @@ def _semantic_problems(docs: dict[str, YamlDoc], directory: Path) -> list[Proble
             check_key(ud, ("units", i, "agency"), u["agency"])
         for j, g in enumerate(u.get("groups", [])):
             check_key(ud, ("units", i, "groups", j), g, "Nhóm")
-        if not u.get("agency") and not u.get("groups") and not u.get("inherits"):
-            out.append(ud.problem(("units", i), f"Đơn vị '{u['key']}' cần 'agency', 'groups' hoặc kế thừa (inherits) để suy ra nhiệm vụ."))
+        if not u.get("agency") and not u.get("groups") and not u.get("inherits_reading"):
+            out.append(ud.problem(("units", i), f"Đơn vị '{u['key']}' cần 'agency', 'groups' hoặc kế thừa (inherits_reading) "
+                                                "để suy ra nhiệm vụ."))
         for j, old in enumerate(u.get("successor_of", [])):
             if old not in unit_keys:
                 out.append(ud.problem(("units", i, "successor_of", j), f"Đơn vị tiền thân '{old}' không có trong danh mục."))
@@ -271,7 +283,7 @@ def _date(value) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _build_plan(docs: dict[str, YamlDoc], source_text: str | None = None) -> Plan:
+def _build_plan(docs: dict[str, YamlDoc], built: Built, source_text: str | None = None) -> Plan:
     p, pr = docs["plan"].data["plan"], docs["plan"].data["purposes_and_requirements"]
     info = PlanInfo(
         number=p["number"], date=_date(p["date"]), place=p["place"], issuer=p["issuer"], kind=p["kind"],
@@ -307,14 +319,9 @@ def _build_plan(docs: dict[str, YamlDoc], source_text: str | None = None) -> Pla
                              basis=tuple(squash(b) for b in o["basis"]), reading=o.get("reading", False),
                              note=squash(o["note"]) if o.get("note") else None)
                      for o in docs["agencies"].data.get("overlaps", ()))
-    units = {u["key"]: Unit(key=u["key"], name=u["name"], kind=u["kind"], valid_from=_date(u["valid_from"]),
-                            agency=u.get("agency"), level=u.get("level"), groups=tuple(u.get("groups", ())),
-                            valid_to=_date(u.get("valid_to")), successor_of=tuple(u.get("successor_of", ())),
-                            inherits=u.get("inherits", False), note=u.get("note"))
-             for u in docs["units"].data["units"]}
     return Plan(
         info=info, implements=tuple(map(document, docs_["implements"])), cites=tuple(map(document, docs_["cites"])),
         purposes=tuple(map(squash, pr["purposes"])), requirements=tuple(map(squash, pr["requirements"])),
         sections=tuple(Section(s["id"], s["part"], s["number"], squash(s["title"])) for s in docs["plan"].data["sections"]),
-        tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(units), agency_overlaps=overlaps,
-        source_text=source_text)
+        tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(built.units), agency_overlaps=overlaps,
+        readings=tuple(built.readings), renamings=tuple(built.renamings), source_text=source_text)

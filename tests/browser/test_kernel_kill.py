@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 
 QUIZ = "2-kiem-tra.ipynb"
 ROOT = ".pbgdpl-quiz"
-UNIT_LABEL = "UBND quận Ba Đình"
-UNIT_KEY = "quan_ba_dinh"
+UNIT_LABEL = "UBND phường Hoàn Kiếm"
+UNIT_KEY = "phuong_hoan_kiem"
 NAME = "Phạm Thị Kiên Nhẫn"
 ANSWERED = 3
 

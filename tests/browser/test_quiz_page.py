@@ -37,8 +37,8 @@ from toolkit.vietnamese import number, score_text
 
 QUIZ = "2-kiem-tra.ipynb"
 ROOT = ".pbgdpl-quiz"
-UNIT_LABEL = "UBND quận Ba Đình"
-UNIT_KEY = "quan_ba_dinh"
+UNIT_LABEL = "UBND phường Hoàn Kiếm"
+UNIT_KEY = "phuong_hoan_kiem"
 STEP_MS = 30_000  # one step (a click and the kernel's answer) on a loaded 2-core machine
 PHONE_WIDTH = 375
 TOLERANCE_PX = 2
@@ -209,6 +209,10 @@ def button(page, name: str):
 def sign_in(page, name: str) -> None:
     root = page.locator(ROOT)
     root.get_by_label("Họ và tên").fill(name)
+    # Typed without diacritics, the ward's name narrows ~175 units to a few, its own name first.
+    root.get_by_label("Tìm đơn vị").fill("phuong hoan kiem")
+    expect(root.locator(".unit-picker select option").nth(1)).to_have_text(UNIT_LABEL)
+    assert root.locator(".unit-picker select option").count() < 10
     root.get_by_label("Đơn vị công tác").select_option(label=UNIT_LABEL)
     button(page, "Tiếp tục").click()
 

@@ -106,3 +106,27 @@ def inside_viewport(locator) -> bool:
 def centre(locator) -> tuple[float, float]:
     b = locator.bounding_box()
     return b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+
+
+def test_does_a_ward_see_its_duties_with_the_compilers_note_on_a_phone(phone_page, voila_server, wait_for_widgets):
+    """Issue 11: a ward officer in 2026 picks the ward and reads where each duty comes from."""
+    page = phone_page
+    page.goto(voila_server.url(STUDY))
+    wait_for_widgets(page)
+    page.locator(".pbgdpl-unit-choice select").select_option(label="UBND phường Hoàn Kiếm")
+    row = page.locator('.pbgdpl-study details.duty[data-task="II.1.a"]')
+    row.wait_for()
+    summary = row.locator("summary").first
+    assert "Theo cách đọc của người biên soạn" in summary.inner_text()
+    assert "từ UBND quận Ba Đình, UBND quận Hoàn Kiếm" in summary.inner_text()
+    note = load_plan().reading("xa_phuong_mang_nhiem_vu_cap_huyen").note
+    block = page.locator('.pbgdpl-study .reading[data-reading="xa_phuong_mang_nhiem_vu_cap_huyen"]')
+    assert block.get_by_text("Ghi chú biên soạn:").is_visible()
+    assert note[:60] in block.inner_text()
+    summary.click()  # the row opens to the same note
+    assert row.locator(".reading-note").is_visible() and note[:60] in row.locator(".reading-note").inner_text()
+    unknown = page.locator('.pbgdpl-study .unknown[data-reading="phong_tu_phap_cap_huyen"]')
+    assert "Các nguồn không nói ai mang" in unknown.inner_text()
+    assert page_width(page) <= PHONE_WIDTH + TOLERANCE_PX, "the ward's duties are wider than the phone"
+    row.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/study-phone-ward.png")

@@ -15,7 +15,7 @@ JOIN = "4-tap-huan-tham-gia.ipynb"
 T = ".pbgdpl-trainer"
 Q = ".pbgdpl-quiz"
 STEP_MS = 30_000
-UNIT_LABEL, UNIT_KEY = "UBND quận Ba Đình", "quan_ba_dinh"
+UNIT_LABEL, UNIT_KEY = "UBND phường Hoàn Kiếm", "phuong_hoan_kiem"
 TITLE = "Tập huấn Kế hoạch 241 — thử nghiệm"
 
 

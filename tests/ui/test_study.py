@@ -11,6 +11,8 @@ import re
 import subprocess
 import sys
 import unicodedata
+from datetime import date
+from html import escape
 from html.parser import HTMLParser
 from types import MappingProxyType
 
@@ -129,8 +131,9 @@ def test_does_bo_tu_lenh_thu_do_lead_ii_6_c_2(study):
     assert duty_rows(study.duties.value)["II.6.c.2"]["role"] == "lead"
 
 
-def test_does_quan_ba_dinh_get_ii_1_a_through_the_district_group(study, plan):
-    study.who.value = "unit:quan_ba_dinh"
+def test_does_quan_ba_dinh_get_ii_1_a_through_the_district_group_before_the_reform(plan):
+    study = StudyApp(plan, today=date(2024, 6, 1))  # the district existed until 30/6/2025
+    study.unit_choice.value = "quan_ba_dinh"
     rows = duty_rows(study.duties.value)
     assert rows["II.1.a"] == {"role": "lead", "via": "UBND quận, huyện, thị xã",
                               "deadline": "Hoàn thành trong Quý IV năm 2020"}
@@ -148,22 +151,16 @@ def test_does_an_expanded_row_hold_the_duties_and_the_plans_own_words(study, pla
         assert duty[1:] in html
 
 
-def test_are_named_bodies_listed_before_groups_and_units_without_generic_ones(study, plan):
+def test_are_named_bodies_listed_before_groups_without_generic_ones(study, plan):
     values = [v for _, v in study.who.options][1:]
-    kinds = [("unit" if v.startswith("unit:") else "group" if plan.agency(v[7:]).is_group else "named")
-             for v in values]
-    assert kinds == sorted(kinds, key=["named", "group", "unit"].index)
-    assert not any(v.startswith("agency:") and plan.agency(v[7:]).kind == "generic" for v in values)
+    kinds = ["group" if plan.agency(v[7:]).is_group else "named" for v in values]
+    assert kinds == sorted(kinds, key=["named", "group"].index)
+    assert not any(plan.agency(v[7:]).kind == "generic" for v in values)
     labels = dict((v, label) for label, v in study.who.options)
     assert labels["agency:so_tu_phap"] == "Cơ quan: Sở Tư pháp"
     assert labels["agency:so_ban_nganh"] == "Nhóm: Các sở, ban, ngành"
-    assert labels["unit:quan_ba_dinh"] == "Đơn vị: UBND quận Ba Đình"
-
-
-def test_is_a_unit_that_is_just_a_named_body_listed_once(study):
-    # The unit "Sở Tư pháp" has exactly the duties of the agency: one entry, not two.
-    values = [v for _, v in study.who.options]
-    assert "agency:so_tu_phap" in values and "unit:so_tu_phap" not in values
+    # A merged department in the plan's words, today's name beside it.
+    assert labels["agency:so_tttt"] == "Cơ quan: Sở Thông tin và Truyền thông (từ 01/3/2025: Sở Khoa học và Công nghệ)"
 
 
 def test_does_a_group_show_its_members(study, plan):
@@ -181,7 +178,10 @@ def test_does_a_body_without_duties_say_so(plan):
 def test_does_going_back_to_the_placeholder_show_the_hint_again(study):
     study.who.value = "agency:so_tu_phap"
     study.who.value = ""
-    assert "Chọn một cơ quan" in study.duties.value and "II.3.b" not in study.duties.value
+    assert study.duties.value == study._who_hint() and "II.3.b" not in study.duties.value
+    study.unit_choice.value = "phuong_hoan_kiem"
+    study.unit_choice.index = 0
+    assert study.duties.value == study._who_hint()
 
 
 # ---------------------------------------------------------------- tab 2: search and filters
@@ -565,3 +565,133 @@ def test_does_no_domain_module_import_ipywidgets_or_ipython():
     code = ("import sys, toolkit.plan.load, toolkit.plan.export, toolkit.quiz.banks, toolkit.quiz.attempt, toolkit.assessment.report, toolkit.assessment.importing, toolkit.assessment.city, toolkit.cli, toolkit.serving.serve; "
             "assert 'ipywidgets' not in sys.modules and 'IPython' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------- a unit as of today (issue 11)
+
+TODAY = date(2026, 12, 1)
+BADGE = "Theo cách đọc của người biên soạn"
+
+
+@pytest.fixture(scope="module")
+def today_study(plan):
+    return StudyApp(plan, today=TODAY)
+
+
+def _split_rows(html: str):
+    for part in html.split('<details class="duty" data-task="')[1:]:
+        tid, rest = part.split('"', 1)
+        yield tid, rest
+
+
+def row_summary(row: str) -> str:
+    return row.split("</summary>", 1)[0]
+
+
+def test_is_the_unit_list_the_units_that_exist_today_in_alphabetical_order(today_study, plan):
+    values = [v for _, v in today_study.unit_choice.options][1:]
+    assert values == [u.key for u in plan.units_on(TODAY)]
+    labels = [label for label, _ in today_study.unit_choice.options][1:]
+    assert labels == sorted(labels, key=sort_key)
+    assert "phuong_hoan_kiem" in values and "quan_hoan_kiem" not in values  # the district ended 30/6/2025
+
+
+def test_does_every_duty_a_reading_gives_any_unit_show_its_badge_note_and_former_unit(today_study, plan):
+    """Over every unit that exists today: a duty from a reading carries the badge, the reading's note as
+    “Ghi chú biên soạn” and the former unit it came from, and never says “Chủ trì”; a duty by the plan's
+    words carries no badge."""
+    checked = 0
+    for unit in plan.units_on(TODAY):
+        today_study.unit_choice.value = unit.key
+        html = today_study.duties.value
+        rows = dict(_split_rows(html))
+        duties = plan.duties(unit.key, TODAY)
+        assert set(rows) == {d.task.id for d in duties}, unit.key
+        for d in duties:
+            summary = row_summary(rows[d.task.id])
+            if d.from_reading:
+                checked += 1
+                assert BADGE in summary, (unit.key, d.task.id)
+                assert f"<b>Ghi chú biên soạn:</b> {escape(d.note, quote=False)}" in rows[d.task.id]
+                came_from = re.search(r'<span class="from-unit">từ (.*?)</span>', summary)[1].split(", ")
+                assert plan.unit(d.from_unit).name in came_from, (unit.key, d.task.id)
+                assert "Chủ trì" not in re.sub(r"<span class=\"tid\">.*?</span>[^<]*", "", summary)
+            else:
+                assert BADGE not in summary, (unit.key, d.task.id)
+    assert checked > 126 * 10  # every ward's district duties at least: the loop saw the readings
+
+
+def test_does_a_ward_name_both_districts_its_duties_came_from(today_study):
+    """Phường Hoàn Kiếm is formed from wards of Quận Hoàn Kiếm and Quận Ba Đình (NQ 1656, Điều 1 khoản 1)."""
+    today_study.unit_choice.value = "phuong_hoan_kiem"
+    summary = row_summary(dict(_split_rows(today_study.duties.value))["II.1.a"])
+    assert "từ UBND quận Ba Đình, UBND quận Hoàn Kiếm" in summary
+
+
+def test_does_iii_2_a_keep_the_plans_own_role_beside_the_readings(today_study, plan):
+    """III.2.a: the plan's words give “UBND xã, phường, thị trấn” phối hợp; the reading adds the district's part."""
+    today_study.unit_choice.value = "phuong_hoan_kiem"
+    row = dict(_split_rows(today_study.duties.value))["III.2.a"]
+    assert "<b>Theo lời văn Kế hoạch:</b> <span class=\"role role-coordinating\">Phối hợp</span>" in row
+    assert '<span class="role role-lead">Thực hiện</span>' in row_summary(row)
+
+
+def test_does_a_ward_say_what_the_sources_do_not_say(today_study, plan):
+    today_study.unit_choice.value = "xa_soc_son"
+    html = today_study.duties.value
+    for key in ("phong_tu_phap_cap_huyen", "hoi_dong_phoi_hop_cap_huyen"):
+        r = plan.reading(key)
+        block = html.split(f'data-reading="{key}">', 1)[1].split("</div>", 1)[0]
+        assert "Các nguồn không nói ai mang" in block and escape(r.title, quote=False) in block
+        assert escape(r.note, quote=False) in block
+    assert "Không chuyển: II.2.c" in html
+
+
+def test_does_a_merged_department_show_where_its_duty_went(today_study, plan):
+    today_study.unit_choice.value = "so_noi_vu"
+    rows = dict(_split_rows(today_study.duties.value))
+    assert BADGE in row_summary(rows["II.3.e.1"]) and "từ Sở Lao động - Thương binh và Xã hội" in rows["II.3.e.1"]
+    assert "Nhiệm vụ có thể đã chuyển cho cả: Sở Giáo dục và Đào tạo." in rows["II.3.e.1"]
+    # II.3.g is Sở Nội vụ's by the plan's words (a reading gives it too): shown as the plan's words.
+    assert BADGE not in row_summary(rows["II.3.g"])
+
+
+def test_are_bodies_named_in_the_plans_words_with_todays_name_beside(today_study):
+    today_study.query.value = "II.3.c"
+    assert ("<p><b>Được giao:</b> Sở Thông tin và Truyền thông (từ 01/3/2025: Sở Khoa học và Công nghệ)</p>"
+            in today_study.results.value)
+    before = StudyApp(today_study.plan, today=date(2024, 1, 1))
+    before.query.value = "II.3.c"
+    assert "<p><b>Được giao:</b> Sở Thông tin và Truyền thông</p>" in before.results.value
+
+
+def test_does_a_former_body_say_who_carries_its_duties_now(today_study, plan):
+    today_study.who.value = "agency:so_tttt"
+    html = today_study.duties.value
+    assert "Ghi chú: từ 01/3/2025, Sở Thông tin và Truyền thông hợp nhất vào Sở Khoa học và Công nghệ." in html
+    assert BADGE in html and escape(plan.reading("so_khcn_2025_so_tttt").note, quote=False) in html
+    today_study.who.value = "agency:hdph_cap_huyen"
+    assert "Các nguồn không nói ai mang" in today_study.duties.value
+
+
+def test_does_choosing_a_unit_clear_the_body_and_back(today_study):
+    today_study.who.value = "agency:so_tu_phap"
+    today_study.unit_choice.value = "phuong_hoan_kiem"
+    assert today_study.who.value == "" and "<b>UBND phường Hoàn Kiếm</b>" in today_study.duties.value
+    today_study.who.value = "agency:so_tu_phap"
+    assert today_study.unit_choice.value is None and "<b>Sở Tư pháp</b>" in today_study.duties.value
+
+
+def test_does_the_query_string_open_a_unit(monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "unit=phuong_hoan_kiem")
+    app = StudyApp.from_environment()
+    assert app.unit_choice.value == "phuong_hoan_kiem" and BADGE in app.duties.value
+    monkeypatch.setenv("QUERY_STRING", "unit=khong_co")
+    assert StudyApp.from_environment().unit_choice.value is None
+
+
+def test_is_a_readings_text_escaped(plan):
+    bad = tuple(dataclasses.replace(r, note=XSS, title=XSS) for r in plan.readings)
+    app = StudyApp(dataclasses.replace(plan, readings=bad), today=TODAY)
+    app.unit_choice.value = "phuong_hoan_kiem"
+    assert "&lt;img src=x onerror=alert(1)&gt;" in app.duties.value and "<img" not in app.duties.value

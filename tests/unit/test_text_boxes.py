@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_WIDGETS = {"Text", "Textarea", "Password", "Combobox"}
-LIVE = {("toolkit/ui/study.py", "query")}  # the study page's search filters as one types; no button
+# Search boxes that narrow a list as one types; no button reads them.
+LIVE = {("toolkit/ui/study.py", "query"), ("toolkit/ui/common.py", "search")}
 
 
 def text_boxes(source: str):

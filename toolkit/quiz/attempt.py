@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Collection, Mapping, Sequence
 
 from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import QuizItem, build_quiz
-from toolkit.quiz.questions import Question, Score, score
+from toolkit.quiz.questions import Question, Score, present_name_notes, score
 from toolkit.storage.records import AttemptRecord, Participant, ResponseRecord, now
 
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ class Feedback:
     source: str
     section: str | None
     stem: str
+    # Today's names of merged bodies the question names (questions.present_name_notes): keys stay in the
+    # plan's words.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,8 @@ class QuizRun:
             raise QuizRuleError("Chưa trả lời câu này.")
         r, q = self.responses[position], self.questions[position]
         return Feedback(position, q.id, r.points >= r.max_points, r.points, r.max_points,
-                        q.describe(r.answer), q.correct_text, q.explanation, q.source, q.section, q.stem)
+                        q.describe(r.answer), q.correct_text, q.explanation, q.source, q.section, q.stem,
+                        present_name_notes(q, self.plan, self.clock().date()))
 
     def finish(self) -> "Summary":
         if not self.finished:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toolkit.vietnamese import fold
+
+if TYPE_CHECKING:
+    from toolkit.plan.model import Plan, Renaming, When
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "matching", "text")
 TRUE_FALSE = ("Đúng", "Sai")
@@ -52,6 +56,44 @@ class Question:
         except (IndexError, TypeError):
             return json.dumps(answer, ensure_ascii=False)
         return str(answer)
+
+
+def present_name_notes(question: Question, plan: "Plan", on: "When" = None) -> tuple[str, ...]:
+    """Today's name of each renamed or merged body the question names, as notes for its feedback.
+
+    The key and options stay in the plan's words (a question is about the plan); the note says what the
+    body is now. A body counts as named when any of its names is in the stem, options, rows, accepted
+    answers or explanation; `on` is as for Plan.renaming.
+
+    >>> plan = load_plan()
+    >>> q = Question("x", "single", "Ai?", ("Sở Thông tin và Truyền thông", "Sở Tư pháp"), (0,), "", "")
+    >>> present_name_notes(q, plan, 2026)
+    ('Ghi chú: từ 01/3/2025, Sở Thông tin và Truyền thông hợp nhất vào Sở Khoa học và Công nghệ.',)
+    >>> present_name_notes(q, plan, 2024)
+    ()
+    """
+    text = fold(" ".join((question.stem, *question.options, *question.rows, *question.answers,
+                          question.explanation)))
+    out = []
+    for r in plan.renamings:
+        if plan.renaming(r.key, on) is None:
+            continue
+        agency = plan.agencies.get(plan.units[r.key].agency or r.key)
+        names = {r.plan_name} | ({agency.short, agency.name, *agency.aliases} if agency else set())
+        if any(fold(n) in text for n in names):
+            out.append(present_name_note(r))
+    return tuple(dict.fromkeys(out))
+
+
+def present_name_note(r: "Renaming") -> str:
+    """"Ghi chú: từ 01/3/2025, Sở Thông tin và Truyền thông hợp nhất vào Sở Khoa học và Công nghệ."
+
+    The source line names the bodies merged ("A + B → C") or the body reorganised ("A → C").
+    """
+    d = r.since
+    merged = "+" in r.source.split("→", 1)[0]
+    how = "hợp nhất vào" if merged else "được tổ chức lại thành"
+    return f"Ghi chú: từ {d.day:02d}/{d.month}/{d.year}, {r.plan_name} {how} {r.present_name}."
 
 
 def stable_seed(*parts: str) -> int:

@@ -18,6 +18,7 @@ rule is enforced by `QuizRun`, not by a widget's `disabled` flag, which the brow
 from __future__ import annotations
 
 import time
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Callable, Sequence
 
 import ipywidgets as widgets
@@ -25,7 +26,7 @@ import ipywidgets as widgets
 from toolkit.plan.model import Plan
 from toolkit.quiz.attempt import Feedback, QuizRuleError, QuizRun, ShownQuestion, Summary
 from toolkit.storage.records import InputError, Participant
-from toolkit.ui.common import alert, esc, guarded, page_style, stacked
+from toolkit.ui.common import PICKER_TEXT, UnitPicker, alert, esc, guarded, page_style, stacked
 from toolkit.vietnamese import VIETNAM, number, score_text
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ TYPED_LATE_S = 2.0
 TEXT = {
     "vi": {
         "name": "Họ và tên", "unit": "Đơn vị công tác",
-        "choose_unit": "— Chọn đơn vị —", "other_unit": "Đơn vị khác (không có trong danh sách)",
         "submit": "Trả lời", "next": "Câu tiếp theo", "prev": "Câu trước",
         "finish": "Nộp bài", "confirm_finish": "Bấm lần nữa để nộp bài", "correct": "Đúng", "wrong": "Chưa đúng",
         "key": "Đáp án đúng", "yours": "Bạn đã chọn", "why": "Giải thích", "source": "Nguyên văn Kế hoạch",
@@ -54,7 +54,6 @@ TEXT = {
     },
     "en": {
         "name": "Full name", "unit": "Unit",
-        "choose_unit": "— Choose your unit —", "other_unit": "Other unit (not listed)",
         "submit": "Answer", "next": "Next question", "prev": "Previous",
         "finish": "Submit quiz", "confirm_finish": "Click again to submit", "correct": "Correct", "wrong": "Not correct",
         "key": "Correct answer", "yours": "Your answer", "why": "Explanation", "source": "The plan's words",
@@ -138,27 +137,27 @@ def dropped_notice(run: QuizRun) -> str:
 
 
 class NameAndUnit:
-    """The name and unit a person signs in with, on the quiz page and on a workshop's join page."""
+    """The name and unit a person signs in with, on the quiz page and on a workshop's join page.
 
-    def __init__(self, plan: Plan, lang: str = "vi"):
+    The unit is found with `UnitPicker` (search with or without diacritics, former wards lead to their
+    successor): the units of today first, then those that ended, kept for people who still study them.
+    """
+
+    def __init__(self, plan: Plan, lang: str = "vi", today: date | None = None):
         self.plan, self.lang = plan, lang
         t = TEXT[lang]
         self.name = stacked(widgets.Text(description=t["name"], placeholder="Nguyễn Văn A", continuous_update=False,
                                          layout=widgets.Layout(width="100%")))
-        # index=0, not value=None: ipywidgets shows a blank box for value None, not the “— Chọn —” label.
-        self.unit = stacked(widgets.Dropdown(description=t["unit"], options=self.unit_options(),
-                                             index=0, layout=widgets.Layout(width="100%")))
+        self.picker = UnitPicker(plan, today or datetime.now(VIETNAM).date(), t["unit"], lang)
+        self.unit = self.picker.unit
 
     def unit_options(self) -> list[tuple[str, str | None]]:
-        """(label, unit key): a prompt (None), units still in office (departments first), then "other"."""
-        units = sorted((u for u in self.plan.units.values() if u.valid_to is None or u.valid_to.year >= 2020),
-                       key=lambda u: (u.kind == "ubnd_cap_huyen", u.name))
-        return ([(TEXT[self.lang]["choose_unit"], None)] + [(u.name, u.key) for u in units]
-                + [(TEXT[self.lang]["other_unit"], "khac")])
+        """(label, unit key) with nothing searched: a prompt (None), the units, then "other"."""
+        return self.picker.options()
 
     def unit_name(self, key: str | None) -> str:
         unit = self.plan.units.get(key)
-        return unit.name if unit else TEXT[self.lang]["other_unit"]
+        return unit.name if unit else PICKER_TEXT[self.lang]["other"]
 
     def participant(self, store: Store) -> Participant:
         """The participant the fields name; InputError (Vietnamese) if no unit is chosen or the name is blank.
@@ -171,10 +170,8 @@ class NameAndUnit:
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
-        self.name.description, self.unit.description = TEXT[lang]["name"], TEXT[lang]["unit"]
-        value = self.unit.value
-        self.unit.options = self.unit_options()
-        self.unit.value = value
+        self.name.description = TEXT[lang]["name"]
+        self.picker.set_language(lang, TEXT[lang]["unit"])
 
 
 # ---------------------------------------------------------------- the screens
@@ -440,6 +437,7 @@ class AnswerScreens:
                 f'<div class="verdict">{"✔" if fb.is_correct else "✘"} {esc(verdict)} ({points})</div>'
                 f"<p><b>{esc(self.t('yours'))}:</b> {esc(fb.given)}</p>"
                 f"<p><b>{esc(self.t('key'))}:</b> {esc(fb.correct)}</p>"
+                + "".join(f'<p class="present-name">{esc(n)}</p>' for n in fb.notes) +
                 f"<p><b>{esc(self.t('why'))}:</b> {esc(fb.explanation)}</p>"
                 f"<details><summary>{esc(self.t('source'))}</summary><blockquote>{esc(fb.source)}</blockquote>"
                 "</details></div>")

@@ -14,6 +14,8 @@ import sys
 
 import ipywidgets as widgets
 
+from toolkit.quiz.formats import OTHER_UNIT, OTHER_UNIT_NAME
+
 log = logging.getLogger("toolkit.ui")
 
 
@@ -199,3 +201,114 @@ def unlocked_only(method):
             return None
         return method(self, *args, **kwargs)
     return wrapper
+
+
+# ---------------------------------------------------------------- finding one's unit
+
+PICKER_TEXT = {
+    "vi": {"find": "Tìm đơn vị", "find_hint": "Gõ tên xã, phường, sở… (có dấu hoặc không dấu)",
+           "choose": "— Chọn đơn vị —", "other": OTHER_UNIT_NAME,
+           "until": "đến", "found": "{n} đơn vị khớp “{q}”; chọn đơn vị của bạn trong danh sách.",
+           "none": "Không có đơn vị nào khớp “{q}”. Hãy gõ tên khác (tên xã, phường cũ cũng được), hoặc chọn "
+                   "“Đơn vị khác”."},
+    "en": {"find": "Find your unit", "find_hint": "Type a commune, ward or department (diacritics optional)",
+           "choose": "— Choose your unit —", "other": "Other unit (not listed)",
+           "until": "until", "found": "{n} units match “{q}”; choose yours in the list.",
+           "none": "No unit matches “{q}”. Try another name (a former ward or commune works too), or choose "
+                   "“Other unit”."},
+}
+
+
+class UnitPicker:
+    """Finding one's unit among the city's ~175: a search box above the list it narrows.
+
+    The box matches with or without diacritics, and a former ward's or commune's name finds the unit it
+    became (`Plan.find_units`, which says why: “Phường Hàng Bạc → Phường Hoàn Kiếm”). With nothing typed
+    the list holds the units of `on` in Vietnamese alphabetical order, then, if `former`, the units that
+    ended before it, each with its last day. `unit` is the list: its value is the unit's key.
+    """
+
+    def __init__(self, plan, on, description: str, lang: str = "vi", former: bool = True, other: bool = True,
+                 layout: widgets.Layout | None = None):
+        self.plan, self.on, self.lang, self.former, self.other = plan, on, lang, former, other
+        t = PICKER_TEXT[lang]
+        # Live: it narrows the list as one types, and no button reads it.
+        self.search = stacked(widgets.Text(description=t["find"], placeholder=t["find_hint"], continuous_update=True,
+                                           layout=layout or widgets.Layout(width="100%")))
+        # index=0, not value=None: ipywidgets shows a blank box for value None, not the “— Chọn —” label.
+        self.unit = stacked(widgets.Dropdown(description=description, options=self.options(), index=0,
+                                             layout=layout or widgets.Layout(width="100%")))
+        self.hint = widgets.HTML("")
+        self._why: dict[str, str] = {}  # why the last search listed a unit it did not find by its own name
+        self.unit.observe(self._show_why, "value")
+        self.search.observe(self._on_search, "value")
+        self.box = widgets.VBox([self.search, self.unit, self.hint]).add_class("unit-picker")
+
+    def label(self, unit) -> str:
+        if unit.active_on(self.on):
+            return unit.name
+        return f"{unit.name} ({PICKER_TEXT[self.lang]['until']} {unit.valid_to:%d/%m/%Y})"
+
+    def options(self, query: str = "") -> list[tuple[str, str | None]]:
+        """(label, key): the prompt (None), the units the query finds (all if none), then “other”."""
+        t = PICKER_TEXT[self.lang]
+        if query.strip():
+            found, self._why = [], {}
+            for m in self.plan.find_units(query):
+                if not m.unit.active_on(self.on) and not (self.former and m.unit.valid_from <= self.on):
+                    continue
+                why = m.explanation
+                if why:
+                    self._why.setdefault(m.unit.key, why)
+                found.append((self.label(m.unit) + (f" — {why}" if why else ""), m.unit.key, m.unit.active_on(self.on)))
+            # Units of today first, the best match first within each.
+            rows = [(label, key) for label, key, now in sorted(found, key=lambda r: not r[2])]
+        else:
+            now = self.plan.units_on(self.on)
+            rows = [(self.label(u), u.key) for u in now]
+            if self.former:
+                keys = {u.key for u in now}
+                rows += [(self.label(u), u.key) for u in self.plan.units_on(None)
+                         if u.key not in keys and u.valid_from <= self.on]
+        return [(t["choose"], None), *rows, *([(t["other"], OTHER_UNIT)] if self.other else [])]
+
+    def _on_search(self, change=None) -> None:
+        query = self.search.value
+        keep = self.unit.value
+        options = self.options(query)
+        self.unit.options = options
+        found = [key for _label, key in options if key not in (None, OTHER_UNIT)]
+        if keep in found:
+            self.unit.value = keep
+        elif len(found) == 1:
+            self.unit.value = found[0]
+        else:
+            self.unit.index = 0
+        self._show_why()
+
+    def _show_why(self, change=None) -> None:
+        """The count of matches, and for the unit chosen through a former name, the whole “A → B”: on a
+        phone the list's own label is cut off."""
+        query = self.search.value
+        t = PICKER_TEXT[self.lang]
+        found = sum(1 for _label, key in self.unit.options if key not in (None, OTHER_UNIT))
+        q = esc(" ".join(query.split()))
+        why = self._why.get(self.unit.value) if query.strip() else None
+        self.hint.value = ("" if not query.strip() else
+                           f'<div class="muted" role="status">{t["found"].format(n=found, q=q)}'
+                           + (f'<br><b>{esc(why)}</b>' if why else "") + "</div>" if found
+                           else f'<div class="muted" role="status">{t["none"].format(q=q)}</div>')
+
+    def select(self, key: str | None) -> bool:
+        """Choose a unit by key (from `?unit=`), clearing the search; False if the list cannot hold it."""
+        if key not in dict(self.options()).values() or key is None:
+            return False
+        self.search.value = ""
+        self.unit.value = key
+        return True
+
+    def set_language(self, lang: str, description: str) -> None:
+        self.lang = lang
+        t = PICKER_TEXT[lang]
+        self.search.description, self.search.placeholder, self.unit.description = t["find"], t["find_hint"], description
+        self._on_search()

@@ -87,7 +87,7 @@ class ParticipantApp:
         self.sign_in_box = widgets.VBox([
             widgets.HTML("<p>Nhập mã phiên trên màn hình của báo cáo viên (mở trang bằng mã QR thì mã đã được điền "
                          "sẵn), rồi họ tên và đơn vị của bạn.</p>"),
-            self.code, self.name, self.unit, self.sign_in])
+            self.code, self.name, self.fields.picker.box, self.sign_in])
         self.session_head = widgets.HTML("")
 
         # answering and results: one's own rank above the score (the moment a participant looks for it);

@@ -99,7 +99,7 @@ class QuizApp:
         self.sign_in = widgets.Button(description=t["continue"], button_style="primary", icon="arrow-right")
         self.sign_in.on_click(self.on_sign_in)
         self.resume_box = widgets.VBox([])
-        self.sign_in_box = widgets.VBox([self.name, self.unit, self.sign_in, self.resume_box])
+        self.sign_in_box = widgets.VBox([self.name, self.fields.picker.box, self.sign_in, self.resume_box])
 
         # set up
         self.who = widgets.HTML("")
@@ -138,8 +138,7 @@ class QuizApp:
         questions, problems = question_bank(plan)
         query = query_parameters()
         app = cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi")
-        if query.get("unit") in set(dict(app.fields.unit_options()).values()) - {None}:
-            app.unit.value = query["unit"]
+        app.fields.picker.select(query.get("unit"))
         return app
 
     # ---------------------------------------------------------------- helpers

@@ -1,5 +1,8 @@
 """Study page: who does what in Plan 241, searchable tasks, roles by section and downloads.
 
+A unit is chosen among those that exist today; its duties say where each comes from: the plan's words,
+or the compiler's reading (badge and "Ghi chú biên soạn") for duties the plan gave a former unit.
+
 Lists are rendered as one HTML widget each, not a widget per task: VOILA.md measured that
 hundreds of widgets make a page slow to load. Expanding a task is a plain `<details>`, so it
 costs no round-trip to the kernel.
@@ -15,8 +18,9 @@ import ipywidgets as widgets
 from toolkit.exports import figure_png
 from toolkit.plan import export as report
 from toolkit.plan.load import load_plan
-from toolkit.plan.model import DEADLINE_KINDS, ROLES, Assignment, Plan, Task
-from toolkit.ui.common import download_link, error_box, esc, guarded, page_style
+from toolkit.plan.model import DEADLINE_KINDS, READING_LABEL, ROLES, Assignment, Duty, Plan, Reading, Task
+from toolkit.quiz.questions import present_name_note
+from toolkit.ui.common import UnitPicker, download_link, error_box, esc, guarded, page_style
 
 ROOT_CLASS = "pbgdpl-study"
 ALL = ""  # the value of every "Tất cả" option
@@ -26,6 +30,9 @@ ROLE_OPTIONS = (("Cả hai", ALL), (ROLES["lead"], "lead"), (ROLES["coordinating
 FILE_STEM = "bang-phan-cong-KH241"
 CHART_FILE = "bieu-do-phan-cong-KH241.png"
 # Summaries are the compiler's words; readers must not quote them as the plan's.
+# A duty a reading gives is marked with this badge wherever it is shown, never as the plan's words.
+READING_BADGE = "Theo cách đọc của người biên soạn"
+UNKNOWN_LABEL = "Các nguồn không nói ai mang"
 SUMMARY_NOTE = ("Câu tóm tắt ở đầu mỗi nhiệm vụ là của người biên soạn; lời văn bản ở mục "
                 "“Nguyên văn Kế hoạch”.")
 
@@ -38,6 +45,13 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} .role-coordinating {{ background: #fef3c7; color: #92400e; }}
 .{ROOT_CLASS} .badge-requested {{ display: inline-block; padding: 0 0.45em; border-radius: 4px;
   font-size: 0.85em; background: #ede9fe; color: #5b21b6; font-weight: 600; }}
+.{ROOT_CLASS} .badge-reading {{ display: inline-block; padding: 0 0.45em; border-radius: 4px; font-size: 0.85em;
+  background: #fce7f3; color: #9d174d; font-weight: 600; }}
+.{ROOT_CLASS} .reading, .{ROOT_CLASS} .unknown {{ border-left: 4px solid #db2777; background: #fdf2f8;
+  padding: 0.4em 0.7em; margin: 0.6em 0; }}
+.{ROOT_CLASS} .unknown {{ border-left-color: #6b7280; background: #f3f4f6; }}
+.{ROOT_CLASS} .reading-note {{ margin: 0.3em 0; }}
+.{ROOT_CLASS} .from-unit {{ color: #9d174d; }}
 .{ROOT_CLASS} .deadline {{ color: #065f46; font-weight: 600; }}
 .{ROOT_CLASS} details.duty {{ border-bottom: 1px solid #e5e7eb; padding: 0.45em 0; }}
 .{ROOT_CLASS} details.duty > summary {{ cursor: pointer; list-style-position: outside; margin-left: 1.1em; }}
@@ -99,20 +113,27 @@ def _vn_date(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
+def _reading_role_label(t: Task, role: str) -> str:
+    """A role a reading gives: never "Chủ trì", which only the plan's words may say of a body."""
+    if role == "coordinating":
+        return "Phối hợp"
+    return "Được đề nghị thực hiện" if t.requested else "Thực hiện"
+
+
 def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 def _who_options(plan: Plan) -> list[tuple[str, str]]:
-    """Named bodies, then groups, then concrete units that are more than a named body.
+    """Bodies the plan names, then groups, in the plan's words with today's name beside a merged one.
 
-    Generic groups ("cơ quan, tổ chức liên quan") name no one, so nobody would pick them.
-    A unit that is exactly one named body (the unit "Sở Tư pháp") would duplicate that body's entry.
+    Generic groups ("cơ quan, tổ chức liên quan") name no one, so nobody would pick them. Units are
+    chosen apart (StudyApp.unit_choice), among those that exist today.
     """
-    named = [(f"Cơ quan: {a.short}", f"agency:{k}") for k, a in plan.agencies.items() if not a.is_group]
+    named = [(f"Cơ quan: {plan.name_with_present(k)}", f"agency:{k}") for k, a in plan.agencies.items()
+             if not a.is_group]
     groups = [(f"Nhóm: {a.short}", f"agency:{k}") for k, a in plan.agencies.items() if a.kind == "group"]
-    units = [(f"Đơn vị: {u.name}", f"unit:{u.key}") for u in _distinct_units(plan)]
-    return named + groups + units
+    return named + groups
 
 
 def _distinct_units(plan: Plan):
@@ -126,20 +147,28 @@ def _distinct_units(plan: Plan):
 class StudyApp:
     """Four tabs over one plan. Widgets are attributes so tests can drive them without a browser."""
 
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, today: date | None = None):
         self.plan = plan
+        self.today = today or date.today()
         self.error = error_box()
         self._batch = False
         self._shown_ids: tuple[str, ...] | None = None
 
-        # -- tab 1: one body's duties
+        # -- tab 1: one unit's (as of today) or one named body's duties
+        # The unit is found as on every page that asks for one (UnitPicker): today's units only, since
+        # the duties shown are today's; the list's value is a unit key (None: none chosen).
+        self.unit_picker = UnitPicker(plan, self.today, f"Đơn vị (hiện nay, {_vn_date(self.today)})", former=False,
+                                      other=False, layout=widgets.Layout(width="auto", max_width="640px"))
+        self.unit_choice = self.unit_picker.unit.add_class("pbgdpl-unit-choice")
         self.who = widgets.Dropdown(
-            options=[("— Chọn cơ quan, nhóm hoặc đơn vị —", ALL)] + _who_options(plan), value=ALL,
-            description="Cơ quan, đơn vị", layout=widgets.Layout(width="auto", max_width="640px"),
+            options=[("— Chọn cơ quan, nhóm —", ALL)] + _who_options(plan), value=ALL,
+            description="Hoặc cơ quan, nhóm được Kế hoạch nêu tên",
+            layout=widgets.Layout(width="auto", max_width="640px"),
         ).add_class("stacked").add_class("pbgdpl-who")
         self.duties = widgets.HTML(self._who_hint(), layout=widgets.Layout(width="auto"))
         self.who.observe(self.on_who, names="value")
-        who_tab = widgets.VBox([self.who, self.duties], layout=widgets.Layout(width="auto"))
+        self.unit_choice.observe(self.on_unit_choice, names="value")
+        who_tab = widgets.VBox([self.unit_picker.box, self.who, self.duties], layout=widgets.Layout(width="auto"))
 
         # -- tab 2: search and filter
         grow = dict(flex="1 1 250px", min_width="0", width="auto")
@@ -237,8 +266,13 @@ class StudyApp:
 
     @classmethod
     def from_environment(cls) -> "StudyApp":
-        """The app over the plan in TOOLKIT_PLAN_DIR (default: the repository's data/plan-241)."""
-        return cls(load_plan())
+        """The app over the plan in TOOLKIT_PLAN_DIR (default: the repository's data/plan-241);
+        `?unit=phuong_hoan_kiem` opens that unit's duties."""
+        from toolkit.serving.request import query_parameters
+
+        app = cls(load_plan())
+        app.unit_picker.select(query_parameters().get("unit"))
+        return app
 
     def _filters(self):
         return (self.query, self.section, self.agency, self.unit, self.role, self.deadline_kind)
@@ -246,8 +280,9 @@ class StudyApp:
     # ------------------------------------------------------------ tab 1
 
     def _who_hint(self) -> str:
-        return ('<p class="muted">Chọn một cơ quan, nhóm cơ quan hoặc đơn vị để xem mọi nhiệm vụ Kế hoạch giao, '
-                "kể cả nhiệm vụ giao chung cho nhóm mà cơ quan, đơn vị đó thuộc về.</p>")
+        return ('<p class="muted">Chọn đơn vị của bạn (các đơn vị đang hoạt động hôm nay, kể cả các xã, phường) '
+                "hoặc một cơ quan, nhóm cơ quan được Kế hoạch nêu tên để xem mọi nhiệm vụ, kể cả nhiệm vụ giao "
+                "chung cho nhóm mà cơ quan, đơn vị đó thuộc về.</p>")
 
     def assignments_of(self, who: str) -> tuple[str, list[Assignment]]:
         """The display name and the duties for a `who` value such as "agency:so_tu_phap"."""
@@ -256,17 +291,35 @@ class StudyApp:
             return self.plan.unit(key).name, self.plan.assignments(unit_key=key)
         return self.plan.agency(key).short, self.plan.assignments(key, via_groups=True)
 
-    @guarded("hiển thị nhiệm vụ của cơ quan, đơn vị đã chọn")
+    @guarded("hiển thị nhiệm vụ của cơ quan, nhóm đã chọn")
     def on_who(self, change=None):
-        self.duties.value = self._who_hint() if not self.who.value else self.who_html(self.who.value)
+        if self.who.value:
+            self.unit_choice.index = 0  # one choice at a time: the other is cleared
+            self.duties.value = self.who_html(self.who.value)
+        elif not self.unit_choice.value:
+            self.duties.value = self._who_hint()
+
+    @guarded("hiển thị nhiệm vụ của đơn vị đã chọn")
+    def on_unit_choice(self, change=None):
+        if self.unit_choice.value:
+            self.who.value = ALL
+            self.duties.value = self.unit_html(self.unit_choice.value)
+        elif not self.who.value:
+            self.duties.value = self._who_hint()
 
     def who_html(self, who: str) -> str:
+        if who.startswith("unit:"):
+            return self.unit_html(who.split(":", 1)[1])
         name, found = self.assignments_of(who)
+        about = self._about_body_html(who.split(":", 1)[1])
+        if not found:
+            return (f'<p class="count">Kế hoạch không giao nhiệm vụ nào cho <b>{esc(name)}</b>.</p>'
+                    f"{about}")
         if not found:
             return f'<p class="count">Kế hoạch không giao nhiệm vụ nào cho <b>{esc(name)}</b>.</p>'
         lead = sum(a.role == "lead" for a in found)
         parts = [f'<p class="count"><b>{esc(name)}</b>: {len(found)} nhiệm vụ — chủ trì hoặc thực hiện {lead}, '
-                 f"phối hợp {len(found) - lead}</p>", self._group_html(who),
+                 f"phối hợp {len(found) - lead}</p>", about, self._group_html(who),
                  '<p class="muted">Chạm vào một nhiệm vụ để xem nội dung và nguyên văn Kế hoạch. '
                  f"{SUMMARY_NOTE}</p>"]
         self_keys = self._self_keys(who)
@@ -274,6 +327,119 @@ class StudyApp:
             parts.append(f"<h3>{esc(self.plan.section(section_id).label)}</h3>")
             parts.extend(self._duty_row(a, self_keys) for a in rows)
         return "\n".join(parts)
+
+    def _about_body_html(self, key: str) -> str:
+        """For a body the plan names: its name today, and who now carries its duties by a reading, or that
+        the sources do not say."""
+        parts = []
+        renamed = self.plan.renaming(key, self.today)
+        if renamed is not None:
+            parts.append(f'<p class="present-name">{esc(present_name_note(renamed))} <span class="muted">Nguồn: '
+                         f"{esc(renamed.source_cite)}.</span></p>")
+        for r in self.plan.readings_about(key):
+            if r.valid_from > self.today:
+                continue
+            if r.outcome == "unknown":
+                parts.append(self._unknown_html(r))
+                continue
+            names = [self.plan.unit(k).name for k in r.carried_by]
+            who = "; ".join(names) if len(names) <= 5 else f"{len(names)} đơn vị ({'; '.join(names[:3])}…)"
+            tasks = ", ".join(r.tasks) if r.tasks else "các nhiệm vụ Kế hoạch giao cơ quan, nhóm này"
+            parts.append(f'<div class="reading"><span class="badge-reading">{READING_BADGE}</span> '
+                         f"<b>{esc(r.title)}</b><p>Từ {_vn_date(r.valid_from)}: {esc(tasks)} — chuyển cho "
+                         f"{esc(who)}.</p>{self._note_html(r)}</div>")
+        return "".join(parts)
+
+    @staticmethod
+    def _note_html(r: Reading) -> str:
+        basis = "".join(f"<li>{esc(b.cite)}: “{esc(b.excerpt)}”</li>" for b in r.basis)
+        return (f'<p class="reading-note"><b>{READING_LABEL}:</b> {esc(r.note)}</p>'
+                + (f'<details class="notes"><summary>Căn cứ ({len(r.basis)})</summary><ul>{basis}</ul></details>'
+                   if basis else ""))
+
+    def _unknown_html(self, r: Reading) -> str:
+        mentions = "; ".join(f"{t} ({self.plan.task(t).summary})" for t in r.mentions if self.plan.has_task(t))
+        return (f'<div class="unknown" data-reading="{esc(r.key)}"><p><b>{UNKNOWN_LABEL}:</b> {esc(r.title)} '
+                f"(từ {_vn_date(r.valid_from)})</p>"
+                + (f"<p>Nhiệm vụ có lời văn nêu cơ quan này: {esc(mentions)}.</p>" if mentions else "")
+                + f"{self._note_html(r)}</div>")
+
+    # ------------------------------------------------------------ a unit as of today
+
+    def unit_html(self, key: str) -> str:
+        """A unit's duties today, each marked as the plan's words or the compiler's reading (with its note),
+        and what the sources do not say about duties of the units it succeeds."""
+        plan, unit = self.plan, self.plan.unit(key)
+        found = plan.duties(key, self.today)
+        by_reading = [d for d in found if d.from_reading]
+        head = (f'<p class="count"><b>{esc(unit.name)}</b>: {len(found)} nhiệm vụ — theo lời văn Kế hoạch '
+                f"{len(found) - len(by_reading)}, theo cách đọc của người biên soạn {len(by_reading)}</p>")
+        if not found:
+            head = (f'<p class="count">Kế hoạch không giao nhiệm vụ nào cho <b>{esc(unit.name)}</b>, và không '
+                    "có cách đọc nào chuyển nhiệm vụ cho đơn vị này.</p>")
+        parts = [head]
+        if unit.valid_from > plan.info.date:
+            parts.append(f'<p class="muted">Đơn vị hoạt động từ {_vn_date(unit.valid_from)}, sau ngày ban hành '
+                         "Kế hoạch; Kế hoạch không nêu tên đơn vị này.</p>")
+        sources = self._source_duties(key, found)
+        readings = list(dict.fromkeys(d.reading for d in by_reading))
+        for r in readings:
+            dropped = [t for t in r.except_tasks if any(t in ids for ids in sources.values())]
+            skip = "".join(f"<p>Không chuyển: {esc(t)} ({esc(plan.task(t).summary)}).</p>" for t in dropped)
+            parts.append(f'<div class="reading" data-reading="{esc(r.key)}"><span class="badge-reading">'
+                         f"{READING_BADGE}</span> <b>{esc(r.title)}</b> (từ {_vn_date(r.valid_from)}){skip}"
+                         f"{self._note_html(r)}</div>")
+        asked = {d.task.id for d in by_reading} | {t for r in readings for t in r.except_tasks}
+        parts += [self._unknown_html(r) for r in plan.readings
+                  if r.outcome == "unknown" and r.valid_from <= self.today and set(r.mentions) & asked]
+        if found:
+            parts.append('<p class="muted">Chạm vào một nhiệm vụ để xem nội dung và nguyên văn Kế hoạch. '
+                         f"{SUMMARY_NOTE}</p>")
+        self_keys = {unit.agency} if unit.agency else set()
+        for section_id, rows in groupby(found, key=lambda d: d.task.section):
+            parts.append(f"<h3>{esc(plan.section(section_id).label)}</h3>")
+            parts.extend(self._unit_duty_row(d, unit.key, self_keys, sources) for d in rows)
+        return "\n".join(parts)
+
+    def _source_duties(self, key: str, found: list[Duty]) -> dict[str, dict[str, str]]:
+        """For each unit a reading draws on: {task id: body named} of its duties by the plan's words."""
+        unit = self.plan.unit(key)
+        keys = dict.fromkeys(k for d in found if d.reading for k in (d.reading.from_units or unit.successor_of))
+        for r in self.plan.readings_of(key):
+            keys.update(dict.fromkeys(r.from_units or unit.successor_of))
+        return {k: {d.task.id: d.via for d in self.plan.duties(k) if not d.from_reading} for k in keys}
+
+    def _unit_duty_row(self, d: Duty, unit_key: str, self_keys: set[str],
+                       sources: dict[str, dict[str, str]]) -> str:
+        t = d.task
+        if not d.from_reading:
+            return self._duty_row(d.assignment, self_keys)
+        unit = self.plan.unit(unit_key)
+        # Every former unit whose duty (by the plan's words, through the same body) this one carries.
+        froms = [k for k in (d.reading.from_units or unit.successor_of) if sources.get(k, {}).get(t.id) == d.via]
+        froms = froms or [d.from_unit]
+        body = self.plan.agency(d.via)
+        given = (f"Theo cách đọc, đơn vị mang việc Kế hoạch giao {'nhóm ' if body.is_group else ''}"
+                 f"“{esc(self.plan.name_with_present(d.via, self.today))}”")
+        plan_role = ""
+        if d.plan_role:
+            plan_role = (f'<p><b>Theo lời văn Kế hoạch:</b> <span class="role role-{d.plan_role}">'
+                         f"{esc(t.role_label(d.plan_role))}</span></p>")
+        shared = [self.plan.unit(k).name for k in d.shared_with(unit_key)]
+        split = ""
+        if shared:
+            split += f"<p>Nhiệm vụ có thể đã chuyển cho cả: {esc('; '.join(shared))}.</p>"
+        if d.reading.unnamed_other:
+            split += "<p>Một phần nhiệm vụ có thể thuộc cơ quan khác mà các nguồn không nêu tên.</p>"
+        return (f'<details class="duty" data-task="{esc(t.id)}"><summary><span class="tid">{esc(t.id)}</span>'
+                f'{esc(t.summary)}<span class="meta"><span class="role role-{d.role}">'
+                f"{esc(_reading_role_label(t, d.role))}</span> "
+                f'<span class="badge-reading">{READING_BADGE}</span> <span class="from-unit">từ '
+                f"{esc(', '.join(self.plan.unit(k).name for k in froms))}</span>"
+                f' · <span class="deadline">{esc(t.deadline.label)}</span>{self._requested(t)}</span></summary>'
+                f'<div class="task-body"><p>{given}.</p>'
+                f'{plan_role}<p class="reading-note"><b>{READING_LABEL}:</b> {esc(d.note)}</p>{split}'
+                f"{self.task_body(t)}</div></details>")
 
     def _self_keys(self, who: str) -> set[str]:
         kind, key = who.split(":", 1)
@@ -298,7 +464,8 @@ class StudyApp:
         via = ""
         if a.via not in self_keys:
             body = self.plan.agency(a.via)
-            via = f" qua nhóm “{esc(body.short)}”" if body.is_group else f" qua “{esc(body.short)}”"
+            name = esc(self.plan.name_with_present(a.via, self.today))
+            via = f" qua nhóm “{name}”" if body.is_group else f" qua “{name}”"
         t = a.task
         return (f'<details class="duty" data-task="{esc(t.id)}"><summary><span class="tid">{esc(t.id)}</span>{esc(t.summary)}'
                 f'<span class="meta"><span class="role role-{a.role}">{esc(t.role_label(a.role))}</span>{via}'
@@ -313,7 +480,8 @@ class StudyApp:
             if t.requested else ""
 
     def _names(self, keys) -> str:
-        return esc("; ".join(self.plan.agency_name(k) for k in keys)) if keys else "—"
+        """Bodies in the plan's words, today's name beside a merged one."""
+        return esc("; ".join(self.plan.name_with_present(k, self.today) for k in keys)) if keys else "—"
 
     def task_body(self, t: Task) -> str:
         """Who the task is given to (and whether the plan says "chủ trì"), coordinators, deadline, duties,

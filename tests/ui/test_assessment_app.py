@@ -99,19 +99,22 @@ def test_does_choosing_a_district_and_year_show_its_criteria_without_writing_any
     assert AssessmentStore(store).latest("quan_ba_dinh", 2021) is None  # looking creates no draft
 
 
-def test_is_a_unit_outside_its_years_refused_with_a_message(app):
+def test_is_a_unit_outside_its_years_refused_with_a_message_and_the_year_kept(app):
+    app.year_choice.value = 2025
+    app.unit.value = "quan_ba_dinh"  # the district level ended 30/06/2025: 2025 is its last year
+    assert app.year == 2025 and app.unit_key == "quan_ba_dinh"
     app.year_choice.value = 2026
-    app.unit.value = "quan_ba_dinh"  # district level ended 30/06/2025: the page moves to 2025 and says so
-    assert app.year == 2025 and "đã chọn năm 2025" in app.notice.value
-    app.year_choice.value = 2026
+    assert app.year_choice.value == 2026 and app.unit.value == "quan_ba_dinh"  # neither changed behind the user
     assert app.unit_key is None and app.body.children == ()
-    assert "không hoạt động trong năm 2026" in app.notice.value and "30/06/2025" in app.notice.value
-    assert "(đến 30/06/2025)" in dict((v, k) for k, v in app.unit.options)["quan_ba_dinh"]
+    assert "không hoạt động trong năm 2026: chấm dứt hoạt động từ 01/7/2025" in app.notice.value
+    assert "hãy chọn xã, phường kế thừa: Phường Ba Đình" in app.notice.value
+    assert "không hoạt động năm 2026" in dict((v, k) for k, v in app.unit.options)["quan_ba_dinh"]
 
 
-def test_are_successor_units_in_the_list(app, plan):
-    listed = {v for _, v in app.unit.options}
-    assert set(plan.units) <= listed
+def test_are_the_years_units_in_the_list(app, plan):
+    listed = [v for _, v in app.unit.options][1:]
+    assert listed == [u.key for u in plan.units_on(TODAY.year)]
+    assert "phuong_hoan_kiem" in listed and "quan_ba_dinh" not in listed
 
 
 def test_does_the_page_keep_a_small_fixed_number_of_widgets(app):

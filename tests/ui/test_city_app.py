@@ -237,3 +237,23 @@ def test_are_many_units_drawn_one_page_of_the_heatmap_at_a_time(plan, settings, 
     app.heatmap_page.value = HEATMAP_PAGE
     assert app.heatmap.value != first and app.heatmap.value[:4] == b"\x89PNG"
     assert app.ranking.value.count("<tr>") == 101  # every unit in the table, header included
+
+
+def test_does_each_year_list_the_units_that_existed_then(plan, settings, astore, clock):
+    app = CityOverviewApp(plan, settings, astore, PasscodeGate(astore, "city", env={}, clock=lambda: clock[0]),
+                          today=date(2026, 12, 1))
+    unlock(app)
+    for year in (2024, 2025, 2026):
+        app.year.value = year
+        active = [u for u in plan.units.values() if u.active_in(year)]
+        assert f"0/{len(active)} đơn vị đã nộp" in app.summary.value, year
+        assert (app.missing.value.count("<tr>") - 1) == len(active), year  # header row
+    app.year.value = 2026
+    assert "UBND phường Hoàn Kiếm" in app.missing.value and "Sở Khoa học và Công nghệ" in app.missing.value
+    assert "UBND quận Hoàn Kiếm" not in app.missing.value and "Kỳ đánh giá" not in app.missing.value
+    assert f"({plan.unit('phuong_hoan_kiem').code})" in app.missing.value
+    app.year.value = 2025
+    assert "UBND quận Hoàn Kiếm" in app.missing.value and "UBND phường Hoàn Kiếm" in app.missing.value
+    assert "Kỳ đánh giá" in app.missing.value and "01/07/2025–31/12/2025" in app.missing.value
+    app.year.value = 2024
+    assert "UBND phường Hoàn Kiếm" not in app.missing.value and "UBND quận Hoàn Kiếm" in app.missing.value

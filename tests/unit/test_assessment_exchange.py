@@ -73,7 +73,7 @@ def test_does_the_schema_ship_inside_the_package():
 
 def test_does_the_schema_describe_every_entry_field_and_only_those_the_exporter_writes():
     entry = schema_file()["$defs"]["entry"]["properties"]
-    assert set(entry) == {"task_id", "role", "status", "points", "max_points", *FIELDS}
+    assert set(entry) == {"task_id", "role", "status", "points", "max_points", "reading", *FIELDS}
 
 
 def test_is_the_entry_field_list_the_entry_and_the_stores_columns():
@@ -150,7 +150,7 @@ STRUCTURE = {
     "unit not an object": lambda d: d.update(unit="quan_ba_dinh"),
     "unit key missing": _drop("unit", "key"),
     "unit key not text": lambda d: d["unit"].update(key=5),
-    "unit with an unknown key": lambda d: d["unit"].update(code="x"),
+    "unit with an unknown key": lambda d: d["unit"].update(short="x"),
     "year not a number": lambda d: d.update(year="2022"),
     "year fractional": lambda d: d.update(year=2022.5),
     "version zero": lambda d: d.update(version=0),

@@ -178,7 +178,7 @@ def test_does_the_json_round_trip(plan, settings, view):
                                "reason": "", "evidence_number": "12/KH-UBND", "evidence_date": "2021-02-03",
                                "evidence_text": "Kế hoạch triển khai Kết luận 80",
                                "evidence_link": "https://example.vn/kh12", "note": "", "central_issued": False,
-                               "points": 0.75, "max_points": 1.0}
+                               "points": 0.75, "max_points": 1.0, "reading": None}
     assert by_id["II.2.b"]["rating"] is None
     # Each stored entry reads back as the same Entry.
     for tid, e in ENTRIES.items():

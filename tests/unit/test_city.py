@@ -130,11 +130,12 @@ def test_does_the_database_give_the_same_overview(plan, settings, ov, tmp_path):
     assert again.change.equals(ov.change)
 
 
-def test_does_the_summary_workbook_have_the_five_sheets(plan, settings):
+def test_does_the_summary_workbook_have_its_sheets(plan, settings):
     from openpyxl import load_workbook
 
     wb = load_workbook(BytesIO(city_summary_xlsx(plan, settings, SUBMISSIONS, 2022)))
-    assert wb.sheetnames == ["Xếp hạng", "Theo mục", "Chưa nộp", "Nhiệm vụ quá hạn", "So sánh năm trước", "Thông tin"]
+    assert wb.sheetnames == ["Xếp hạng", "Theo mục", "Chưa nộp", "Nhiệm vụ quá hạn", "So sánh năm trước",
+                             "Đơn vị trong năm", "Thông tin"]
     rank = list(wb["Xếp hạng"].values)
     assert rank[0][:4] == ("Hạng", "Đơn vị", "Loại đơn vị", "Tỷ lệ điểm (%)")
     assert rank[1][:4] == (1, plan.unit(M).name, "Mặt trận Tổ quốc", 87.5) and rank[1][6] == "Đạt"
@@ -142,7 +143,8 @@ def test_does_the_summary_workbook_have_the_five_sheets(plan, settings):
     assert heat[0] == ("Đơn vị", "II.1 (%)", "II.7 (%)", "II.8 (%)", "III (%)")
     assert wb["Theo mục"].conditional_formatting  # coloured like a heatmap
     change = list(wb["So sánh năm trước"].values)
-    assert change[0] == ("Đơn vị", "Năm 2021 (%)", "Năm 2022 (%)", "Thay đổi (điểm %)")
+    assert change[0] == ("Đơn vị", "Năm 2021 (%)", "Năm 2022 (%)", "Thay đổi (điểm %)", "So sánh năm 2021 với")
+    assert rank[0][-3:] == ("Kỳ đánh giá", "Mã đơn vị", "Mã số đơn vị hành chính")
 
 
 def test_does_an_empty_year_still_give_tables_and_a_figure(plan, settings):

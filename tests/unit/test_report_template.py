@@ -8,6 +8,8 @@ the installed matplotlib; `test_does_the_report_embed_the_real_chart` covers the
 Issue 10 regenerated them for the plan data's changes only: rewritten summaries, "Thực hiện" where the
 plan does not write "chủ trì", no II.6.b / II.6.c.3 rows for a district (there Sở Tư pháp and Công an
 "phối hợp với" the districts, who get no role), and II.6.d as the coordinating criterion rated instead.
+Issue 11 added three style rules only (the period of a part-year, the compiler's reading notes): a district's
+2021 has neither, so the documents are otherwise unchanged.
 """
 
 from __future__ import annotations

@@ -1,5 +1,11 @@
 """The city overview for Sở Tư pháp: every unit's submitted self-assessment of a year, side by side.
 
+The units of a year are those that existed on some day of it (`Plan.units_on(year)`): for 2026 the
+126 communes and wards and the departments as they are (merged ones under their successors), not the
+districts abolished on 1/7/2025; for 2025 both, each with the part of the year it existed
+(`Unit.period_in`, see toolkit.assessment.criteria). So "chưa nộp" counts only units that had to
+submit for that year. Every table carries the unit's key and, where it has one, its statistical code.
+
 From the newest submitted version of each unit and year it builds the ranking, a units × sections
 matrix of percent, the units that have not submitted, dated duties now overdue, and the change
 from the year before, and writes them as one xlsx. Each unit is scored exactly as its own page
@@ -22,8 +28,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from toolkit.assessment.criteria import NOT_RATED, Settings, criteria_for
-from toolkit.assessment.scoring import AssessmentScore, Entry, score_of, unit_criteria
+from toolkit.assessment.report import CODE_LABEL
+from toolkit.assessment.scoring import AssessmentScore, Entry, previous_year, score_of, unit_criteria
 from toolkit.plan.model import AGENCY_KINDS, Plan, Unit
+from toolkit.vietnamese import sort_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,12 +72,13 @@ class CityOverview:
 
     year: int
     threshold: float
-    ranking: "pd.DataFrame"        # rank, unit_key, unit, kind, points, max_points, percent, passed, rated, to_rate, ...
+    ranking: "pd.DataFrame"        # rank, unit_key, code, unit, kind, period, points, max_points, percent, passed, ...
     sections: "pd.DataFrame"       # index unit_key (ranking order), columns section ids, values percent (NaN: none)
-    not_submitted: "pd.DataFrame"  # unit_key, unit, kind, last_year
+    not_submitted: "pd.DataFrame"  # unit_key, code, unit, kind, period, last_year (Vietnamese order by kind, name)
     overdue: "pd.DataFrame"        # unit_key, unit, submitted, task_id, section, summary, deadline, role, rating
-    change: "pd.DataFrame"         # unit_key, unit, previous, percent, delta
+    change: "pd.DataFrame"         # unit_key, unit, previous, percent, delta, compared_with
     active: int                    # units active in the year
+    units: "pd.DataFrame | None" = None  # unit_key, code, unit, kind, valid_from, valid_to, period, submitted
 
     @property
     def submitted_count(self) -> int:
@@ -86,7 +95,10 @@ def city_overview(plan: Plan, settings: Settings, submissions: Iterable[Submissi
     - not_submitted: units active in the year (unit registry) with no submitted assessment.
     - overdue: dated duties past their deadline ("overdue") that the unit has not rated as
       completed — including every overdue duty of a unit that has not submitted.
-    - change: percent this year minus percent the year before, for units with either.
+    - change: percent this year minus percent the year before, for units with either; a unit that did
+      not submit the year before (a ward in 2025) is compared with its predecessors' submitted
+      assessments (scoring.previous_year), named in `compared_with`.
+    - units: every unit that existed in the year, with the part of it (period) and whether it submitted.
     """
     import pandas as pd
 
@@ -113,23 +125,29 @@ def city_overview(plan: Plan, settings: Settings, submissions: Iterable[Submissi
             item = items[c.id]
             if c.status == "overdue" and item.counted and not _completed(settings, item):
                 overdue_rows.append(_overdue_row(settings, position, unit, c, item.rating, True))
-    for key, hist in history.items():
-        last = dict(hist).get(year - 1)
-        if last is not None:
-            s = unit_score(plan, settings, hist, key, year - 1, last)
-            previous[key] = s.percent if s.max_points else math.nan
+    compared_with = {}
+    for key in set(history) | set(this_year):
+        cmp = previous_year(plan, settings, lambda k: history.get(k, []), key, year)
+        # Predecessors stand in only for a unit that submitted this year; they are not its own figures.
+        if cmp is not None and (key in this_year or not cmp.of_predecessors):
+            previous[key] = cmp.score.percent if cmp.score.max_points else math.nan
+            compared_with[key] = cmp.label if cmp.of_predecessors else ""
 
-    active = [u for u in plan.units.values() if u.active_in(year)]
+    active = plan.units_on(year)  # Vietnamese alphabetical order
     missing = [u for u in active if u.key not in this_year]
     for unit in missing:
         for c in unit_criteria(plan, settings, history.get(unit.key, []), unit.key, year, {}):
             if c.status == "overdue":
                 overdue_rows.append(_overdue_row(settings, position, unit, c, None, False))
 
-    ranking = pd.DataFrame(totals, columns=["unit_key", "unit", "kind", "points", "max_points", "percent", "passed",
-                                            "rated", "to_rate", "version", "submitted_at", "submitted_by"])
+    order_of = {u.key: i for i, u in enumerate(plan.units_on(None))}  # Vietnamese order of names
+    ranking = pd.DataFrame(totals, columns=["unit_key", "code", "unit", "kind", "period", "points", "max_points",
+                                            "percent", "passed", "rated", "to_rate", "version", "submitted_at",
+                                            "submitted_by"])
     ranking["rank"] = ranking["percent"].rank(method="min", ascending=False).astype("Int64")
-    ranking = ranking.sort_values(["rank", "unit"], na_position="last", kind="stable").reset_index(drop=True)
+    ranking["order"] = ranking["unit_key"].map(order_of)
+    ranking = (ranking.sort_values(["rank", "order"], na_position="last", kind="stable").drop(columns="order")
+               .reset_index(drop=True))
     ranking.insert(0, "rank", ranking.pop("rank"))
 
     order = [s.id for s in plan.sections]
@@ -140,10 +158,16 @@ def city_overview(plan: Plan, settings: Settings, submissions: Iterable[Submissi
     matrix.columns.name = None
 
     last_year = {k: max(y for y, _ in h) for k, h in history.items()}
+    missing = sorted(missing, key=lambda u: sort_key(AGENCY_KINDS.get(u.kind, u.kind)))  # stable: names stay sorted
     not_submitted = pd.DataFrame(
-        [{"unit_key": u.key, "unit": u.name, "kind": AGENCY_KINDS.get(u.kind, u.kind), "last_year": last_year.get(u.key)}
-         for u in missing], columns=["unit_key", "unit", "kind", "last_year"]).astype({"last_year": "Int64"})
-    not_submitted = not_submitted.sort_values(["kind", "unit"], kind="stable").reset_index(drop=True)
+        [{"unit_key": u.key, "code": u.code or "", "unit": u.name, "kind": AGENCY_KINDS.get(u.kind, u.kind),
+          "period": period_text(u, year), "last_year": last_year.get(u.key)} for u in missing],
+        columns=["unit_key", "code", "unit", "kind", "period", "last_year"]).astype({"last_year": "Int64"})
+    units = pd.DataFrame(
+        [{"unit_key": u.key, "code": u.code or "", "unit": u.name, "kind": AGENCY_KINDS.get(u.kind, u.kind),
+          "valid_from": u.valid_from, "valid_to": u.valid_to, "period": period_text(u, year),
+          "submitted": u.key in this_year} for u in active],
+        columns=["unit_key", "code", "unit", "kind", "valid_from", "valid_to", "period", "submitted"])
 
     overdue = pd.DataFrame(overdue_rows, columns=["unit_key", "unit", "submitted", "task_id", "section", "summary",
                                                   "deadline", "role", "rating", "position"])
@@ -157,15 +181,30 @@ def city_overview(plan: Plan, settings: Settings, submissions: Iterable[Submissi
                            "percent": now.reindex(keys).to_numpy(dtype="float64")})
     change["unit"] = change["unit_key"].map(lambda k: plan.unit(k).name)
     change["delta"] = (change["percent"] - change["previous"]).round(2)
-    change = (change.sort_values(["delta", "unit"], ascending=[False, True], na_position="last", kind="stable")
-              [["unit_key", "unit", "previous", "percent", "delta"]].reset_index(drop=True))
+    change["compared_with"] = change["unit_key"].map(lambda k: compared_with.get(k, ""))
+    change["order"] = change["unit_key"].map(order_of)
+    change = (change.sort_values(["delta", "order"], ascending=[False, True], na_position="last", kind="stable")
+              [["unit_key", "unit", "previous", "percent", "delta", "compared_with"]].reset_index(drop=True))
 
-    return CityOverview(year, settings.pass_threshold, ranking, matrix, not_submitted, overdue, change, len(active))
+    return CityOverview(year, settings.pass_threshold, ranking, matrix, not_submitted, overdue, change, len(active),
+                        units)
+
+
+def period_text(unit: Unit, year: int) -> str:
+    """The part of `year` a unit existed, "01/07/2025–31/12/2025"; "Cả năm" for the whole year."""
+    period = unit.period_in(year)
+    if period is None:
+        return ""
+    first, last = period
+    if (first, last) == (date(year, 1, 1), date(year, 12, 31)):
+        return "Cả năm"
+    return f"{first:%d/%m/%Y}–{last:%d/%m/%Y}"
 
 
 def _total_row(unit: Unit, score: AssessmentScore, sub: Submission) -> dict:
     scored = score.max_points > 0
-    return {"unit_key": unit.key, "unit": unit.name, "kind": AGENCY_KINDS.get(unit.kind, unit.kind),
+    return {"unit_key": unit.key, "code": unit.code or "", "unit": unit.name,
+            "kind": AGENCY_KINDS.get(unit.kind, unit.kind), "period": period_text(unit, sub.year),
             "points": score.points, "max_points": score.max_points,
             "percent": score.percent if scored else math.nan, "passed": score.passed if scored else None,
             "rated": score.rated, "to_rate": score.to_rate, "version": sub.version,
@@ -204,6 +243,9 @@ def ranking_table(overview: CityOverview) -> "pd.DataFrame":
     out["Đã đánh giá"] = r["rated"].astype(str) + "/" + r["to_rate"].astype(str)
     out["Phiên bản"] = r["version"]
     out["Người nộp"] = r["submitted_by"].fillna("")
+    out["Kỳ đánh giá"] = r["period"]
+    out["Mã đơn vị"] = r["unit_key"]
+    out[CODE_LABEL] = r["code"]
     return out.rename(columns={"rank": "Hạng", "unit": "Đơn vị", "kind": "Loại đơn vị"})
 
 
@@ -216,8 +258,17 @@ def sections_table(plan: Plan, overview: CityOverview) -> "pd.DataFrame":
 
 
 def not_submitted_table(overview: CityOverview) -> "pd.DataFrame":
-    return overview.not_submitted.rename(columns={"unit_key": "Mã đơn vị", "unit": "Đơn vị", "kind": "Loại đơn vị",
+    return overview.not_submitted.rename(columns={"unit_key": "Mã đơn vị", "code": CODE_LABEL, "unit": "Đơn vị",
+                                                  "kind": "Loại đơn vị", "period": "Kỳ đánh giá",
                                                   "last_year": "Năm nộp gần nhất"})
+
+
+def units_table(overview: CityOverview) -> "pd.DataFrame":
+    """Every unit that existed in the year, with its period and whether it submitted."""
+    out = overview.units.drop(columns=["valid_from", "valid_to"]).copy()
+    out["submitted"] = out["submitted"].map({True: "Đã nộp", False: "Chưa nộp"})
+    return out.rename(columns={"unit_key": "Mã đơn vị", "code": CODE_LABEL, "unit": "Đơn vị", "kind": "Loại đơn vị",
+                               "period": "Kỳ đánh giá", "submitted": "Tự đánh giá"})
 
 
 def overdue_table(overview: CityOverview) -> "pd.DataFrame":
@@ -231,11 +282,13 @@ def overdue_table(overview: CityOverview) -> "pd.DataFrame":
 def change_table(overview: CityOverview) -> "pd.DataFrame":
     y = overview.year
     return overview.change.drop(columns="unit_key").rename(columns={
-        "unit": "Đơn vị", "previous": f"Năm {y - 1} (%)", "percent": f"Năm {y} (%)", "delta": "Thay đổi (điểm %)"})
+        "unit": "Đơn vị", "previous": f"Năm {y - 1} (%)", "percent": f"Năm {y} (%)", "delta": "Thay đổi (điểm %)",
+        "compared_with": f"So sánh năm {y - 1} với"})
 
 
 def overview_xlsx(plan: Plan, overview: CityOverview) -> bytes:
-    """Five sheets: Xếp hạng, Theo mục (coloured like a heatmap), Chưa nộp, Nhiệm vụ quá hạn, So sánh năm trước."""
+    """Sheets: Xếp hạng, Theo mục (coloured like a heatmap), Chưa nộp, Nhiệm vụ quá hạn, So sánh năm trước, Đơn vị
+    trong năm (every unit that existed, with its period), Thông tin."""
     import pandas as pd
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
@@ -248,6 +301,7 @@ def overview_xlsx(plan: Plan, overview: CityOverview) -> bytes:
         "Chưa nộp": not_submitted_table(overview),
         "Nhiệm vụ quá hạn": overdue_table(overview),
         "So sánh năm trước": change_table(overview),
+        "Đơn vị trong năm": units_table(overview),
     }
     buf = io.BytesIO()
     with excel_writer(buf) as writer:

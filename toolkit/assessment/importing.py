@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from toolkit.assessment import exchange
-from toolkit.assessment.criteria import NOT_RATED, STATUS, Settings, criteria_for
+from toolkit.assessment.criteria import NOT_RATED, STATUS, Settings, criteria_for, inactive_message
 from toolkit.assessment.entry import FIELDS, LABELS, TEXT_LIMITS, Entry, clean_entry, validate_entry
 from toolkit.assessment.exchange import FORMAT, FORMAT_VERSION
-from toolkit.assessment.report import STATE
+from toolkit.assessment.report import CODE_LABEL, STATE
 from toolkit.assessment.scoring import unit_history
 from toolkit.datafile import DataError, Problem, display_name, schema_errors
 from toolkit.plan.model import Plan
@@ -53,7 +53,7 @@ SHEET_ENTRIES = "Tự đánh giá"
 SHEET_INFO = "Thông tin"
 XLSX_COLUMNS = {"Mã nhiệm vụ": "task_id", "Tình trạng": "status",
                 **{LABELS[f]: f for f in FIELDS if f != "central_issued"}}
-XLSX_INFO = {"Kế hoạch": "plan", "Mã đơn vị": "unit", "Năm đánh giá": "year", "Phiên bản": "version",
+XLSX_INFO = {"Kế hoạch": "plan", "Mã đơn vị": "unit", CODE_LABEL: "code", "Năm đánh giá": "year", "Phiên bản": "version",
              "Trạng thái": "status", "Nộp lúc": "submitted_at", "Người nộp": "submitted_by", "Tỷ lệ (%)": "percent"}
 
 
@@ -244,7 +244,8 @@ def _as_exchange(info: dict, entries: list[dict]) -> dict:
     states = {fold(label): key for key, label in STATE.items()}
     status = info.get("status")
     raw = {"format": FORMAT, "format_version": FORMAT_VERSION, "plan": info.get("plan"),
-           "unit": {"key": info["unit"]} if info.get("unit") is not None else {}, "year": _int_text(info.get("year")),
+           "unit": ({"key": info["unit"], **({"code": info["code"]} if info.get("code") else {})}
+                    if info.get("unit") is not None else {}), "year": _int_text(info.get("year")),
            "version": _int_text(info.get("version")), "status": states.get(fold(status), status) if status else None,
            "submitted_at": info.get("submitted_at"), "submitted_by": info.get("submitted_by"),
            "entries": entries, "totals": {"percent": _percent_text(info.get("percent"))}}
@@ -456,6 +457,13 @@ def _unit_key(unit, plan: Plan, problems: _Problems, notes: list[str]) -> str | 
     if key not in plan.units:
         problems.add(("unit", "key"), f"Mã đơn vị {_shown(key)} không có trong danh mục đơn vị.")
         return None
+    code = unit.get("code")
+    if isinstance(code, str) and code.strip() and squash(code) != (plan.unit(key).code or ""):
+        want = plan.unit(key).code
+        problems.add(("unit", "code"), f"Mã số đơn vị hành chính {_shown(code)} không khớp danh mục: "
+                                       + (f"{plan.unit(key).name} có mã {want}." if want
+                                          else f"{plan.unit(key).name} không có mã số đơn vị hành chính."))
+        return None
     name = unit.get("name")
     if isinstance(name, str) and squash(_nfc(name)) != plan.unit(key).name:
         notes.append(f"Tên đơn vị trong tệp (“{squash(_nfc(name))}”) khác danh mục; "
@@ -471,10 +479,8 @@ def _year(value, unit_key: str | None, plan: Plan, problems: _Problems) -> int |
     if not info.period_start <= year <= info.period_end:
         problems.add(("year",), f"Năm {year} nằm ngoài thời kỳ của Kế hoạch ({info.period_start}–{info.period_end}).")
         return None
-    if unit_key is not None and not plan.unit(unit_key).active_in(year):
-        u = plan.unit(unit_key)
-        span = f"từ {u.valid_from:%d/%m/%Y}" + (f" đến {u.valid_to:%d/%m/%Y}" if u.valid_to else "")
-        problems.add(("year",), f"{u.name} không hoạt động trong năm {year} (hoạt động {span}).")
+    if unit_key is not None and (why := inactive_message(plan, unit_key, year)) is not None:
+        problems.add(("year",), why)
         return None
     return year
 

@@ -15,18 +15,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from toolkit.assessment.criteria import NOT_RATED, STATUS, Criterion, Settings
+from toolkit.assessment.criteria import NOT_RATED, STATUS, Criterion, Settings, period_note
 from toolkit.assessment.entry import FIELDS, LABELS
 from toolkit.assessment.exchange import FORMAT, FORMAT_VERSION
 from toolkit.assessment.scoring import (
     AssessmentScore,
+    Comparison,
     Entry,
     entries_of,
-    previous_score,
+    previous_year,
     score_of,
     unit_history,
 )
-from toolkit.plan.model import Plan, Unit
+from toolkit.plan.model import PLAN_WORDS_LABEL, READING_LABEL, Plan, Unit
 from toolkit.vietnamese import VIETNAM, local_time, number
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ STATE = {"draft": "Bản nháp (chưa nộp)", "submitted": "Đã nộp"}
 # the importer reads back (toolkit.assessment.importing.XLSX_COLUMNS).
 SHEET_FIELDS = ("evidence_number", "evidence_date", "evidence_text", "evidence_link", "reason", "note")
 COLUMNS = ("Mã nhiệm vụ", "Mục", "Nhiệm vụ", "Vai trò", "Thời hạn", "Tình trạng", LABELS["rating"], "Điểm",
-           "Điểm tối đa", *(LABELS[f] for f in SHEET_FIELDS), "Căn cứ tính điểm")
+           "Điểm tối đa", *(LABELS[f] for f in SHEET_FIELDS), "Căn cứ tính điểm", "Căn cứ giao nhiệm vụ")
+CODE_LABEL = "Mã số đơn vị hành chính"  # the registry's statistical code (a commune or ward has one)
 
 
 # ---------------------------------------------------------------- gathering
@@ -58,7 +60,8 @@ class AssessmentView:
     entries: Mapping[str, Entry]
     score: AssessmentScore
     record: "AssessmentRecord | None" = None  # None: nothing saved yet (an empty form)
-    previous: AssessmentScore | None = None  # the newest submitted version of the year before
+    previous: AssessmentScore | None = None  # the newest submitted version of the year before (comparison.score)
+    comparison: Comparison | None = None  # whose year before it is: the unit's own, or its predecessors'
 
 
 def chosen_record(astore: "AssessmentStore", unit_key: str, year: int,
@@ -77,21 +80,43 @@ def load_view(plan: Plan, settings: Settings, astore: "AssessmentStore", unit_ke
     history = unit_history(astore, unit_key)
     entries = entries_of(astore, record.id) if record is not None else {}
     criteria, score = score_of(plan, settings, history, unit_key, year, entries)
+    comparison = previous_year(plan, settings, lambda k: history if k == unit_key else unit_history(astore, k),
+                               unit_key, year)
     return AssessmentView(plan.unit(unit_key), year, tuple(criteria), entries, score, record,
-                          previous_score(plan, settings, history, unit_key, year))
+                          comparison.score if comparison else None, comparison)
 
 
 # ---------------------------------------------------------------- formatting helpers
 
 
-def role_text(plan: Plan, unit: Unit, c: Criterion) -> str:
+def role_text(plan: Plan, unit: Unit, c: Criterion, year: int | None = None) -> str:
     """The role as the plan words it ("Chủ trì" only where it says so; else "Thực hiện", "Phối hợp"), and
-    "(qua nhóm UBND quận, huyện, thị xã)" when a group carries the duty."""
+    "(qua nhóm UBND quận, huyện, thị xã)" when a group carries the duty; for a duty a reading passes to
+    the unit, whose duty it was in the plan's words ("theo ghi chú biên soạn"). A body renamed by `year`
+    is named with its present name beside the plan's (Plan.name_with_present)."""
     role = c.task.role_label(c.role)
+    if c.reading is not None:
+        return f"{role} (nhiệm vụ Kế hoạch giao {_body_name(plan, c.via, year)}, theo ghi chú biên soạn)"
     if c.via == unit.agency:
         return role
     body = plan.agency(c.via)
-    return f"{role} (qua {'nhóm ' if body.is_group else ''}{body.short})"
+    return f"{role} (qua {'nhóm ' if body.is_group else ''}{_body_name(plan, c.via, year)})"
+
+
+def _body_name(plan: Plan, key: str, year: int | None) -> str:
+    return plan.name_with_present(key, year) if year is not None else plan.agency(key).short
+
+
+def basis_text(c: Criterion) -> str:
+    """"Lời văn Kế hoạch", or "Ghi chú biên soạn: …" with the reading's note (never as the plan's words)."""
+    return f"{READING_LABEL}: {c.note}" if c.reading is not None else PLAN_WORDS_LABEL
+
+
+def unit_title(plan: Plan, unit: Unit, year: int) -> str:
+    """The unit's name in the plan's words, with its present name beside it where it has changed by the end
+    of `year` (Plan.renaming): "Sở Thông tin và Truyền thông (từ 01/3/2025: Sở Khoa học và Công nghệ)"."""
+    r = plan.renaming(unit.key, year)
+    return f"{unit.name} {r.present_suffix}" if r is not None else unit.name
 
 
 def rating_label(settings: Settings, key: str | None) -> str:
@@ -128,10 +153,10 @@ def report_rows(plan: Plan, settings: Settings, unit: Unit, year: int, criteria:
         e, s = entries.get(c.id, Entry()), items[c.id]
         rows.append({
             "Mã nhiệm vụ": c.id, "Mục": c.task.section, "Nhiệm vụ": c.task.summary,
-            "Vai trò": role_text(plan, unit, c), "Thời hạn": c.task.deadline.label,
+            "Vai trò": role_text(plan, unit, c, year), "Thời hạn": c.task.deadline.label,
             "Tình trạng": STATUS[c.status], LABELS["rating"]: rating_label(settings, e.rating),
             "Điểm": s.points, "Điểm tối đa": s.max_points, **{LABELS[f]: getattr(e, f) for f in SHEET_FIELDS},
-            "Căn cứ tính điểm": s.why,
+            "Căn cứ tính điểm": s.why, "Căn cứ giao nhiệm vụ": basis_text(c),
         })
     return rows
 
@@ -139,7 +164,9 @@ def report_rows(plan: Plan, settings: Settings, unit: Unit, year: int, criteria:
 def info_rows(plan: Plan, view: AssessmentView) -> list[tuple[str, object]]:
     r, s = view.record, view.score
     rows = [("Kế hoạch", f"{plan.info.kind} số {plan.info.number} ngày {plan.info.date:%d/%m/%Y}"),
-            ("Đơn vị", view.unit.name), ("Mã đơn vị", view.unit.key), ("Năm đánh giá", view.year),
+            ("Đơn vị", unit_title(plan, view.unit, view.year)), ("Mã đơn vị", view.unit.key),
+            *([(CODE_LABEL, view.unit.code)] if view.unit.code else []), ("Năm đánh giá", view.year),
+            *([("Kỳ đánh giá", note)] if (note := period_note(view.unit, view.year)) else []),
             ("Phiên bản", r.version if r else "chưa lưu"),
             ("Trạng thái", STATE[r.status] if r else "Chưa lưu"),
             ("Nộp lúc", local_time(r.submitted_at) if r else ""),
@@ -149,6 +176,8 @@ def info_rows(plan: Plan, view: AssessmentView) -> list[tuple[str, object]]:
             ("Ngưỡng đạt (%)", s.threshold), ("Kết quả", "Đạt" if s.passed else "Chưa đạt")]
     if view.previous is not None:
         rows.append((f"Tỷ lệ năm {view.year - 1} (%)", view.previous.percent))
+        if view.comparison is not None and view.comparison.of_predecessors:
+            rows.append(("So sánh với", view.comparison.label))
     return rows
 
 
@@ -183,10 +212,12 @@ def report_json(plan: Plan, settings: Settings, view: AssessmentView) -> dict:
     for c in view.criteria:
         e = view.entries.get(c.id, Entry())
         entries.append({"task_id": c.id, "role": c.role, "status": c.status, **{f: getattr(e, f) for f in FIELDS},
-                        "points": items[c.id].points, "max_points": items[c.id].max_points})
+                        "points": items[c.id].points, "max_points": items[c.id].max_points,
+                        "reading": c.reading.key if c.reading else None})
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION, "plan": plan.info.number,
-        "unit": {"key": view.unit.key, "name": view.unit.name}, "year": view.year,
+        "unit": {"key": view.unit.key, "name": view.unit.name, **({"code": view.unit.code} if view.unit.code else {})},
+        "year": view.year,
         "version": r.version if r else None, "status": r.status if r else "draft",
         "submitted_at": r.submitted_at.isoformat() if r and r.submitted_at else None,
         "submitted_by": r.submitted_by if r else None,
@@ -308,9 +339,20 @@ def _vn_date_text(value: str) -> str:
         return value
 
 
+def _readings(view: AssessmentView) -> list[dict]:
+    """The compiler's readings the criteria come from, numbered in order of first use (notes under table I)."""
+    out: dict[str, dict] = {}
+    for c in view.criteria:
+        if c.reading is not None and c.reading.key not in out:
+            out[c.reading.key] = {"n": len(out) + 1, "key": c.reading.key, "title": c.reading.title,
+                                  "note": c.reading.note}
+    return list(out.values())
+
+
 def _criterion_rows(plan: Plan, settings: Settings, view: AssessmentView) -> list[dict]:
     """Table I: a heading row per section, then a row per criterion with its evidence and notes."""
     items = {i.task_id: i for i in view.score.items}
+    readings = {r["key"]: r for r in _readings(view)}
     rows, section, n = [], None, 0
     for c in view.criteria:
         if c.task.section != section:
@@ -328,7 +370,9 @@ def _criterion_rows(plan: Plan, settings: Settings, view: AssessmentView) -> lis
         if not c.scored or (it.counted and e.rating and it.why != rating_label(settings, e.rating)):
             details.append({"kind": "why", "text": it.why})
         rows.append({
-            "section": None, "n": n, "id": c.id, "summary": c.task.summary, "role": role_text(plan, view.unit, c),
+            "section": None, "n": n, "id": c.id, "summary": c.task.summary,
+            "role": role_text(plan, view.unit, c, view.year),
+            "reading": readings[c.reading.key] if c.reading is not None else None,
             "deadline": c.task.deadline.label, "status": STATUS[c.status],
             "rating": rating_label(settings, e.rating) if c.scored or e.rating else "—",
             "points": f"{number(it.points)}/{number(it.max_points)}" if c.scored else "—",
@@ -371,11 +415,13 @@ def report_html(plan: Plan, settings: Settings, view: AssessmentView, *, chart: 
         version = f"Phiên bản {r.version}" + (f", nộp lúc {local_time(r.submitted_at)}" if r.submitted_at else "")
     previous = None
     if view.previous is not None:
-        previous = {"year": view.year - 1, "percent": f"{number(view.previous.percent)}%",
+        label = view.comparison.label if view.comparison is not None else f"Năm {view.year - 1}"
+        previous = {"year": view.year - 1, "percent": f"{number(view.previous.percent)}%", "label": label,
                     "change": _change_text(s.percent, view.previous.percent)}
     png = chart_png(plan, view) if chart and s.by_section else None
     return _environment().get_template("report.html.j2").render(
-        year=view.year, unit=unit.name,
+        year=view.year, unit=unit_title(plan, unit, view.year), period=period_note(unit, view.year),
+        reading_label=READING_LABEL, readings=_readings(view),
         dated=(f"{info.place}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}" if when
                else f"{info.place}, ngày …… tháng …… năm ……"),
         title=(f"Tự đánh giá kết quả thực hiện {info.kind} số {info.number} ngày {info.date:%d/%m/%Y} "

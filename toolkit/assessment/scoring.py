@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from toolkit.assessment.criteria import NOT_RATED, STATUS, Criterion, Settings, criteria_for
 from toolkit.assessment.entry import Entry, entry_problems  # Entry is imported from here by most callers
-from toolkit.plan.model import Plan
+from toolkit.plan.model import Plan, Unit
 
 # ---------------------------------------------------------------- scoring
 
@@ -133,9 +133,66 @@ def score_of(plan: Plan, settings: Settings, history, unit_key: str, year: int,
     return criteria, score_assessment(criteria, entries, settings)
 
 
-def previous_score(plan: Plan, settings: Settings, history, unit_key: str, year: int) -> AssessmentScore | None:
-    """Last year's submitted score, or None when the year before was not submitted."""
-    last = dict(history).get(year - 1)
-    if last is None:
+# ---------------------------------------------------------------- last year's comparison
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a unit's year is compared with: the submitted assessments of the year before, and whose.
+
+    `units` are (unit, is_predecessor, score) for each submitted one used. The unit's own assessment is
+    used when it submitted that year; otherwise (a ward in 2025, whose year before is 2024) its
+    predecessors' (Plan.comparison_units), and `score` adds their points and maxima per section, so the
+    percent is that of all the duties the predecessors were scored on together.
+    """
+
+    year: int
+    score: AssessmentScore
+    units: tuple[tuple[Unit, bool, AssessmentScore], ...]
+
+    @property
+    def of_predecessors(self) -> bool:
+        return any(is_pred for _, is_pred, _ in self.units)
+
+    @property
+    def label(self) -> str:
+        """"Năm 2025" or "Năm 2025 (của các đơn vị tiền thân: UBND quận Ba Đình, UBND quận Hoàn Kiếm)"."""
+        if not self.of_predecessors:
+            return f"Năm {self.year}"
+        names = ", ".join(u.name for u, _, _ in self.units)
+        which = "đơn vị tiền thân" if len(self.units) == 1 else "các đơn vị tiền thân"
+        return f"Năm {self.year} (của {which}: {names})"
+
+
+def previous_year(plan: Plan, settings: Settings, history_of: Callable[[str], list], unit_key: str,
+                  year: int) -> Comparison | None:
+    """Last year's submitted assessments to compare with (see Comparison), or None when none was submitted.
+
+    `history_of(unit_key)` gives a unit's submitted history (`unit_history(store, key)`).
+    """
+    found = []
+    for unit, is_pred in plan.comparison_units(unit_key, year - 1):
+        history = history_of(unit.key)
+        last = dict(history).get(year - 1)
+        if last is not None:
+            found.append((unit, is_pred, score_of(plan, settings, history, unit.key, year - 1, last)[1]))
+    own = [f for f in found if not f[1]]
+    used = own or found
+    if not used:
         return None
-    return score_of(plan, settings, history, unit_key, year - 1, last)[1]
+    return Comparison(year - 1, used[0][2] if len(used) == 1 else pooled([s for _, _, s in used]), tuple(used))
+
+
+def pooled(scores: Iterable[AssessmentScore]) -> AssessmentScore:
+    """Several units' scores as one: points and maxima added, per section and overall."""
+    scores = list(scores)
+    sections: dict[str, list[float]] = {}
+    for s in scores:
+        for sid, p, m in s.by_section:
+            acc = sections.setdefault(sid, [0.0, 0.0])
+            acc[0] += p
+            acc[1] += m
+    return AssessmentScore(tuple(i for s in scores for i in s.items),
+                           tuple((k, round(v[0], 4), round(v[1], 4)) for k, v in sections.items()),
+                           round(sum(s.points for s in scores), 4), round(sum(s.max_points for s in scores), 4),
+                           scores[0].threshold, sum(s.rated for s in scores), sum(s.to_rate for s in scores))

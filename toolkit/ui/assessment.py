@@ -10,6 +10,13 @@ person filling the draft with it (`AssessmentStore.save_filler`), so a reload re
 rule is checked here, in the kernel: the browser can set any widget's value and click a disabled
 button. A change the rules refuse stays on screen with the reason next to it: the unit sees what it
 chose and what to change, never a form silently put back.
+
+The year comes first and the unit list holds the units that existed in it (`Plan.units_on`, Vietnamese
+alphabetical order): for 2026 the communes and wards and today's departments, for 2025 both the
+districts (to 30/6) and the communes and wards (from 1/7), each assessing its part of the year
+(toolkit.assessment.criteria says how a 2025 assessment works). Choosing a unit never changes the year;
+a unit that did not exist in the chosen year (changed year, or `?unit=`) stays chosen and the page
+says why and what to choose instead (`inactive_message`).
 """
 
 from __future__ import annotations
@@ -21,11 +28,11 @@ import ipywidgets as widgets
 
 from toolkit.assessment import report as ar
 from toolkit.assessment import scoring
-from toolkit.assessment.criteria import STATUS, Criterion, Settings, load_settings
+from toolkit.assessment.criteria import STATUS, Criterion, Settings, inactive_message, load_settings, period_note
 from toolkit.assessment.entry import Entry, EntryProblem, clean_entry, overdue_advice, validate_entry
 from toolkit.assessment.scoring import entries_of, unit_history
 from toolkit.plan.load import load_plan
-from toolkit.plan.model import Plan, Unit
+from toolkit.plan.model import READING_LABEL, Plan, Unit
 from toolkit.serving.request import query_parameters
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.records import AssessmentLocked, AssessmentRecord, InputError, clean_name
@@ -86,6 +93,9 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} .confirm {{ background: #fffbeb; border: 1px solid #fcd34d; border-radius: 8px; padding: 0.5em 0.8em; }}
 .{ROOT_CLASS} .ok-box {{ background: #ecfdf5; border: 1px solid #6ee7b7; border-radius: 6px; padding: 0.5em 0.8em; }}
 .{ROOT_CLASS} ul.versions {{ padding-left: 1.3em; margin: 0.3em 0; }}
+.{ROOT_CLASS} .reading-note {{ background: #fefce8; border: 1px solid #fde68a; border-radius: 6px; padding: 0.4em 0.7em;
+  margin: 0.4em 0; font-size: 0.95em; }}
+.{ROOT_CLASS} .period-note {{ color: #1e3a8a; }}
 </style>"""
 
 
@@ -119,6 +129,7 @@ class AssessmentApp:
         self.record: AssessmentRecord | None = None
         self.entries: dict[str, Entry] = {}
         self.history: list = []
+        self.comparison = None  # scoring.Comparison: last year's submitted assessments, the unit's or its predecessors'
         self.criteria: list[Criterion] = []
         self.by_id: dict[str, Criterion] = {}
         self.score = None
@@ -133,12 +144,12 @@ class AssessmentApp:
         self.error = error_box()
         self.notice = widgets.HTML("", layout=widgets.Layout(width="auto"))
 
-        # -- who, which year
-        self.unit = stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(), index=0,
-                                              layout=widgets.Layout(width="auto")))  # shows “— Chọn … —”
+        # -- which year, then who (the list holds the units of that year)
         years = list(range(self.today.year, plan.info.period_start - 1, -1))
         self.year_choice = stacked(widgets.Dropdown(description="Năm đánh giá", options=years, value=years[0],
                                                      layout=widgets.Layout(width="auto", max_width="240px")))
+        self.unit = stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(years[0]),
+                                              index=0, layout=widgets.Layout(width="auto")))  # “— Chọn … —”
         self.name = stacked(widgets.Text(description="Họ và tên người điền, người nộp", placeholder="Nguyễn Văn A",
                                           continuous_update=False, layout=widgets.Layout(width="auto")))
         self.unit.observe(self.on_unit, "value")
@@ -149,8 +160,10 @@ class AssessmentApp:
         self.body = widgets.VBox([], layout=widgets.Layout(width="auto"))
 
         intro = widgets.HTML(
-            '<p class="muted">Chọn cơ quan, đơn vị và năm. Mỗi nhiệm vụ Kế hoạch giao cho đơn vị (trực tiếp hoặc '
-            "qua nhóm) là một tiêu chí. Thang điểm và ngưỡng đạt "
+            '<p class="muted">Chọn năm, rồi cơ quan, đơn vị (danh sách gồm các đơn vị hoạt động trong năm đó). Mỗi '
+            "nhiệm vụ Kế hoạch giao cho đơn vị (trực tiếp hoặc qua nhóm) là một tiêu chí; nhiệm vụ giao theo cách đọc "
+            f"của người biên soạn có “{READING_LABEL}” đi kèm. Năm 2025: UBND quận, huyện, thị xã tự đánh giá kỳ "
+            "01/01–30/06/2025; UBND xã, phường tự đánh giá kỳ 01/07–31/12/2025. Thang điểm và ngưỡng đạt "
             f"({number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
             layout=widgets.Layout(width="auto"))
         self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit, self.year_choice, self.name,
@@ -166,8 +179,17 @@ class AssessmentApp:
         if year.isdigit() and int(year) in app.year_choice.options:
             app.year_choice.value = int(year)
         if query.get("unit") in plan.units:
-            app.unit.value = query["unit"]
+            app.choose_unit(query["unit"])
         return app
+
+    def choose_unit(self, key: str) -> None:
+        """Choose a unit of the registry, listed for the year or not (a unit of another year stays chosen
+        and the page says what to choose instead)."""
+        if key in {v for _, v in self.unit.options}:
+            self.unit.value = key  # on_unit opens it
+            return
+        self._fill_units(keep=key)  # sets the value quietly
+        self.open()
 
     def _build_workspace(self) -> None:
         """The status line and the three tabs, built when a unit is first opened.
@@ -270,10 +292,23 @@ class AssessmentApp:
         self.tabs.observe(self.on_tab, "selected_index")
 
     # ---------------------------------------------------------------- choosing unit and year
-    def _unit_options(self) -> list[tuple[str, str | None]]:
-        order = {"so": 0, "ubnd_cap_huyen": 2, "ubnd_cap_xa": 3}
-        units = sorted(self.plan.units.values(), key=lambda u: (order.get(u.kind, 1), u.name))
-        return [("— Chọn cơ quan, đơn vị —", None)] + [(_validity(u), u.key) for u in units]
+    def _unit_options(self, year: int, keep: str | None = None) -> list[tuple[str, str | None]]:
+        """The units that existed in `year`, in Vietnamese alphabetical order; `keep`, a unit chosen that did
+        not, is listed last and marked, so the choice is not lost when the year changes."""
+        out = [("— Chọn cơ quan, đơn vị —", None)] + [(_validity(u), u.key) for u in self.plan.units_on(year)]
+        if keep is not None and keep in self.plan.units and not self.plan.unit(keep).active_in(year):
+            out.append((f"{_validity(self.plan.unit(keep))} — không hoạt động năm {year}", keep))
+        return out
+
+    def _fill_units(self, keep: str | None = None) -> None:
+        """Refill the unit list for the chosen year, keeping the chosen unit without reopening it."""
+        keep = self.unit.value if keep is None else keep
+        self._loading = True
+        try:
+            self.unit.options = self._unit_options(self.year_choice.value, keep)
+            self.unit.value = keep if keep in {v for _, v in self.unit.options} else None
+        finally:
+            self._loading = False
 
     def _inputs(self):
         return (self.central, self.rating, self.reason, self.evidence_number, self.evidence_date, self.evidence_text,
@@ -281,26 +316,16 @@ class AssessmentApp:
 
     @guarded("chọn đơn vị")
     def on_unit(self, change=None) -> None:
-        unit = self.plan.units.get(self.unit.value)
-        note = ""
-        if unit is not None and not unit.active_in(self.year_choice.value):
-            # Picking a unit that no longer exists (or not yet) moves to its nearest year, and says so.
-            active = [y for y in self.year_choice.options if unit.active_in(y)]
-            if active:
-                year = min(active, key=lambda y: abs(y - self.year_choice.value))
-                note = (f'<p class="muted">{esc(unit.name)} hoạt động {self._span(unit)}; đã chọn năm {year}.</p>')
-                self._loading = True
-                try:
-                    self.year_choice.value = year
-                finally:
-                    self._loading = False
-        self.open()
-        if note and not self.notice.value:
-            self.notice.value = note
+        if self._loading:
+            return
+        if len(self.unit.options) > len(self.plan.units_on(self.year_choice.value)) + 1:
+            self._fill_units()  # a unit of another year was kept in the list: drop it once another is chosen
+        self.open()  # the year stays as chosen: open() says when the unit did not exist in it
 
     @guarded("chọn năm")
     def on_year(self, change=None) -> None:
         if not self._loading:
+            self._fill_units()
             self.open()
 
     @guarded("ghi họ tên người nộp")
@@ -337,10 +362,6 @@ class AssessmentApp:
             finally:
                 self._loading = False
 
-    @staticmethod
-    def _span(unit: Unit) -> str:
-        return f"từ {_vn(unit.valid_from)}" + (f" đến {_vn(unit.valid_to)}" if unit.valid_to else "")
-
     def open(self) -> None:
         """Show the chosen unit's assessment of the chosen year: the draft, or the submitted version."""
         self.notice.value = ""
@@ -354,19 +375,18 @@ class AssessmentApp:
             return
         if key not in self.plan.units:
             raise RuleError("Đơn vị không có trong danh mục.")
-        unit = self.plan.unit(key)
-        if not unit.active_in(year):
-            successors = [u.name for u in self.plan.units.values() if key in u.successor_of]
-            after = f" Đơn vị kế thừa: {', '.join(successors)}." if successors else ""
-            self.notice.value = alert(f"{unit.name} không hoạt động trong năm {year} (hoạt động {self._span(unit)}); "
-                                       f"không tự đánh giá năm này được.{after}")
+        why = inactive_message(self.plan, key, year)
+        if why is not None:
+            self.notice.value = alert(why)
             self.body.children = []
             return
         if self.tabs is None:
             self._build_workspace()
         self.unit_key, self.year = key, year
         self.history = unit_history(self.astore, key)
-        self.previous = scoring.previous_score(self.plan, self.settings, self.history, key, year)
+        self.comparison = scoring.previous_year(
+            self.plan, self.settings, lambda k: self.history if k == key else unit_history(self.astore, k), key, year)
+        self.previous = self.comparison.score if self.comparison is not None else None
         self._load_record(self.astore.latest(key, year))
         self.tabs.selected_index = TAB_FORM
         self.body.children = [self.status, self.tabs]
@@ -503,11 +523,16 @@ class AssessmentApp:
                     f"({'nhiệm vụ phối hợp tính một phần' if c.role == 'coordinating' else 'nhiệm vụ chủ trì'}).</p>")
             if c.status == "overdue" and (advice := overdue_advice(c, self.settings)):
                 what += f'<p class="muted overdue-hint">{esc(advice)}</p>'
+        reading = ""
+        if c.reading is not None:
+            # The compiler's reading, never the plan's words: headed as such, beside the criterion.
+            reading = (f'<div class="reading-note" data-reading="{esc(c.reading.key)}"><b>{esc(READING_LABEL)}:</b> '
+                       f"{esc(c.reading.note)}</div>")
         return (f'<div class="card" data-task="{esc(c.id)}"><div class="section">{esc(self.plan.section(t.section).label)}'
                 f'</div><p class="summary"><span class="tid">{esc(c.id)}</span>{esc(t.summary)}</p>'
-                f'<p><span class="badge role-{c.role}">{esc(ar.role_text(self.plan, unit, c))}</span> '
+                f'<p><span class="badge role-{c.role}">{esc(ar.role_text(self.plan, unit, c, self.year))}</span> '
                 f'<span class="badge st-other">Thời hạn: {esc(t.deadline.label)}</span> '
-                f'<span class="badge {status_class}">{esc(STATUS[c.status])}</span></p>{what}{earlier}'
+                f'<span class="badge {status_class}">{esc(STATUS[c.status])}</span></p>{reading}{what}{earlier}'
                 f'<details class="duties"><summary>Nội dung nhiệm vụ</summary><ul class="duties">{duties}</ul></details>'
                 f'<details class="source"><summary>Nguyên văn Kế hoạch</summary><blockquote>{quote}</blockquote>'
                 "</details></div>")
@@ -612,7 +637,9 @@ class AssessmentApp:
         unit = self.plan.unit(self.unit_key)
         pct_rated = 100 * s.rated / s.to_rate if s.to_rate else 100
         verdict = ('<span class="pass">Đạt</span>' if s.passed else '<span class="fail">Chưa đạt</span>')
-        lines = [f"<p><b>{esc(unit.name)}</b> — năm {self.year}</p>"]
+        lines = [f"<p><b>{esc(ar.unit_title(self.plan, unit, self.year))}</b> — năm {self.year}</p>"]
+        if (period := period_note(unit, self.year)) is not None:
+            lines.append(f'<p class="period-note">{esc(period)} Tiêu chí là nhiệm vụ của đơn vị trong kỳ này.</p>')
         if self.readonly:
             r = self.record
             lines.append(f'<div class="submitted-banner" role="status">Đã nộp phiên bản {r.version} lúc '
@@ -668,8 +695,15 @@ class AssessmentApp:
         verdict = "Đạt" if s.passed else "Chưa đạt"
         compare = ""
         if prev is not None:
-            compare = (f"<p>Năm {self.year - 1} (bản đã nộp): {number(prev.percent)}% — "
+            cmp = self.comparison
+            compare = (f'<p class="comparison">{esc(cmp.label)} (bản đã nộp): {number(prev.percent)}% — '
                        f"{'Đạt' if prev.passed else 'Chưa đạt'}.</p>")
+            if cmp.of_predecessors:
+                each = "; ".join(f"{u.name}: {number(sc.percent)}%" for u, _, sc in cmp.units)
+                compare += (f'<p class="muted">Đơn vị chưa có bản tự đánh giá năm {cmp.year}: so sánh với bản đã nộp '
+                            f"của đơn vị tiền thân ({esc(each)})"
+                            + ("; tỷ lệ chung tính trên tổng điểm của các đơn vị." if len(cmp.units) > 1 else ".")
+                            + "</p>")
         else:
             compare = f'<p class="muted">Chưa có bản tự đánh giá đã nộp của năm {self.year - 1} để so sánh.</p>'
         self.result.value = (
@@ -714,12 +748,13 @@ class AssessmentApp:
                 section = c.task.section
                 parts.append(f"<h4>{esc(self.plan.section(section).label)}</h4>")
             it = items[c.id]
+            reading = f' <span class="muted">({esc(READING_LABEL.lower())})</span>' if c.reading is not None else ""
             if c.scored:
                 what = f"{esc(it.why)} · {number(it.points)}/{number(it.max_points)} điểm"
             else:
                 what = esc(it.why)
             parts.append(f'<div class="ov-row" data-task="{esc(c.id)}"><span class="mark">{self._mark(c)}</span>'
-                         f'<span class="tid">{esc(c.id)}</span>{esc(c.task.summary)}<span class="what">{what}'
+                         f'<span class="tid">{esc(c.id)}</span>{esc(c.task.summary)}{reading}<span class="what">{what}'
                          "</span></div>")
         return "".join(parts)
 
@@ -842,7 +877,7 @@ class AssessmentApp:
     # ---------------------------------------------------------------- downloads
     def view(self) -> ar.AssessmentView:
         return ar.AssessmentView(self.plan.unit(self.unit_key), self.year, tuple(self.criteria), dict(self.entries),
-                                 self.score, self.record, self.previous)
+                                 self.score, self.record, self.previous, self.comparison)
 
     def _file_stem(self) -> str:
         version = f"-v{self.record.version}" if self.record else ""

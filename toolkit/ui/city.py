@@ -238,12 +238,18 @@ class CityOverviewApp(PasscodeLocked):
                          f"Chưa có đơn vị nào nộp bản tự đánh giá năm {ov.year}."))
 
     def _missing_html(self, ov) -> str:
-        rows = [[esc(r.unit), esc(r.kind), "—" if _isna(r.last_year) else str(int(r.last_year))]
+        # 2025 (the year of the reform): districts to 30/6, communes and wards from 1/7; each says its period.
+        split = bool((ov.units["period"] != "Cả năm").any()) if ov.units is not None else False
+        rows = [[esc(r.unit) + (f' <span class="muted">({esc(r.code)})</span>' if r.code else ""), esc(r.kind)]
+                + ([esc(r.period)] if split else []) + ["—" if _isna(r.last_year) else str(int(r.last_year))]
                 for r in ov.not_submitted.itertuples()]
-        return (f'<p class="muted">Đơn vị đang hoạt động trong năm {ov.year} (theo danh mục đơn vị) chưa có bản tự '
-                "đánh giá đã nộp.</p>"
-                + _table([("Đơn vị", False), ("Loại đơn vị", False), ("Năm nộp gần nhất", True)], rows,
-                         f"Tất cả đơn vị đã nộp bản tự đánh giá năm {ov.year}."))
+        head = [("Đơn vị", False), ("Loại đơn vị", False)] + ([("Kỳ đánh giá", False)] if split else []) \
+            + [("Năm nộp gần nhất", True)]
+        note = (" Năm 2025: UBND quận, huyện, thị xã tự đánh giá kỳ 01/01–30/06/2025, UBND xã, phường kỳ "
+                "01/07–31/12/2025; sở sáp nhập ngày 01/3/2025 tự đánh giá kỳ đến 28/02/2025." if split else "")
+        return (f'<p class="muted">Đơn vị hoạt động trong năm {ov.year} (theo danh mục đơn vị: {ov.active} đơn vị) '
+                f"chưa có bản tự đánh giá đã nộp.{note}</p>"
+                + _table(head, rows, f"Tất cả đơn vị đã nộp bản tự đánh giá năm {ov.year}."))
 
     def _overdue_html(self, ov) -> str:
         rows = []
@@ -269,9 +275,11 @@ class CityOverviewApp(PasscodeLocked):
                 delta = f'<span class="down">▼ {number(r.delta)}</span>'
             else:
                 delta = "0"
-            rows.append([esc(r.unit), number(r.previous), number(r.percent), delta])
+            unit = esc(r.unit) + (f'<br><span class="muted">{esc(r.compared_with)}</span>' if r.compared_with else "")
+            rows.append([unit, number(r.previous), number(r.percent), delta])
         return (f'<p class="muted">Tỷ lệ điểm (%) năm {ov.year} so với năm {ov.year - 1}; “—”: năm đó đơn vị chưa '
-                "nộp hoặc không có tiêu chí được chấm.</p>"
+                "nộp hoặc không có tiêu chí được chấm. Đơn vị chưa có năm trước (xã, phường năm 2025) được so với "
+                "bản đã nộp của các đơn vị tiền thân, ghi rõ dưới tên đơn vị.</p>"
                 + _table([("Đơn vị", False), (f"Năm {ov.year - 1}", True), (f"Năm {ov.year}", True),
                           ("Thay đổi (điểm %)", True)], rows, "Chưa có số liệu của hai năm để so sánh."))
 

@@ -38,3 +38,73 @@ def test_a_former_ward_s_name_finds_the_ward_and_its_duties_make_a_quiz(phone_pa
     expect(root.get_by_label("Chủ đề").locator("option:checked")).to_have_text(f"Nhiệm vụ của đơn vị tôi ({WARD})")
     button(page, Q, "Bắt đầu làm bài").click()
     expect(root.locator(".progress-text")).to_contain_text("Câu 1/")
+
+
+ASSESS, A = "3-tu-danh-gia.ipynb", ".pbgdpl-assess"
+CITY, C = "5-tong-hop-thanh-pho.ipynb", ".pbgdpl-city"
+FILLER = "Đỗ Thu Hà"
+
+
+def rating_for(c) -> str:
+    if c.status == "overdue":
+        return "Hoàn thành chậm so với thời hạn"
+    return "Đang thực hiện" if c.role == "coordinating" else "Hoàn thành"
+
+
+def test_the_ward_submits_its_2026_self_assessment_and_the_city_overview_lists_it(
+        phone_page, page, voila_server, wait_for_widgets, plan):
+    from toolkit.assessment.criteria import criteria_for, load_settings
+    from toolkit.storage.assessments import AssessmentStore
+    from toolkit.storage.store import Store
+
+    criteria = {c.id: c for c in criteria_for(plan, load_settings(plan), WARD_KEY, 2026)}
+    scored = [c for c in criteria.values() if c.scored]
+    assert any(c.reading for c in scored)  # some of the ward's duties come from the compiler's reading
+    phone = phone_page
+    phone.goto(voila_server.url(ASSESS))
+    wait_for_widgets(phone)
+    root = phone.locator(A)
+    expect(root.get_by_label("Năm đánh giá").locator("option:checked")).to_have_text("2026")
+    root.get_by_label("Tìm đơn vị").fill("phuong hoan kiem")
+    root.get_by_label("Cơ quan, đơn vị").select_option(label=f"{WARD} (từ 01/07/2025)")
+    expect(root.locator(".status-line")).to_contain_text("năm 2026")
+    root.get_by_label("Họ và tên người điền, người nộp").fill(FILLER)
+    root.get_by_label("Họ và tên người điền, người nộp").press("Tab")
+    rated, total = 0, len([c for c in scored if c.status != "awaiting"])
+    expect(root.locator(".progress-text")).to_have_text(f"0/{total} tiêu chí đã đánh giá")
+    while rated < total:
+        tid = root.locator(".card").get_attribute("data-task")
+        c = criteria[tid]
+        if c.reading:
+            expect(root.locator(".card")).to_contain_text("Ghi chú biên soạn")
+        if c.scored and c.status != "awaiting":
+            root.get_by_role("radio", name=rating_for(c), exact=True).check()
+            rated += 1
+            expect(root.locator(".progress-text")).to_have_text(f"{rated}/{total} tiêu chí đã đánh giá")
+        if rated < total:
+            button(phone, A, "Tiêu chí tiếp theo").click()
+            expect(root.locator(".card")).not_to_have_attribute("data-task", tid)
+    phone.locator(f"{A} .lm-TabBar-tab", has_text="Nộp và tải về").click()
+    expect(root.locator(".ok-box")).to_contain_text("Đã đánh giá đủ")
+    button(phone, A, "Nộp bản tự đánh giá").click()
+    button(phone, A, "Xác nhận nộp").click()
+    expect(root.locator(".submitted-banner")).to_contain_text("Đã nộp phiên bản 1 lúc")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375 + 2
+    phone.screenshot(path="/tmp/ward-assessment-phone.png")
+    record = AssessmentStore(Store(voila_server.database_url)).latest(WARD_KEY, 2026)
+    assert record.submitted and record.submitted_by == FILLER
+
+    # Sở Tư pháp's overview of 2026: the wards and the merged departments, not the districts.
+    page.goto(voila_server.url(CITY))
+    wait_for_widgets(page)
+    city = page.locator(C)
+    city.locator("input[type=password]").fill(voila_server.passcode)
+    city.locator("button.widget-button", has_text="Mở trang").click()
+    page.locator(f"{C} .lm-TabBar-tab", has_text="Chưa nộp").click()
+    missing = city.locator("table.city >> visible=true")
+    expect(missing).to_contain_text("UBND xã Sóc Sơn")
+    expect(missing).to_contain_text("Sở Khoa học và Công nghệ")
+    expect(missing).not_to_contain_text(WARD)  # it submitted
+    expect(missing).not_to_contain_text("UBND quận")
+    page.locator(f"{C} .lm-TabBar-tab", has_text="Xếp hạng").click()
+    expect(city.locator("table.city >> visible=true")).to_contain_text(WARD)

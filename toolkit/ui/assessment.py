@@ -37,7 +37,7 @@ from toolkit.serving.request import query_parameters
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.records import AssessmentLocked, AssessmentRecord, InputError, clean_name
 from toolkit.storage.store import Store
-from toolkit.ui.common import alert, download_link, error_box, esc, guarded, page_style, stacked
+from toolkit.ui.common import UnitPicker, alert, download_link, error_box, esc, guarded, page_style, stacked
 from toolkit.vietnamese import VIETNAM, local_time, number
 
 ROOT_CLASS = "pbgdpl-assess"
@@ -148,8 +148,12 @@ class AssessmentApp:
         years = list(range(self.today.year, plan.info.period_start - 1, -1))
         self.year_choice = stacked(widgets.Dropdown(description="Năm đánh giá", options=years, value=years[0],
                                                      layout=widgets.Layout(width="auto", max_width="240px")))
-        self.unit = stacked(widgets.Dropdown(description="Cơ quan, đơn vị", options=self._unit_options(years[0]),
-                                              index=0, layout=widgets.Layout(width="auto")))  # “— Chọn … —”
+        self._keep: str | None = None  # a unit chosen that did not exist in the year, kept in the list
+        # The list is the year's units; the search box above narrows it as on every page that asks for a unit.
+        self.unit_picker = UnitPicker(plan, self.today, "Cơ quan, đơn vị", former=False, other=False,
+                                      layout=widgets.Layout(width="auto"), prompt="— Chọn cơ quan, đơn vị —",
+                                      rows=lambda: self._unit_options(self.year_choice.value, self._keep)[1:])
+        self.unit = self.unit_picker.unit
         self.name = stacked(widgets.Text(description="Họ và tên người điền, người nộp", placeholder="Nguyễn Văn A",
                                           continuous_update=False, layout=widgets.Layout(width="auto")))
         self.unit.observe(self.on_unit, "value")
@@ -166,7 +170,7 @@ class AssessmentApp:
             "01/01–30/06/2025; UBND xã, phường tự đánh giá kỳ 01/07–31/12/2025. Thang điểm và ngưỡng đạt "
             f"({number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
             layout=widgets.Layout(width="auto"))
-        self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit, self.year_choice, self.name,
+        self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit_picker.box, self.year_choice, self.name,
                                     self.notice, self.body], layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
 
     @classmethod
@@ -305,7 +309,8 @@ class AssessmentApp:
         keep = self.unit.value if keep is None else keep
         self._loading = True
         try:
-            self.unit.options = self._unit_options(self.year_choice.value, keep)
+            self._keep = keep
+            self.unit_picker.refresh()
             self.unit.value = keep if keep in {v for _, v in self.unit.options} else None
         finally:
             self._loading = False

@@ -225,12 +225,16 @@ class UnitPicker:
     The box matches with or without diacritics, and a former ward's or commune's name finds the unit it
     became (`Plan.find_units`, which says why: “Phường Hàng Bạc → Phường Hoàn Kiếm”). With nothing typed
     the list holds the units of `on` in Vietnamese alphabetical order, then, if `former`, the units that
-    ended before it, each with its last day. `unit` is the list: its value is the unit's key.
+    ended before it, each with its last day; a page with its own list (the self-assessment page: the
+    units of a year) passes `rows`, which the search narrows the same way. `unit` is the list: its value
+    is the unit's key.
     """
 
     def __init__(self, plan, on, description: str, lang: str = "vi", former: bool = True, other: bool = True,
-                 layout: widgets.Layout | None = None):
+                 layout: widgets.Layout | None = None, rows=None, prompt: str | None = None):
         self.plan, self.on, self.lang, self.former, self.other = plan, on, lang, former, other
+        self.rows = rows or self.default_rows  # () -> [(label, key)], the list with nothing typed
+        self.prompt = prompt
         t = PICKER_TEXT[lang]
         # Live: it narrows the list as one types, and no button reads it.
         self.search = stacked(widgets.Text(description=t["find"], placeholder=t["find_hint"], continuous_update=True,
@@ -249,28 +253,35 @@ class UnitPicker:
             return unit.name
         return f"{unit.name} ({PICKER_TEXT[self.lang]['until']} {unit.valid_to:%d/%m/%Y})"
 
+    def default_rows(self) -> list[tuple[str, str]]:
+        now = self.plan.units_on(self.on)
+        rows = [(self.label(u), u.key) for u in now]
+        if self.former:
+            keys = {u.key for u in now}
+            rows += [(self.label(u), u.key) for u in self.plan.units_on(None)
+                     if u.key not in keys and u.valid_from <= self.on]
+        return rows
+
     def options(self, query: str = "") -> list[tuple[str, str | None]]:
-        """(label, key): the prompt (None), the units the query finds (all if none), then “other”."""
+        """(label, key): the prompt (None), the rows the query finds, best first (all if none), then “other”."""
         t = PICKER_TEXT[self.lang]
+        rows = self.rows()
         if query.strip():
+            listed = dict((key, label) for label, key in rows)
             found, self._why = [], {}
             for m in self.plan.find_units(query):
-                if not m.unit.active_on(self.on) and not (self.former and m.unit.valid_from <= self.on):
+                if m.unit.key not in listed:
                     continue
                 why = m.explanation
                 if why:
                     self._why.setdefault(m.unit.key, why)
-                found.append((self.label(m.unit) + (f" — {why}" if why else ""), m.unit.key, m.unit.active_on(self.on)))
-            # Units of today first, the best match first within each.
-            rows = [(label, key) for label, key, now in sorted(found, key=lambda r: not r[2])]
-        else:
-            now = self.plan.units_on(self.on)
-            rows = [(self.label(u), u.key) for u in now]
-            if self.former:
-                keys = {u.key for u in now}
-                rows += [(self.label(u), u.key) for u in self.plan.units_on(None)
-                         if u.key not in keys and u.valid_from <= self.on]
-        return [(t["choose"], None), *rows, *([(t["other"], OTHER_UNIT)] if self.other else [])]
+                found.append((listed[m.unit.key] + (f" — {why}" if why else ""), m.unit.key))
+            rows = found
+        return [(self.prompt or t["choose"], None), *rows, *([(t["other"], OTHER_UNIT)] if self.other else [])]
+
+    def refresh(self) -> None:
+        """The list again, after the rows changed (another year), as the search box narrows it."""
+        self._on_search()
 
     def _on_search(self, change=None) -> None:
         query = self.search.value

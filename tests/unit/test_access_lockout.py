@@ -208,3 +208,13 @@ def test_does_0004_go_down_and_up_again(database_url):
     assert migrations.current_revision(again.engine) == migrations.HEAD
     assert PasscodeGate(again, "trainer", env={}).check(CODE)[0]
     again.engine.dispose()
+
+
+def test_is_the_first_wait_sixty_seconds_at_any_instant(page, clock):
+    # Times pass through datetime's microseconds: at 1764600000.1234567 a 60 s wait read back as 61
+    # (seen in the server log of a CI run).
+    for i, instant in enumerate((1764600000.1234567, 1764600123.9999999, 1764600456.5)):
+        clock[0] = instant
+        gate = page(f"198.51.100.{i + 1}")
+        messages = [gate.check(str(100000 + i))[1] for i in range(MAX_FAILURES)]
+        assert messages[-1] == f"Mã truy cập không đúng. Tạm khóa {LOCKOUT_SECONDS} giây.", instant

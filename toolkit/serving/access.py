@@ -96,6 +96,16 @@ def _remaining(after: datetime | None, wait: int, now: float) -> float:
     return 0.0 if after is None or wait <= 0 else after.timestamp() + wait - now
 
 
+def whole_seconds(wait: float) -> int:
+    """A wait as people read it, rounded up to the second. Times pass through datetime (microseconds),
+    so a wait of exactly 60 s can come back as 60.0000001: rounding to the millisecond first keeps it 60.
+
+    >>> whole_seconds(60.0000001), whole_seconds(59.2), whole_seconds(0.0004)
+    (60, 60, 0)
+    """
+    return math.ceil(round(wait, 3))
+
+
 class PasscodeGate:
     """Checks typed passcodes for one page, slowing down guessing across every page and kernel.
 
@@ -150,9 +160,9 @@ class PasscodeGate:
         wait, _ = self._wait(failures, now)
         log.warning("mã truy cập sai: trang %s, địa chỉ %s, lần sai thứ %d của địa chỉ, %d của máy chủ trong %d giờ%s",
                     self.page, self._shown_client(), failures.client, failures.everyone, WINDOW_SECONDS // 3600,
-                    f"; khóa {math.ceil(wait)} giây" if wait > 0 else "")
+                    f"; khóa {whole_seconds(wait)} giây" if wait > 0 else "")
         if wait > 0:
-            return False, f"Mã truy cập không đúng. Tạm khóa {math.ceil(wait)} giây."
+            return False, f"Mã truy cập không đúng. Tạm khóa {whole_seconds(wait)} giây."
         return False, "Mã truy cập không đúng."
 
     def _wait(self, failures, now: float) -> tuple[float, bool]:
@@ -162,7 +172,7 @@ class PasscodeGate:
         return max(own, everyone, 0.0), everyone > max(own, 0.0)
 
     def _refused(self, reservation, now: float) -> str:
-        seconds = math.ceil(reservation.wait_s)
+        seconds = whole_seconds(reservation.wait_s)
         _, server_wide = self._wait(reservation.before, now)
         until = now + reservation.wait_s
         if self._logged_lockout is None or abs(until - self._logged_lockout) > 1:

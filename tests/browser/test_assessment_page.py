@@ -107,6 +107,8 @@ def test_a_district_fills_reloads_resumes_and_submits_its_assessment(page, voila
             shown_total = total
             progress(page, rated, shown_total)
         if c.scored:
+            # Each criterion opens unrated; a radio still checked from the last one would record nothing.
+            expect(root.get_by_role("radio", name="— Chưa chọn —", exact=True)).to_be_checked()
             if tid == "II.3.a":  # "Không áp dụng" needs its reason, shown inline until typed
                 root.get_by_role("radio", name="Không áp dụng", exact=True).check()
                 expect(root.locator(".pbgdpl-alert")).to_have_text("Chọn “Không áp dụng” cần ghi rõ lý do.")

@@ -466,7 +466,6 @@ class AssessmentApp:
             self.card.value, self.fields.layout.display = "<p>Kế hoạch không giao nhiệm vụ nào cho đơn vị này.</p>", "none"
             return
         c, e = self.by_id[task_id], self.entries.get(task_id, Entry())
-        self.card.value = self._card_html(c)
         self._loading = True
         try:
             self.central.value = e.central_issued or task_id in self._issued_earlier()
@@ -487,6 +486,9 @@ class AssessmentApp:
         ids = [x.id for x in self.criteria]
         self.prev.disabled = ids.index(task_id) == 0
         self.next.disabled = ids.index(task_id) == len(ids) - 1
+        # Last, so that a card showing the new criterion means its form is filled: otherwise a quick click
+        # lands on the previous criterion's rating, still checked, and records nothing.
+        self.card.value = self._card_html(c)
 
     def _issued_earlier(self) -> set[str]:
         return scoring.issued_earlier(self.history, self.year)

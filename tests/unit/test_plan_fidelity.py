@@ -5,6 +5,7 @@ that text independently of the YAML, so a missing or misnumbered task fails here
 """
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,14 @@ def test_ambiguous_readings_are_recorded(plan):
     """Do the tasks whose wording is ambiguous carry a note saying which reading was chosen?"""
     for task_id in ["II.2.c", "II.3.c", "II.4.b.1", "II.6.b", "II.6.c.3", "II.7.a", "II.10.b", "III.3", "III.4"]:
         assert plan.task(task_id).notes, task_id
+
+
+def test_do_reading_notes_name_bodies_not_keys(plan):
+    """A reading's note is shown to officers as it is: it names bodies as they are called, never by a data key
+    (“so_noi_vu”), and says it is the compiler's reading."""
+    for r in plan.readings:
+        assert not re.search(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", r.note), (r.key, r.note)
+        assert r.note == unicodedata.normalize("NFC", r.note), r.key
 
 
 def test_metadata(plan):

@@ -28,9 +28,21 @@ serve: $(INSTALLED)
 test:
 	@PYTHON='$(PYTHON)' bash tools/test-machine.sh $(MAKE) --no-print-directory pytest
 
+# gift-pegjs, the independent GIFT reader of tests/unit/test_export_readers.py: a test tool from its own
+# lockfile, not a dependency of the toolkit. Installed here rather than by a pytest fixture so that no test
+# reaches the registry or replaces node_modules under another pytest run; reinstalled when the lock changes
+# (npm ci writes node_modules/.package-lock.json). Without npm the tests say why: skipped, failed under CI.
+EXTERNAL := tests/external
+EXTERNAL_INSTALLED := $(EXTERNAL)/node_modules/.package-lock.json
+
+$(EXTERNAL_INSTALLED): $(EXTERNAL)/package.json $(EXTERNAL)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	    npm ci --prefix $(EXTERNAL) --no-audit --no-fund && touch $@; \
+	else echo "make: npm not found; the gift-pegjs tests will be skipped (failed under CI)" >&2; fi
+
 # Just the lint and the suite, on whatever this machine has. --nbval-lax runs notebooks/*.ipynb (cells
 # must not raise; outputs are not compared); toolkit/ contributes its docstring examples.
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) $(EXTERNAL_INSTALLED)
 	$(BIN)/ruff check toolkit tests benchmarks conftest.py
 	$(BIN)/python -m pytest --nbval-lax tests notebooks toolkit
 

@@ -4,13 +4,20 @@ Every xlsx and CSV the toolkit writes goes through `excel_writer` or `csv_bytes`
 people typed (names, session titles, notes, typed answers) as text: a cell that starts like a formula
 is never one (OWASP, "CSV Injection"). pandas, openpyxl and matplotlib are imported inside the
 functions that need them.
+
+A file that leaves the server says whether it holds people's names (Luật Bảo vệ dữ liệu cá nhân): a
+workbook in the first row of its first sheet (`PERSONAL_DATA`, then the notice), a CSV in its first
+column (`with_notice_column`). A pseudonymised export numbers people instead (`numbering`) and takes
+their names out of the text they typed (`without_names`).
 """
 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Collection, Hashable, Iterable, Iterator
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,3 +131,102 @@ def qr_png(text: str) -> bytes:
     buf = io.BytesIO()
     qr.make_image(image_factory=PilImage).save(buf)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------- personal data in a file
+
+LAW = "Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15)"
+# The label of the notice: the first row of a workbook's first sheet ("Mục" | "Giá trị"), the first
+# column of a CSV. The same words in both, so one search finds every file that holds names.
+PERSONAL_DATA = "Dữ liệu cá nhân"
+NOTICE_COLUMNS = ("Mục", "Giá trị")
+# A CSV repeats its notice on every row (`with_notice_column`), so the value stays short.
+CSV_NAMED = "Có họ tên người tham gia (dữ liệu cá nhân)"
+CSV_PSEUDONYMISED = "Không có họ tên (số thứ tự thay họ tên)"
+NAME_REMOVED = "[họ tên]"
+
+
+def named_notice(whose: str, where: str, use: str, instead: str = "") -> str:
+    """The first words of a file that holds names: whose, where in the file, what for, and what not to do.
+
+    >>> named_notice("người tham gia", "trang “Người tham gia”", "lưu hồ sơ tập huấn")[:40]
+    'Tệp này có họ tên người tham gia (trang '
+    """
+    text = (f"Tệp này có họ tên {whose} ({where}): dữ liệu cá nhân theo {LAW}. Chỉ dùng để {use}; không "
+            "chia sẻ hay đăng tải cho người không có trách nhiệm, xóa khi không còn cần dùng.")
+    return f"{text} {instead}" if instead else text
+
+
+def pseudonymised_notice(whose: str, numbering_: str = "", kept: str = "") -> str:
+    """The first words of a pseudonymised file: no names, what stands in for them, and what still could
+    point to a person (said plainly: a unit with few people in a session is not anonymous)."""
+    return (f"Tệp này không có họ tên {whose} (bản ẩn danh)" + (f": {numbering_}" if numbering_ else "") + "."
+            + (f" {kept}" if kept else ""))
+
+
+def notice_row(notice: str) -> tuple[str, str]:
+    """The first row of a workbook's first sheet (a "Mục" | "Giá trị" sheet)."""
+    return (PERSONAL_DATA, notice)
+
+
+def with_notice_column(df: "pd.DataFrame", named: bool) -> "pd.DataFrame":
+    """The table with a first column "Dữ liệu cá nhân" saying, on every row, whether it holds names.
+
+    A CSV stays plain RFC 4180 (a header line, then records) for every reader: a leading comment line
+    is not CSV, and a notice row would be read as data. The header line, the first a person or a
+    program sees, names the column, and a row copied elsewhere keeps its notice.
+    """
+    out = df.copy()
+    out.insert(0, PERSONAL_DATA, CSV_NAMED if named else CSV_PSEUDONYMISED)
+    return out
+
+
+def numbering(keys: Iterable[Hashable], prefix: str) -> dict:
+    """Keys in the order given → "NTG-001", "NTG-002"…: a number that means something only in one file.
+
+    >>> numbering([12, 7, 12, 30], "NTG")
+    {12: 'NTG-001', 7: 'NTG-002', 30: 'NTG-003'}
+    """
+    unique = list(dict.fromkeys(keys))
+    width = max(3, len(str(len(unique))))
+    return {k: f"{prefix}-{i:0{width}d}" for i, k in enumerate(unique, start=1)}
+
+
+def _folded_chars(text: str) -> str:
+    """`text` lower-cased without diacritics, one character for each of `text`'s (so spans line up)."""
+    out = []
+    for ch in text:
+        bare = "".join(c for c in unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
+                       if unicodedata.category(c) != "Mn").casefold()
+        out.append(bare[:1] or " ")
+    return "".join(out)
+
+
+def without_names(text, names: Collection[str]):
+    """`text` with every one of `names` replaced by "[họ tên]", found with or without diacritics and
+    whatever the case or spacing; anything that is not text is returned as it is.
+
+    >>> without_names("Hỏi chị nguyen thi  LAN nhé", ["Nguyễn Thị Lan"])
+    'Hỏi chị [họ tên] nhé'
+    >>> without_names("Lạng Sơn", ["Lan"])  # a whole name only, never part of another word
+    'Lạng Sơn'
+    """
+    if not isinstance(text, str) or not text or not names:
+        return text
+    text = unicodedata.normalize("NFC", text)
+    folded = _folded_chars(text)
+    spans = []
+    for name in names:
+        parts = _folded_chars(unicodedata.normalize("NFC", name)).split()
+        if parts:
+            pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, parts)) + r"(?!\w)"
+            spans.extend(m.span() for m in re.finditer(pattern, folded))
+    if not spans:
+        return text
+    out, at = [], 0
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < at:  # inside a longer name already replaced
+            continue
+        out.append(text[at:start] + NAME_REMOVED)
+        at = end
+    return "".join(out) + text[at:]

@@ -10,6 +10,7 @@
 #   nginx                        tests/browser/test_deployment.py (the README's multi-server deployment)
 #   postgresql                   the store tests' second database, and test_deployment.py
 #   python3-venv, make           only where python3 is Debian's own / make is missing
+#   nodejs, npm                  only where missing: gift-pegjs (tests/external) reads our GIFT export
 # and a PostgreSQL cluster listening on loopback only, started, with a throwaway role and database
 # (pbgdpl / pbgdpl_test). On a machine that has all of it, this only checks (well under a second):
 # no apt, no network. Packages never start their services (nginx on port 80): tests start what they need.
@@ -47,6 +48,8 @@ if want_local_postgres; then
         || missing+=(postgresql)
 fi
 command -v make >/dev/null 2>&1 || missing+=(make)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 # python3 is whatever PATH gives (pyenv on our machines, which ships venv/ensurepip);
 # python3-venv only matters where python3 is Debian's own.
 "$python" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)

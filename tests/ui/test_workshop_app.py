@@ -192,9 +192,10 @@ def test_a_round_from_creation_to_export(trainer, plan, bank, store):
     people[2].refresh_results.click()  # closed now: the mistakes and their keys are shown
     assert "Các câu cần xem lại (4)" in people[2].review.value
 
+    trainer.export_names.value = "ho-ten"  # the trainer's own record, with names
     trainer.download.click()
     link = trainer.download_link.value
-    assert f'download="phien-{code}.xlsx"' in link
+    assert f'download="phien-{code}-ho-ten.xlsx"' in link
     data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", link)[1])
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
     assert len(sheets) >= 4 and {"Người tham gia", "Câu trả lời", "Thống kê câu hỏi"} <= set(sheets)
@@ -422,8 +423,8 @@ def test_the_participant_page_has_no_quiz_setup_retry_or_sign_out_at_all(trainer
     toggles = [w for w in created if type(w).__name__ == "ToggleButtons"]
     assert [w.options for w in toggles] == [(("Tiếng Việt", "vi"), ("English", "en"))]  # no quiz mode to pick
     assert not {MODES[m] for m in MODES} & {label for w in toggles for label in w._options_labels}
-    assert app.results_box.children == (app.rank, app.results, app.pending, app.refresh_results, app.review,
-                                       app.report_box)
+    assert app.results_box.children == (app.rank, app.results, app.pending, app.refresh_results,
+                                       app.personal_code.widget, app.review, app.report_box)
 
 
 def test_a_participant_clicking_disabled_or_hidden_widgets_changes_nothing_stored(trainer, plan, bank, store):

@@ -212,5 +212,5 @@ def test_does_the_command_import_report_each_file_and_fail_when_one_is_refused(t
     assert args.func(args) == 0 and target.stat().st_size > 0
     from openpyxl import load_workbook
 
-    assert load_workbook(target).sheetnames[:5] == ["Xếp hạng", "Theo mục", "Chưa nộp", "Nhiệm vụ quá hạn",
-                                                    "So sánh năm trước"]
+    assert load_workbook(target).sheetnames[:5] == ["Thông tin", "Xếp hạng", "Theo mục", "Chưa nộp",
+                                                    "Nhiệm vụ quá hạn"]

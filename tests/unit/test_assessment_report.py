@@ -68,7 +68,7 @@ def test_does_the_view_score_what_is_stored(view):
 def test_does_the_xlsx_hold_one_row_per_criterion_with_the_stored_values(plan, settings, view):
     data = ar.report_xlsx(plan, settings, view)
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, keep_default_na=False)
-    assert list(sheets) == ["Tự đánh giá", "Tổng hợp theo mục", "Thông tin"]
+    assert list(sheets) == ["Thông tin", "Tự đánh giá", "Tổng hợp theo mục"]
     rows = sheets["Tự đánh giá"]
     assert list(rows.columns) == list(ar.COLUMNS)
     assert list(rows["Mã nhiệm vụ"]) == [c.id for c in view.criteria] and len(rows) == 20

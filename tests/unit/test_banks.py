@@ -32,7 +32,7 @@ EXPECTED = {
     "source_not_verbatim": (31, "Câu 'mau-02': trích dẫn không khớp nguyên văn Kế hoạch"),
     "yaml_syntax": (35, "Lỗi cú pháp YAML"),
     "not_nfc": (17, "Trường 'questions[1].explanation': văn bản chưa chuẩn hóa Unicode NFC"),
-    "wrong_type": (7, "giá trị 'chon-mot' không hợp lệ; cho phép: single, multiple, true_false, text"),
+    "wrong_type": (7, "giá trị 'chon-mot' không hợp lệ; cho phép: single, multiple, true_false, matching, text"),
     "text_without_answers": (32, "Trường 'questions[3]': thiếu trường bắt buộc 'answers'"),
     "duplicate_options": (16, "Câu 'mau-01': phương án “So Noi vu” trùng với “Sở Nội vụ”"),
     "true_false_other_words": (26, "câu đúng/sai phải có đúng hai phương án “Đúng” và “Sai”"),

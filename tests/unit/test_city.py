@@ -134,8 +134,8 @@ def test_does_the_summary_workbook_have_its_sheets(plan, settings):
     from openpyxl import load_workbook
 
     wb = load_workbook(BytesIO(city_summary_xlsx(plan, settings, SUBMISSIONS, 2022)))
-    assert wb.sheetnames == ["Xếp hạng", "Theo mục", "Chưa nộp", "Nhiệm vụ quá hạn", "So sánh năm trước",
-                             "Đơn vị trong năm", "Thông tin"]
+    assert wb.sheetnames == ["Thông tin", "Xếp hạng", "Theo mục", "Chưa nộp", "Nhiệm vụ quá hạn",
+                             "So sánh năm trước", "Đơn vị trong năm"]
     rank = list(wb["Xếp hạng"].values)
     assert rank[0][:4] == ("Hạng", "Đơn vị", "Loại đơn vị", "Tỷ lệ điểm (%)")
     assert rank[1][:4] == (1, plan.unit(M).name, "Mặt trận Tổ quốc", 87.5) and rank[1][6] == "Đạt"

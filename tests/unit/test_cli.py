@@ -60,6 +60,14 @@ def test_readme_commands_exist():
     assert commands and commands <= known
 
 
+def test_does_the_readme_name_the_newest_migration():
+    """The README says which schema revision is the newest ("hiện là 0006", "now 0006"): the last file there."""
+    newest = max(p.name[:4] for p in (ROOT / "toolkit/storage/migrations/versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = re.findall(r"(?:hiện là|now) (\d{4})", readme)
+    assert said and set(said) == {newest}, said
+
+
 def test_readme_example_output_is_real(capsys):
     """Does each `$ toolkit ...` example in the README print exactly what the README shows?"""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

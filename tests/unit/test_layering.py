@@ -13,7 +13,7 @@ import pytest
 
 from toolkit.paths import CODE_DIR
 
-DOMAIN = ("toolkit.plan", "toolkit.quiz", "toolkit.assessment", "toolkit.storage")
+DOMAIN = ("toolkit.plan", "toolkit.quiz", "toolkit.review", "toolkit.assessment", "toolkit.storage", "toolkit.privacy")
 SHARED = ("toolkit.paths", "toolkit.vietnamese", "toolkit.datafile", "toolkit.datacache", "toolkit.exports")
 OUTER = ("toolkit.ui", "toolkit.serving", "toolkit.cli")
 WIDGETS = ("ipywidgets", "IPython")

@@ -15,6 +15,9 @@ the overview should not pay for it.
 
 It works on plain records (`Submission`), so it runs the same on the database's contents and on
 synthetic data (`synthetic_plan`, `synthetic_submissions`) for tests and benchmarks.
+
+No figure reads who submitted: the name is kept apart (`CityOverview.submitters`) and reaches the
+workbook only when it is asked for (`overview_xlsx(..., names=True)`), whose first sheet says so.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import io
 import math
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -39,6 +42,10 @@ if TYPE_CHECKING:
     from toolkit.storage.assessments import AssessmentStore
 
 NOT_SUBMITTED = "Chưa nộp tự đánh giá"
+# Under the units that have not submitted, on the page and in the Word summary, when the year is split.
+SPLIT_YEAR_NOTE = ("Năm 2025: UBND quận, huyện, thị xã tự đánh giá kỳ 01/01–30/06/2025, UBND xã, phường kỳ "
+                   "01/07–31/12/2025; sở sáp nhập ngày 01/3/2025 tự đánh giá kỳ đến 28/02/2025.")
+SUBMITTER = "Người nộp"
 
 
 @dataclass(frozen=True)
@@ -73,12 +80,14 @@ class CityOverview:
     year: int
     threshold: float
     ranking: "pd.DataFrame"        # rank, unit_key, code, unit, kind, period, points, max_points, percent, passed, ...
+    #                                (no name: who submitted is in `submitters`)
     sections: "pd.DataFrame"       # index unit_key (ranking order), columns section ids, values percent (NaN: none)
     not_submitted: "pd.DataFrame"  # unit_key, code, unit, kind, period, last_year (Vietnamese order by kind, name)
     overdue: "pd.DataFrame"        # unit_key, unit, submitted, task_id, section, summary, deadline, role, rating
     change: "pd.DataFrame"         # unit_key, unit, previous, percent, delta, compared_with
     active: int                    # units active in the year
     units: "pd.DataFrame | None" = None  # unit_key, code, unit, kind, valid_from, valid_to, period, submitted
+    submitters: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # unit_key → who submitted
 
     @property
     def submitted_count(self) -> int:
@@ -142,8 +151,7 @@ def city_overview(plan: Plan, settings: Settings, submissions: Iterable[Submissi
 
     order_of = {u.key: i for i, u in enumerate(plan.units_on(None))}  # Vietnamese order of names
     ranking = pd.DataFrame(totals, columns=["unit_key", "code", "unit", "kind", "period", "points", "max_points",
-                                            "percent", "passed", "rated", "to_rate", "version", "submitted_at",
-                                            "submitted_by"])
+                                            "percent", "passed", "rated", "to_rate", "version", "submitted_at"])
     ranking["rank"] = ranking["percent"].rank(method="min", ascending=False).astype("Int64")
     ranking["order"] = ranking["unit_key"].map(order_of)
     ranking = (ranking.sort_values(["rank", "order"], na_position="last", kind="stable").drop(columns="order")
@@ -186,8 +194,14 @@ def city_overview(plan: Plan, settings: Settings, submissions: Iterable[Submissi
     change = (change.sort_values(["delta", "order"], ascending=[False, True], na_position="last", kind="stable")
               [["unit_key", "unit", "previous", "percent", "delta", "compared_with"]].reset_index(drop=True))
 
+    submitters = MappingProxyType({k: s.submitted_by for k, s in this_year.items() if s.submitted_by})
     return CityOverview(year, settings.pass_threshold, ranking, matrix, not_submitted, overdue, change, len(active),
-                        units)
+                        units, submitters)
+
+
+def split_year(overview: CityOverview) -> bool:
+    """Did some unit exist for only part of the year (2025, the reform)? Then the tables show each one's period."""
+    return bool((overview.units["period"] != "Cả năm").any()) if overview.units is not None else False
 
 
 def period_text(unit: Unit, year: int) -> str:
@@ -208,7 +222,7 @@ def _total_row(unit: Unit, score: AssessmentScore, sub: Submission) -> dict:
             "points": score.points, "max_points": score.max_points,
             "percent": score.percent if scored else math.nan, "passed": score.passed if scored else None,
             "rated": score.rated, "to_rate": score.to_rate, "version": sub.version,
-            "submitted_at": sub.submitted_at, "submitted_by": sub.submitted_by}
+            "submitted_at": sub.submitted_at}
 
 
 def _completed(settings: Settings, item) -> bool:
@@ -233,7 +247,8 @@ def _overdue_row(settings: Settings, position: Mapping[str, int], unit: Unit, c,
 # ---------------------------------------------------------------- tables for people (Vietnamese headers)
 
 
-def ranking_table(overview: CityOverview) -> "pd.DataFrame":
+def ranking_table(overview: CityOverview, names: bool = True) -> "pd.DataFrame":
+    """The ranking with Vietnamese headers; "Người nộp" (who submitted) only with `names`."""
     r = overview.ranking
     out = r[["rank", "unit", "kind"]].copy()
     out["Tỷ lệ điểm (%)"] = r["percent"]
@@ -242,7 +257,8 @@ def ranking_table(overview: CityOverview) -> "pd.DataFrame":
     out["Kết quả"] = r["passed"].map({True: "Đạt", False: "Chưa đạt"}).fillna("Không có tiêu chí được chấm")
     out["Đã đánh giá"] = r["rated"].astype(str) + "/" + r["to_rate"].astype(str)
     out["Phiên bản"] = r["version"]
-    out["Người nộp"] = r["submitted_by"].fillna("")
+    if names:
+        out[SUBMITTER] = r["unit_key"].map(lambda k: overview.submitters.get(k, ""))
     out["Kỳ đánh giá"] = r["period"]
     out["Mã đơn vị"] = r["unit_key"]
     out[CODE_LABEL] = r["code"]
@@ -286,17 +302,36 @@ def change_table(overview: CityOverview) -> "pd.DataFrame":
         "compared_with": f"So sánh năm {y - 1} với"})
 
 
-def overview_xlsx(plan: Plan, overview: CityOverview) -> bytes:
-    """Sheets: Xếp hạng, Theo mục (coloured like a heatmap), Chưa nộp, Nhiệm vụ quá hạn, So sánh năm trước, Đơn vị
-    trong năm (every unit that existed, with its period), Thông tin."""
+def overview_notice(names: bool) -> str:
+    """What the overview workbook's first row says about the names in it."""
+    from toolkit.exports import named_notice, pseudonymised_notice
+
+    if names:
+        return named_notice("người nộp bản tự đánh giá của từng đơn vị", f"cột “{SUBMITTER}”, trang “Xếp hạng”",
+                            "theo dõi, đôn đốc việc tự đánh giá của các đơn vị",
+                            f"Cần gửi cho người khác thì xóa cột “{SUBMITTER}” trước.")
+    return pseudonymised_notice("người nộp bản tự đánh giá", kept="Các số liệu giống hệt bản có họ tên.")
+
+
+def overview_xlsx(plan: Plan, overview: CityOverview, names: bool = True) -> bytes:
+    """Sheets: Thông tin (its first row says whether the file holds names), Xếp hạng, Theo mục (coloured
+    like a heatmap), Chưa nộp, Nhiệm vụ quá hạn, So sánh năm trước, Đơn vị trong năm (every unit that
+    existed, with its period). `names=False` leaves out who submitted each unit's assessment."""
     import pandas as pd
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
 
-    from toolkit.exports import excel_writer, fit_columns
+    from toolkit.exports import NOTICE_COLUMNS, excel_writer, fit_columns, notice_row
 
+    info = pd.DataFrame([notice_row(overview_notice(names)),
+                         ("Kế hoạch", f"{plan.info.kind} số {plan.info.number}"), ("Năm đánh giá", overview.year),
+                         ("Đơn vị hoạt động trong năm", overview.active),
+                         ("Đã nộp tự đánh giá", overview.submitted_count),
+                         ("Chưa nộp", len(overview.not_submitted)),
+                         ("Ngưỡng đạt (%)", overview.threshold)], columns=list(NOTICE_COLUMNS)).astype({"Giá trị": str})
     sheets = {
-        "Xếp hạng": ranking_table(overview),
+        "Thông tin": info,
+        "Xếp hạng": ranking_table(overview, names),
         "Theo mục": sections_table(plan, overview),
         "Chưa nộp": not_submitted_table(overview),
         "Nhiệm vụ quá hạn": overdue_table(overview),
@@ -316,19 +351,13 @@ def overview_xlsx(plan: Plan, overview: CityOverview) -> bytes:
                                                                 mid_type="num", mid_value=overview.threshold,
                                                                 mid_color="FFEB84", end_type="num", end_value=100,
                                                                 end_color="63BE7B"))
-        info = pd.DataFrame([("Kế hoạch", f"{plan.info.kind} số {plan.info.number}"), ("Năm đánh giá", overview.year),
-                             ("Đơn vị hoạt động trong năm", overview.active),
-                             ("Đã nộp tự đánh giá", overview.submitted_count),
-                             ("Chưa nộp", len(overview.not_submitted)),
-                             ("Ngưỡng đạt (%)", overview.threshold)], columns=["Mục", "Giá trị"]).astype({"Giá trị": str})
-        info.to_excel(writer, index=False, sheet_name="Thông tin")
-        fit_columns(writer.sheets["Thông tin"], info)
     return buf.getvalue()
 
 
-def city_summary_xlsx(plan: Plan, settings: Settings, submissions: Iterable[Submission], year: int) -> bytes:
+def city_summary_xlsx(plan: Plan, settings: Settings, submissions: Iterable[Submission], year: int,
+                      names: bool = True) -> bytes:
     """The city summary of a year as xlsx (`toolkit assess city --year 2022 --output tong-hop.xlsx`)."""
-    return overview_xlsx(plan, city_overview(plan, settings, submissions, year))
+    return overview_xlsx(plan, city_overview(plan, settings, submissions, year), names)
 
 
 # ---------------------------------------------------------------- heatmap

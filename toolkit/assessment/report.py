@@ -181,17 +181,30 @@ def info_rows(plan: Plan, view: AssessmentView) -> list[tuple[str, object]]:
     return rows
 
 
+def report_notice(view: AssessmentView) -> str:
+    """What the workbook's first row says about the names in it: a submitted version names its submitter."""
+    from toolkit.exports import named_notice
+
+    typed = "Mô tả minh chứng và ghi chú do đơn vị tự nhập có thể nêu tên người."
+    if view.record is not None and view.record.submitted_by:
+        return named_notice("người nộp bản tự đánh giá", "mục “Người nộp”, trang “Thông tin”",
+                            "báo cáo kết quả tự đánh giá của đơn vị với Sở Tư pháp", typed)
+    return f"Tệp này không có họ tên người nộp (bản chưa nộp). {typed}"
+
+
 def report_xlsx(plan: Plan, settings: Settings, view: AssessmentView) -> bytes:
-    """Three sheets: "Tự đánh giá" (a row per criterion), "Tổng hợp theo mục", "Thông tin"."""
+    """Three sheets: "Thông tin" (its first row says whether the file holds a name), "Tự đánh giá" (a row
+    per criterion), "Tổng hợp theo mục". The submitter's name stays: the importer of Sở Tư pháp needs it."""
     import pandas as pd
 
-    from toolkit.exports import excel_writer, fit_columns
+    from toolkit.exports import NOTICE_COLUMNS, excel_writer, fit_columns, notice_row
 
     sheets = {
+        "Thông tin": pd.DataFrame([notice_row(report_notice(view)), *info_rows(plan, view)],
+                                  columns=list(NOTICE_COLUMNS)).astype({"Giá trị": str}),
         "Tự đánh giá": pd.DataFrame(report_rows(plan, settings, view.unit, view.year, view.criteria, view.entries,
                                                 view.score), columns=list(COLUMNS)),
         "Tổng hợp theo mục": pd.DataFrame(section_rows(plan, view.score, view.previous)),
-        "Thông tin": pd.DataFrame(info_rows(plan, view), columns=["Mục", "Giá trị"]).astype({"Giá trị": str}),
     }
     buf = io.BytesIO()
     with excel_writer(buf) as writer:
@@ -282,10 +295,11 @@ def score_chart(plan: Plan, score: AssessmentScore, previous: AssessmentScore | 
     return fig
 
 
-def chart_png(plan: Plan, view: AssessmentView) -> bytes:
+def chart_png(plan: Plan, view: AssessmentView, dpi: int = 100) -> bytes:
+    """The chart of `score_chart` as PNG: 100 dpi on a screen, more for a page that is printed."""
     from toolkit.exports import figure_png
 
-    return figure_png(score_chart(plan, view.score, view.previous, view.year), dpi=100)
+    return figure_png(score_chart(plan, view.score, view.previous, view.year), dpi=dpi)
 
 
 # ---------------------------------------------------------------- printable HTML
@@ -404,9 +418,18 @@ def _change_text(now: float, before: float) -> str:
 def report_html(plan: Plan, settings: Settings, view: AssessmentView, *, chart: bool = True) -> str:
     """A standalone, printable report in the layout of an administrative report (Nghị định 30/2020).
 
-    This function prepares the data (texts, numbers written the Vietnamese way); the layout is
+    `report_context` prepares the data (texts, numbers written the Vietnamese way); the layout is
     templates/report.html.j2, rendered with autoescape.
     """
+    context = report_context(plan, settings, view)
+    png = chart_png(plan, view) if chart and context["has_chart"] else None
+    return _environment().get_template("report.html.j2").render(
+        **context, chart_png=base64.b64encode(png).decode("ascii") if png else None)
+
+
+def report_context(plan: Plan, settings: Settings, view: AssessmentView) -> dict:
+    """What the printable report shows, as text: the HTML template and the Word document
+    (toolkit.assessment.docx_report) lay out the same figures. `has_chart`: there is a section to draw."""
     unit, r, s, info = view.unit, view.record, view.score, plan.info
     when = r.submitted_at.astimezone(VIETNAM).date() if r and r.submitted_at else None
     issuer = plan.agency(info.issuer)
@@ -418,8 +441,7 @@ def report_html(plan: Plan, settings: Settings, view: AssessmentView, *, chart: 
         label = view.comparison.label if view.comparison is not None else f"Năm {view.year - 1}"
         previous = {"year": view.year - 1, "percent": f"{number(view.previous.percent)}%", "label": label,
                     "change": _change_text(s.percent, view.previous.percent)}
-    png = chart_png(plan, view) if chart and s.by_section else None
-    return _environment().get_template("report.html.j2").render(
+    return dict(
         year=view.year, unit=unit_title(plan, unit, view.year), period=period_note(unit, view.year),
         reading_label=READING_LABEL, readings=_readings(view),
         dated=(f"{info.place}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}" if when
@@ -435,7 +457,7 @@ def report_html(plan: Plan, settings: Settings, view: AssessmentView, *, chart: 
                "percent": f"{number(s.percent)}%", "threshold": f"{number(s.threshold)}%",
                "verdict": "ĐẠT" if s.passed else "CHƯA ĐẠT"},
         previous=previous,
-        chart_png=base64.b64encode(png).decode("ascii") if png else None,
+        has_chart=bool(s.by_section),
         no_scored_criterion=NO_SCORED_CRITERION,
         coordinating_factor=number(settings.role_factor.get("coordinating", 1)),
         version=version,

@@ -82,7 +82,9 @@ def _validate_banks(path: Path, plan) -> int:
     for f in refused:
         print(f"{f}: ngân hàng câu hỏi này bị từ chối toàn bộ.", file=sys.stderr)
     for bank in banks:
-        print(f"Hợp lệ: {bank.file} — {len(bank.questions)} câu hỏi.")
+        waiting = (f"; {len(bank.uncited)} câu chưa có trích dẫn Kế hoạch ('uncited'), chưa dùng cho học viên"
+                   if bank.uncited else "")
+        print(f"Hợp lệ: {bank.file} — {len(bank.questions)} câu hỏi{waiting}.")
     status = 1 if problems else 0
     for listed in (f for f in found if f.name == RETIRED_FILE):
         status |= _validate_retired(listed, plan, None if single else banks)
@@ -168,15 +170,15 @@ def cmd_export_questions(args) -> int:
 
 
 def cmd_export_results(args) -> int:
-    from toolkit.plan.export import table_bytes
     from toolkit.quiz import formats as fmt
     from toolkit.quiz.banks import question_bank
     from toolkit.storage.store import Store
 
     plan = _plan(args)
     questions, _ = question_bank(plan, args.quizzes)
-    df = fmt.results_table(plan, Store(args.database).results(), {q.id: q for q in questions})
-    return write_output(args, table_bytes(df, args.format, sheet="Kết quả"), args.format == "xlsx")
+    data = fmt.results_file(plan, Store(args.database).results(), {q.id: q for q in questions}, args.format,
+                            names=not args.pseudonymise)
+    return write_output(args, data, args.format == "xlsx")
 
 
 def cmd_export_session(args) -> int:
@@ -194,8 +196,17 @@ def cmd_export_session(args) -> int:
     questions, _ = question_bank(plan, args.quizzes)
     from toolkit.quiz.retired import retired_ids
 
-    workbook = session_workbook(store, plan, {q.id: q for q in questions}, session.code, retired_ids(args.quizzes))
+    workbook = session_workbook(store, plan, {q.id: q for q in questions}, session.code, retired_ids(args.quizzes),
+                                names=not args.pseudonymise)
     return write_output(args, workbook, True)
+
+
+def _pseudonymise_flag(parser, numbering: str) -> None:
+    """`--an-danh` (English: `--pseudonymise`): the file without names. Without it the file has names and its
+    first sheet or column says so."""
+    parser.add_argument("--an-danh", "--pseudonymise", dest="pseudonymise", action="store_true",
+                        help=f"bản ẩn danh: không có họ tên, {numbering}; đơn vị vẫn giữ "
+                             "(mặc định: có họ tên, tệp ghi rõ ở trang hoặc cột đầu)")
 
 
 def cmd_serve(args) -> int:
@@ -251,16 +262,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--quizzes", help="thư mục ngân hàng câu hỏi soạn tay (mặc định quizzes/)")
     q.set_defaults(func=cmd_export_questions)
     q = what.add_parser("results", formatter_class=fmt, help="kết quả làm bài đã lưu",
-                        epilog="Ví dụ:\n  toolkit export results --format xlsx --output ket-qua.xlsx")
+                        epilog="Ví dụ:\n  toolkit export results --format xlsx --output ket-qua.xlsx\n"
+                               "  toolkit export results --an-danh --output ket-qua-an-danh.csv")
     q.add_argument("--format", choices=["xlsx", "csv"], default="csv")
+    _pseudonymise_flag(q, "mỗi bài làm một số thứ tự BL-001…")
     q.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình)")
     q.add_argument("--quizzes", help="thư mục ngân hàng câu hỏi soạn tay (mặc định quizzes/)")
     q.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
     q.set_defaults(func=cmd_export_results)
     q = what.add_parser("session", formatter_class=fmt, help="kết quả một phiên tập huấn (người tham gia, câu trả "
                         "lời, thống kê câu hỏi, nhầm lẫn cơ quan)",
-                        epilog="Ví dụ:\n  toolkit export session K7QM2X --format xlsx --output phien-K7QM2X.xlsx")
+                        epilog="Ví dụ:\n  toolkit export session K7QM2X --format xlsx --output phien-K7QM2X.xlsx\n"
+                               "  toolkit export session K7QM2X --an-danh --output phien-K7QM2X-an-danh.xlsx")
     q.add_argument("code", metavar="MÃ_PHIÊN", help="mã phiên trên trang báo cáo viên, ví dụ K7QM2X")
+    _pseudonymise_flag(q, "mỗi người tham gia một số thứ tự NTG-001… theo thứ tự vào phiên")
     q.add_argument("--format", choices=["xlsx"], default="xlsx")
     q.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình nếu không phải terminal)")
     q.add_argument("--quizzes", help="thư mục ngân hàng câu hỏi soạn tay (mặc định quizzes/)")
@@ -275,6 +290,18 @@ def build_parser() -> argparse.ArgumentParser:
     from toolkit.cli.questions import register as register_questions
 
     register_questions(sub, fmt)
+
+    from toolkit.cli.privacy import register as register_privacy
+
+    register_privacy(sub, fmt)
+    from toolkit.cli.importing import register as register_importing  # `toolkit import questions`
+
+    register_importing(sub, fmt)
+
+    from toolkit.cli.backup import register_backup, register_restore
+
+    register_backup(sub, fmt)
+    register_restore(sub, fmt)
 
     p = sub.add_parser("serve", formatter_class=fmt, help="chạy ứng dụng Voila / serve the app",
                        epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866\n"

@@ -12,7 +12,9 @@ from pathlib import Path
 from toolkit.assessment.importing import import_assessments
 from toolkit.vietnamese import number
 
-EXPORT_FORMATS = ("xlsx", "html", "json")
+EXPORT_FORMATS = ("xlsx", "html", "json", "docx")
+BINARY_FORMATS = ("xlsx", "docx")
+CITY_FORMATS = ("xlsx", "docx")
 
 
 def cmd_assess_export(args) -> int:
@@ -41,12 +43,16 @@ def cmd_assess_export(args) -> int:
         data = ar.report_xlsx(plan, settings, view)
     elif args.format == "html":
         data = ar.report_html(plan, settings, view).encode("utf-8")
+    elif args.format == "docx":
+        from toolkit.assessment.docx_report import report_docx
+
+        data = report_docx(plan, settings, view)
     else:
         data = (json.dumps(ar.report_json(plan, settings, view), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     state = "đã nộp" if record.submitted else "bản nháp"
     print(f"{name}, năm {args.year}, phiên bản {record.version} ({state}): {view.score.rated}/{view.score.to_rate} "
           f"tiêu chí đã đánh giá, {number(view.score.percent)}%.", file=sys.stderr)
-    return write_output(args, data, args.format == "xlsx")
+    return write_output(args, data, args.format in BINARY_FORMATS, args.format)
 
 
 def register(sub, fmt):
@@ -61,12 +67,13 @@ def register(sub, fmt):
         epilog="Ví dụ:\n"
                "  toolkit assess export --unit quan_ba_dinh --year 2021 --format xlsx --output tu-danh-gia.xlsx\n"
                "  toolkit assess export --unit so_tu_phap --year 2022 --format html --output bao-cao.html\n"
+               "  toolkit assess export --unit so_tu_phap --year 2022 --format docx --output bao-cao.docx\n"
                "  toolkit assess export --unit quan_ba_dinh --year 2021 --format json --version 1 > v1.json")
     p.add_argument("--unit", required=True, help="mã đơn vị, ví dụ quan_ba_dinh")
     p.add_argument("--year", required=True, type=int, help="năm đánh giá, ví dụ 2021")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="xlsx")
     p.add_argument("--version", type=int, help="số phiên bản (mặc định: mới nhất đã nộp, nếu chưa có thì bản nháp)")
-    p.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình; Excel cần --output)")
+    p.add_argument("--output", "-o", help="tệp đích (mặc định: in ra màn hình; Excel và Word cần --output)")
     p.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
     p.set_defaults(func=cmd_assess_export)
     return what
@@ -92,12 +99,14 @@ def register_import(what) -> None:
     p.set_defaults(func=cmd_import)
 
     p = what.add_parser("city", formatter_class=fmt,
-                        help="tổng hợp toàn Thành phố (Excel) / city summary",
-                        epilog="Ví dụ:\n  toolkit assess city --year 2022 --format xlsx --output tong-hop-2022.xlsx\n\n"
-                               "Các trang: Xếp hạng, Theo mục, Chưa nộp, Nhiệm vụ quá hạn, So sánh năm trước.")
+                        help="tổng hợp toàn Thành phố (Excel, Word) / city summary",
+                        epilog="Ví dụ:\n  toolkit assess city --year 2022 --format xlsx --output tong-hop-2022.xlsx\n"
+                               "  toolkit assess city --year 2022 --format docx --output bao-cao-tong-hop-2022.docx\n\n"
+                               "Excel, các trang: Xếp hạng, Theo mục, Chưa nộp, Nhiệm vụ quá hạn, So sánh năm trước.\n"
+                               "Word: báo cáo của Sở Tư pháp theo thể thức Nghị định 30/2020/NĐ-CP, cùng các bảng ấy.")
     p.add_argument("--year", type=int, required=True, help="năm đánh giá, ví dụ 2022")
-    p.add_argument("--format", choices=["xlsx"], default="xlsx")
-    p.add_argument("--output", "-o", required=True, help="tệp đích .xlsx")
+    p.add_argument("--format", choices=CITY_FORMATS, default="xlsx")
+    p.add_argument("--output", "-o", required=True, help="tệp đích .xlsx hoặc .docx")
     p.add_argument("--database", help="SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)")
     p.set_defaults(func=cmd_city)
 
@@ -145,7 +154,14 @@ def cmd_city(args) -> int:
         print(f"Năm {args.year} nằm ngoài thời kỳ của Kế hoạch ({plan.info.period_start}–{plan.info.period_end}).",
               file=sys.stderr)
         return 2
-    data = city_summary_xlsx(plan, settings, load_submissions(AssessmentStore(Store(args.database))), args.year)
+    submissions = load_submissions(AssessmentStore(Store(args.database)))
+    if args.format == "docx":
+        from toolkit.assessment.city import city_overview
+        from toolkit.assessment.docx_report import city_docx
+
+        data = city_docx(plan, city_overview(plan, settings, submissions, args.year))
+    else:
+        data = city_summary_xlsx(plan, settings, submissions, args.year)
     write_atomic(Path(args.output), data)
     print(f"Đã ghi {args.output} ({len(data):,} byte).", file=sys.stderr)
     return 0

@@ -7,14 +7,18 @@ from pathlib import Path
 
 from toolkit.datafile import write_atomic
 
+BINARY_KINDS = {"xlsx": "Tệp Excel", "docx": "Tệp Word"}
 
-def write_output(args, data: bytes, binary: bool) -> int:
-    """Write `data` to args.output, or to stdout unless it is binary and stdout is a terminal."""
+
+def write_output(args, data: bytes, binary: bool, suffix: str = "xlsx") -> int:
+    """Write `data` to args.output, or to stdout unless it is binary and stdout is a terminal.
+
+    `suffix` names the binary file in the message (xlsx, docx)."""
     if args.output:
         write_atomic(Path(args.output), data)
         print(f"Đã ghi {args.output} ({len(data):,} byte).", file=sys.stderr)
     elif binary and sys.stdout.isatty():
-        print("Tệp Excel là nhị phân: hãy dùng --output TỆP.xlsx.", file=sys.stderr)
+        print(f"{BINARY_KINDS[suffix]} là nhị phân: hãy dùng --output TỆP.{suffix}.", file=sys.stderr)
         return 2
     else:
         sys.stdout.buffer.write(data)

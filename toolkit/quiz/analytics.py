@@ -2,6 +2,10 @@
 
 Input is a long table of responses (one row per participant × question, as `toolkit.store` keeps
 them); everything is vectorised with pandas so 100 000 responses take well under a second.
+
+No statistic here needs to know who answered: a participant is the number of their attempt
+(`answers_frame`), and every function reads only `ANSWER_COLUMNS` of the table it is given, so a
+name or a unit in it can neither change a figure nor reach an output.
 Definitions follow classical test theory:
 
 - facility (p): mean score on the item as a share of its maximum;
@@ -30,6 +34,24 @@ FLAG_BELOW = 0.10  # discrimination under this (or negative) marks an item to re
 FEW_PARTICIPANTS = 30
 
 
+# What the statistics read: "participant" is an attempt's id, never a person's name.
+ANSWER_COLUMNS = ("participant", "question_id", "answer", "points", "max_points")
+
+
+def answers_frame(rows) -> "pd.DataFrame":
+    """Stored answers (`AnswerRow`s, or anything with attempt_id, question_id, answer, points, max_points)
+    as the statistics read them: keyed by attempt, without the name or unit the rows carry."""
+    import pandas as pd
+
+    return pd.DataFrame([(r.attempt_id, r.question_id, r.answer, r.points, r.max_points) for r in rows],
+                        columns=list(ANSWER_COLUMNS))
+
+
+def _nameless(responses: "pd.DataFrame") -> "pd.DataFrame":
+    """Only the columns a statistic may read: whatever else a caller's table holds (a name) is left out."""
+    return responses[[c for c in ANSWER_COLUMNS if c in responses.columns]]
+
+
 def small_group_caution(participants: int) -> str | None:
     """A Vietnamese caution for statistics over a small group, or None.
 
@@ -48,6 +70,7 @@ def score_matrix(responses: "pd.DataFrame") -> "pd.DataFrame":
 
     `responses` needs columns participant, question_id, points, max_points.
     """
+    responses = _nameless(responses)
     share = responses["points"] / responses["max_points"].where(responses["max_points"] > 0, 1)
     frame = responses.assign(share=share)
     return frame.pivot_table(index="participant", columns="question_id", values="share", aggfunc="max",
@@ -59,6 +82,7 @@ def item_statistics(responses: "pd.DataFrame") -> "pd.DataFrame":
     import numpy as np
     import pandas as pd
 
+    responses = _nameless(responses)
     m = score_matrix(responses)
     n_people = len(m)
     total = m.sum(axis=1)
@@ -120,6 +144,7 @@ def item_table(responses: "pd.DataFrame", questions: Mapping[str, "Question"], o
 
 def session_statistics(responses: "pd.DataFrame") -> dict:
     """Mean and median total score (share of the maximum), and Cronbach's alpha."""
+    responses = _nameless(responses)
     m = score_matrix(responses)
     k = m.shape[1]
     total = m.sum(axis=1)
@@ -133,6 +158,7 @@ def chosen_options(responses: "pd.DataFrame", questions: Mapping[str, "Question"
     """One row per chosen option: question_id, row (matching row or -1), option index, is_correct."""
     import pandas as pd
 
+    responses = _nameless(responses)
     rows = []
     for qid, answer in zip(responses["question_id"], responses["answer"]):
         q = questions.get(qid)
@@ -150,6 +176,7 @@ def chosen_options(responses: "pd.DataFrame", questions: Mapping[str, "Question"
 
 def distractor_table(responses: "pd.DataFrame", questions: Mapping[str, "Question"]) -> "pd.DataFrame":
     """How often each option of each question was chosen (count and share of those who answered)."""
+    responses = _nameless(responses)
     chosen = chosen_options(responses, questions)
     counts = chosen.groupby(["question_id", "option"]).size().rename("count").reset_index()
     answered = responses.groupby("question_id")["participant"].nunique().rename("answered")
@@ -169,6 +196,7 @@ def agency_confusion(responses: "pd.DataFrame", questions: Mapping[str, "Questio
     """
     import pandas as pd
 
+    responses = _nameless(responses)
     key_by_name = {a.short: k for k, a in plan.agencies.items()}
     pairs = []
     for qid, answer in zip(responses["question_id"], responses["answer"]):

@@ -8,6 +8,7 @@ What the UI shows comes from `shown()`, which carries no answer key; the key is 
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from toolkit.storage.store import Store
 
 MODES = {"practice": "Luyện tập (xem đáp án ngay)", "test": "Kiểm tra (xem đáp án khi nộp bài)"}
+# The topic of a day's review (“Ôn tập hôm nay”, toolkit.ui.review): "review:<Vietnam day>", an attempt like
+# any other, whose answers count as reviews.
+REVIEW_TOPIC = "review"
 EXTRA_SECTIONS = {"I": "Phần I. Mục đích, yêu cầu", "docs": "Văn bản căn cứ, dẫn chiếu"}
 
 
@@ -87,8 +91,11 @@ def section_label(plan: Plan, section: str | None) -> str:
 class QuizRun:
     def __init__(self, store: Store, attempt: AttemptRecord, questions: Mapping[str, Question], plan: Plan,
                  clock: Callable[[], datetime] = now, guard: Callable[[], str | None] | None = None,
-                 retired: Collection[str] = ()):
+                 retired: Collection[str] = (), memory: Callable | None = None):
         self.store, self.attempt, self.plan, self.clock = store, attempt, plan, clock
+        # memory: how an answer updates the officer's memory of the plan's facts, run in the answer's
+        # transaction (toolkit.storage.reviews.record_answer; the pages set it, toolkit.ui.answering).
+        self.memory = memory
         # guard: an extra rule checked before each answer (a workshop session that must still be open);
         # it returns the Vietnamese reason to refuse, or None.
         self.guard = guard
@@ -114,7 +121,7 @@ class QuizRun:
     def start(cls, store: Store, participant: Participant, pool: Sequence[Question], plan: Plan, *, topic: str,
               n: int, mode: str = "practice", time_limit_s: int | None = None, seed: int | None = None,
               session_code: str | None = None, clock: Callable[[], datetime] = now,
-              guard: Callable[[], str | None] | None = None) -> "QuizRun":
+              guard: Callable[[], str | None] | None = None, memory: Callable | None = None) -> "QuizRun":
         if mode not in MODES:
             raise QuizRuleError(f"Chế độ không hợp lệ: {mode}")
         if not pool:
@@ -126,7 +133,7 @@ class QuizRun:
         record = store.create_attempt(
             participant.id, topic, mode, [{"q": i.question_id, "o": list(i.option_order), "r": list(i.row_order)}
                                           for i in items], seed, time_limit_s, session_code)
-        return cls(store, record, {q.id: q for q in pool}, plan, clock, guard)
+        return cls(store, record, {q.id: q for q in pool}, plan, clock, guard, memory=memory)
 
     @classmethod
     def resume(cls, store: Store, attempt_id: int, questions: Mapping[str, Question], plan: Plan,
@@ -143,6 +150,13 @@ class QuizRun:
     @property
     def mode(self) -> str:
         return self.attempt.mode
+
+    @property
+    def source(self) -> str:
+        """Where the answers are given, as the review log says it: review, workshop or quiz."""
+        if self.attempt.topic.partition(":")[0] == REVIEW_TOPIC:
+            return "review"
+        return "workshop" if self.attempt.session_code else "quiz"
 
     @property
     def finished(self) -> bool:
@@ -199,8 +213,13 @@ class QuizRun:
         q = self.questions[position]
         answer = self._to_original(position, shown_answer)
         result: Score = score(q, answer)
+        then = None
+        if self.memory is not None:
+            then = functools.partial(self.memory, question=q, answer=answer, at=self.clock(),
+                                     officer=self.attempt.participant_id, source=self.source,
+                                     attempt_id=self.attempt.id, position=self.slots[position])
         if not self.store.save_response(self.attempt.id, self.slots[position], q.id, answer, result.points,
-                                        result.max_points):
+                                        result.max_points, then=then):
             # Another page of the same attempt answered first: keep what is stored.
             self.responses = self._stored_responses()
             raise QuizRuleError(f"Câu {position + 1} đã được trả lời ở một trang khác.")

@@ -33,6 +33,9 @@ class Bank:
     questions: tuple[Question, ...]
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # question id -> line, for messages
     title_line: int | None = field(default=None, compare=False)
+    # Questions marked `uncited: true` (imported from Moodle, toolkit.quiz.importing): checked for shape,
+    # never served, exported or scored until an author cites the plan and removes the mark.
+    uncited: tuple[Question, ...] = ()
 
 
 def load_bank(path: Path | str, plan: Plan) -> Bank:
@@ -42,7 +45,7 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
     if problems:
         raise DataError(problems)
     source = plan.source_text or ""
-    data, questions, seen, lines = doc.data, [], {}, {}
+    data, questions, uncited, seen, lines = doc.data, [], [], {}, {}
     title = squash(data["title"])
     problems.extend(doc.problem(("title",), m) for m in _title_problems(title, data["bank"], Path(path).stem))
     for i, q in enumerate(data["questions"]):
@@ -58,14 +61,32 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
             problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': chưa có đáp án đúng nào."))
         if q["type"] in ("single", "multiple", "true_false") and len(opts) < 2:
             problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': cần ít nhất 2 phương án."))
+        rows = q.get("rows", [])
+        if q["type"] == "matching":
+            # A matching question's options are its rows' answers (each once), then any extra wrong ones.
+            opts = [{"text": t} for t in dict.fromkeys(squash(r["answer"]) for r in rows)] + [
+                {"text": t} for t in q.get("extra_options", [])]
+            problems.extend(doc.problem(at + (key,), f"Câu '{q['id']}': câu ghép dùng 'rows' và 'extra_options', "
+                                                     f"không dùng '{key}'.") for key in ("options", "answers") if key in q)
+            for j, first in repeats([r["text"] for r in rows]):
+                problems.append(doc.problem(at + ("rows", j), f"Câu '{q['id']}': dòng ghép “{rows[j]['text']}” trùng "
+                                                              f"với “{first}” (không kể dấu, hoa thường)."))
+        else:
+            problems.extend(doc.problem(at + (key,), f"Câu '{q['id']}': chỉ câu ghép ('matching') dùng '{key}'.")
+                            for key in ("rows", "extra_options") if key in q)
+        if q.get("uncited") and "source" in q:
+            problems.append(doc.problem(at + ("uncited",), f"Câu '{q['id']}': đã có trích dẫn ('source') nhưng vẫn "
+                                                           "ghi 'uncited: true'; xóa dòng 'uncited' để câu được dùng."))
         if q["type"] == "text" and not q.get("answers"):
             problems.append(doc.problem(at, f"Câu '{q['id']}': câu tự luận ngắn cần danh sách 'answers'."))
-        seen_opts: dict[str, str] = {}
-        for j, o in enumerate(opts):
-            first = seen_opts.setdefault(fold(o["text"]), o["text"])
-            if first is not o["text"]:
-                problems.append(doc.problem(at + ("options", j), f"Câu '{q['id']}': phương án “{o['text']}” trùng "
-                                                                 f"với “{first}” (không kể dấu, hoa thường)."))
+        for j, answer in enumerate(q.get("answers", ()) if q["type"] == "text" else ()):
+            if isinstance(answer, str) and "->" in answer:
+                # GIFT has no escape for it: Moodle would read the question as a matching one.
+                problems.append(doc.problem(at + ("answers", j), f"Câu '{q['id']}': đáp án “{answer}” có “->”; "
+                                                                 "Moodle sẽ đọc nhầm thành câu ghép, hãy viết khác."))
+        for j, first in repeats([o["text"] for o in opts]):
+            problems.append(doc.problem(at + ("options", j), f"Câu '{q['id']}': phương án “{opts[j]['text']}” trùng "
+                                                             f"với “{first}” (không kể dấu, hoa thường)."))
         if q["type"] == "true_false" and sorted(o["text"] for o in opts) != sorted(TRUE_FALSE):
             problems.append(doc.problem(at + ("options",), f"Câu '{q['id']}': câu đúng/sai phải có đúng hai phương án "
                                                            "“Đúng” và “Sai”."))
@@ -77,29 +98,55 @@ def load_bank(path: Path | str, plan: Plan) -> Bank:
         for j, key in enumerate(q.get("agencies", [])):
             if key not in plan.agencies:
                 problems.append(doc.problem(at + ("agencies", j), f"Câu '{q['id']}': mã cơ quan '{key}' không có trong danh mục."))
-        for j, excerpt in enumerate(q["source"]):
+        for j, excerpt in enumerate(q.get("source", [])):
             if squash(excerpt) not in source:
                 problems.append(doc.problem(at + ("source", j), f"Câu '{q['id']}': trích dẫn không khớp nguyên văn Kế hoạch."))
         if q["type"] == "true_false":
             # The key follows the text: written as [Sai, Đúng (correct)] it is still "Đúng".
             options = TRUE_FALSE
             correct = tuple(sorted(TRUE_FALSE.index(o["text"]) for o in opts if o.get("correct") and o["text"] in TRUE_FALSE))
+        elif q["type"] == "matching":
+            options = tuple(squash(o["text"]) for o in opts)
+            correct = tuple(options.index(squash(r["answer"])) for r in rows)
         else:
             options = tuple(squash(o["text"]) for o in opts)
             correct = tuple(j for j, o in enumerate(opts) if o.get("correct"))
         lines[q["id"]] = doc.line(at + ("id",))
-        questions.append(Question(
+        question = Question(
             id=q["id"], type=q["type"], stem=squash(q["stem"]), options=options, correct=correct,
-            explanation=squash(q["explanation"]), source=" […] ".join(squash(s) for s in q["source"]),
-            task_ids=tuple(q.get("task_ids", ())), template=None, section=q["section"],
+            explanation=squash(q.get("explanation", "")), source=" […] ".join(squash(s) for s in q.get("source", ())),
+            task_ids=tuple(q.get("task_ids", ())), template=None, section=q.get("section"),
+            rows=tuple(squash(r["text"]) for r in rows),
             answers=tuple(q.get("answers", ())), agencies=tuple(q.get("agencies", ())), bank=data["bank"],
-            bank_title=title))
+            bank_title=title)
+        if q.get("uncited"):
+            # The fidelity rules judge a question against the plan text it cites: they wait for the citation.
+            uncited.append(question)
+            continue
+        questions.append(question)
         # The fidelity rules every question keeps (toolkit.quiz.checks), where they apply to a written one.
         problems.extend(doc.problem(at, f"Câu '{q['id']}': {m}.") for m in authored_problems(plan, questions[-1]))
     problems.extend(Problem(doc.file, None, f"{m}.") for m in identical_stems(questions))
     if problems:
         raise DataError(problems)
-    return Bank(data["bank"], title, doc.file, tuple(questions), lines, doc.line(("title",)))
+    return Bank(data["bank"], title, doc.file, tuple(questions), lines, doc.line(("title",)), tuple(uncited))
+
+
+def repeats(texts: Sequence[str]) -> list[tuple[int, str]]:
+    """(position, the earlier text) of each text equal to an earlier one but for case and marks.
+
+    Compared by position, not identity: Python keeps one object per one-letter string, so "A" is "A".
+
+    >>> repeats(["Sở Tư pháp", "A", "so tu phap", "A"])
+    [(2, 'Sở Tư pháp'), (3, 'A')]
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for j, text in enumerate(texts):
+        first = seen.setdefault(fold(text), j)
+        if first != j:
+            out.append((j, texts[first]))
+    return out
 
 
 def _title_problems(title: str, key: str, stem: str) -> list[str]:
@@ -140,13 +187,13 @@ def load_banks(directory: Path | str | None, plan: Plan,
                    ] if fold(bank.title) in titles else []
         clashes += [Problem(bank.file, bank.lines.get(q.id), f"Mã câu hỏi '{q.id}' đã có trong {ids[q.id]}; "
                                                             "ngân hàng này bị từ chối toàn bộ.")
-                    for q in bank.questions if q.id in ids]
+                    for q in bank.questions + bank.uncited if q.id in ids]
         if clashes:
             problems.extend(clashes)
             continue
         keys[bank.key] = bank.file
         titles[fold(bank.title)] = bank.file
-        ids.update({q.id: bank.file for q in bank.questions})
+        ids.update({q.id: bank.file for q in bank.questions + bank.uncited})
         banks.append(bank)
     return banks, problems
 

@@ -11,7 +11,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import Topic, titles_by_bank
@@ -139,10 +139,46 @@ def gift_escape(text: str) -> str:
     return _GIFT_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
+# Moodle's GIFT reader takes text as HTML-ish "Moodle auto-format" unless a question starts [html], so "<b>"
+# would be a tag and "&amp;" an "&"; and it splits a matching row at its first "->", which GIFT cannot escape.
+_HTML_SPECIAL = re.compile(r"[&<>]")
+
+
+# A formatted text that begins "[plain]" (or html, moodle, markdown) would lose it as a format marker; an
+# answer that begins "%50%" would lose it as a weight. Both are written after an explicit marker or weight.
+_FORMAT_MARKER = re.compile(r"\s*\[(?:html|moodle|plain|markdown)\]")
+_WEIGHT_LIKE = re.compile(r"\s*%-*[0-9]{1,2}\.?[0-9]*%")
+
+
+def _gift_html(q: Question) -> bool:
+    """Does the question need [html] (its text escaped as in `moodle_xml`) to reach Moodle as written?
+
+    Only the texts Moodle formats count: stem, choices, matching rows, feedback. Short answers and the
+    answers of a matching question are plain text in Moodle, compared or listed as typed.
+    """
+    texts = (q.stem, q.explanation, q.source, *q.rows, *(q.options if q.type in ("single", "multiple") else ()))
+    return any(_HTML_SPECIAL.search(t) or _FORMAT_MARKER.match(t) for t in texts)
+
+
+def _gift_rich(text: str, marked: bool) -> str:
+    """A formatted text of a GIFT question: HTML-escaped first in a question marked [html]."""
+    own = "[html]" if marked and _FORMAT_MARKER.match(text) else ""
+    return own + gift_escape(html.escape(text, quote=False) if marked else text)
+
+
+def _weighted(text: str, weight: str) -> str:
+    """An answer's text, after an explicit weight where the text itself begins like one."""
+    return f"%{weight}%{text}" if _WEIGHT_LIKE.match(text) else text
+
+
 def gift(questions: Sequence[Question], category: str = TOP_CATEGORY) -> str:
     """GIFT text (Moodle's plain format), in the same categories as `moodle_xml` ($CATEGORY lines).
 
-    Matching loses its extra wrong choice: GIFT cannot hold one.
+    A question whose text holds & < or > is marked [html] and escaped, as Moodle's own GIFT export writes
+    an HTML question; the others stay plain, easy to read and edit. Matching loses its extra wrong choice:
+    GIFT cannot hold one. A short answer must not contain "->": Moodle would read the question as matching (the
+    bank loader refuses it). A right option of a one-answer question that begins like a weight ("%50% …") is
+    left as it is: Moodle's readers differ on weights after "=".
     """
     out = []
     current = None
@@ -152,23 +188,25 @@ def gift(questions: Sequence[Question], category: str = TOP_CATEGORY) -> str:
             out.append(f"$CATEGORY: {moodle_category(category, group)}\n")
             current = group
         title = f"::{gift_escape(q.id)}::"
-        stem = gift_escape(q.stem)
-        feedback = f"####{gift_escape(q.explanation + ' Nguyên văn Kế hoạch: “' + q.source + '”')}"
+        marked = _gift_html(q)
+        stem = "[html]" + gift_escape(html.escape(q.stem, quote=False)) if marked else gift_escape(q.stem)
+        feedback = f"####{_gift_rich(q.explanation + ' Nguyên văn Kế hoạch: “' + q.source + '”', marked)}"
         if q.type == "true_false":
             body = "{" + ("T" if q.correct[0] == 0 else "F") + feedback + "}"
         elif q.type == "single":
-            lines = [("=" if i in q.correct else "~") + gift_escape(o) for i, o in enumerate(q.options)]
+            lines = ["=" + _gift_rich(o, marked) if i in q.correct else "~" + _weighted(_gift_rich(o, marked), "0")
+                     for i, o in enumerate(q.options)]
             body = "{\n\t" + "\n\t".join(lines) + "\n\t" + feedback + "\n}"
         elif q.type == "multiple":
             k = len(q.correct)
-            lines = [f"~%{moodle_fraction(1 / k if i in q.correct else -1 / k)}%{gift_escape(o)}"
+            lines = [f"~%{moodle_fraction(1 / k if i in q.correct else -1 / k)}%{_gift_rich(o, marked)}"
                      for i, o in enumerate(q.options)]
             body = "{\n\t" + "\n\t".join(lines) + "\n\t" + feedback + "\n}"
         elif q.type == "matching":
-            lines = [f"={gift_escape(row)} -> {gift_escape(q.options[c])}" for row, c in zip(q.rows, q.correct)]
+            lines = [f"={_gift_rich(row, marked)} -> {gift_escape(q.options[c])}" for row, c in zip(q.rows, q.correct)]
             body = "{\n\t" + "\n\t".join(lines) + "\n\t" + feedback + "\n}"
         else:
-            body = "{" + " ".join("=" + gift_escape(a) for a in q.answers) + feedback + "}"
+            body = "{" + " ".join("=" + _weighted(gift_escape(a), "100") for a in q.answers) + feedback + "}"
         out.append(f"// {group}\n{title}{stem} {body}\n")
     return "\n".join(out)
 
@@ -204,24 +242,88 @@ def topic_label(plan: Plan, topic: str, bank_titles: Mapping[str, str] | None = 
 
 
 def results_table(plan: Plan, rows: list[AnswerRow], questions: Mapping[str, Question],
-                  titles: Mapping[str, str] | None = None):
+                  titles: Mapping[str, str] | None = None, *, pseudonyms: Mapping[int, str] | None = None,
+                  pseudonym_label: str = "Bài làm (số thứ tự)", hide: Collection[str] = ()):
     """Stored answers, one row each, in words: unit, topic and mode by name, the answer as the options read.
 
     `titles` names the authored banks a topic may be; by default, the titles the questions carry.
+    With `pseudonyms` (attempt id → "BL-001"), the table is pseudonymised: that number, under
+    `pseudonym_label`, stands where the name and the attempt id were, and every name of `hide` and of
+    the rows themselves is taken out of the answers people typed (`toolkit.exports.without_names`).
     """
     import pandas as pd
 
+    from toolkit.exports import without_names
+
     titles = titles_by_bank(tuple(questions.values())) if titles is None else titles
+    hidden = () if pseudonyms is None else sorted({*hide, *(r.name for r in rows)}, key=len, reverse=True)
     out = []
     for r in rows:
         q = questions.get(r.question_id)
         answer = json.loads(r.answer)
+        said = q.describe(answer) if q else json.dumps(answer)
         out.append(dict(zip(RESULT_COLUMNS, (
             r.name, unit_label(plan, r.unit_key), r.attempt_id, topic_label(plan, r.topic, titles),
             MODES.get(r.mode, r.mode), r.session_code or "", sheet_time(r.started_at), sheet_time(r.finished_at),
-            r.position + 1, r.question_id, q.stem if q else "", q.describe(answer) if q else json.dumps(answer),
+            r.position + 1, r.question_id, q.stem if q else "", without_names(said, hidden),
             r.points, r.max_points, sheet_time(r.answered_at)))))
-    return pd.DataFrame(out, columns=list(RESULT_COLUMNS))
+    table = pd.DataFrame(out, columns=list(RESULT_COLUMNS))
+    if pseudonyms is None:
+        return table
+    table.insert(0, pseudonym_label, [pseudonyms[r.attempt_id] for r in rows])
+    return table.drop(columns=["Họ và tên", "Mã bài làm"])
+
+
+# `toolkit export results --an-danh`: one number per attempt, in the order the attempts were made.
+ATTEMPT_PREFIX = "BL"
+ATTEMPT_NUMBER = "Bài làm (số thứ tự)"
+
+
+def results_notice(names: bool) -> str:
+    """What a results file says first about the names in it."""
+    from toolkit.exports import named_notice, pseudonymised_notice
+
+    if names:
+        return named_notice("người làm bài", "cột “Họ và tên”", "lưu hồ sơ tập huấn và kết quả làm bài",
+                            "Cần gửi cho người khác thì xuất bản ẩn danh (toolkit export results --an-danh).")
+    return pseudonymised_notice(
+        "người làm bài", f"mỗi bài làm mang một số thứ tự ({ATTEMPT_PREFIX}-001, {ATTEMPT_PREFIX}-002…) theo thứ "
+        "tự làm bài, chỉ có nghĩa trong tệp này; họ tên có trong câu trả lời tự nhập được thay bằng “[họ tên]”",
+        "Đơn vị, phiên và thời gian làm bài vẫn giữ, nên ở đơn vị ít người vẫn có thể đoán ra ai: vẫn giữ tệp "
+        "cẩn thận.")
+
+
+def results_file(plan: Plan, rows: list[AnswerRow], questions: Mapping[str, Question], fmt: str, *,
+                 names: bool = True) -> bytes:
+    """Every stored answer as xlsx or CSV, saying first whether it holds names (`toolkit export results`).
+
+    xlsx: a first sheet "Thông tin" (its first row the notice, then what the file holds), then "Kết quả".
+    CSV: the first column "Dữ liệu cá nhân" (`toolkit.exports.with_notice_column`). With `names=False`,
+    pseudonymised: attempts numbered BL-001… in order, names out of typed answers, units kept.
+    """
+    import io
+
+    import pandas as pd
+
+    from toolkit import exports
+
+    rows = sorted(rows, key=lambda r: (r.attempt_id, r.position))
+    numbers = None if names else exports.numbering([r.attempt_id for r in rows], ATTEMPT_PREFIX)
+    table = results_table(plan, rows, questions, pseudonyms=numbers, pseudonym_label=ATTEMPT_NUMBER)
+    if fmt == "csv":
+        return exports.csv_bytes(exports.with_notice_column(table, names))
+    if fmt != "xlsx":
+        raise ValueError(f"Định dạng không hỗ trợ: {fmt}")
+    info = pd.DataFrame([exports.notice_row(results_notice(names)),
+                         ("Nội dung", "Mọi câu trả lời đã lưu, mỗi dòng một câu"),
+                         ("Số bài làm", len({r.attempt_id for r in rows})), ("Số câu trả lời", len(rows))],
+                        columns=list(exports.NOTICE_COLUMNS)).astype({"Giá trị": str})
+    buf = io.BytesIO()
+    with exports.excel_writer(buf) as writer:
+        for name, df in (("Thông tin", info), ("Kết quả", table)):
+            df.to_excel(writer, index=False, sheet_name=name)
+            exports.fit_columns(writer.sheets[name], df)
+    return buf.getvalue()
 
 
 def sheet_time(value: datetime | None) -> str:

@@ -96,6 +96,7 @@ class Standing:
     seconds: float | None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    attempt_id: int | None = None  # what a pseudonymised workbook numbers, in the order people joined
 
 
 def standings(session: SessionRecord, attempts: list[SessionAttempt]) -> list[Standing]:
@@ -113,21 +114,19 @@ def standings(session: SessionRecord, attempts: list[SessionAttempt]) -> list[St
         if tie_key != last:
             rank, last = i, tie_key
         out.append(Standing(rank, a.name, a.unit_key, pts, a.answered, a.finished_at is not None, secs,
-                            a.started_at, a.finished_at))
+                            a.started_at, a.finished_at, a.id))
     return out
 
 
 def responses_frame(store: Store, code: str, question_ids: Collection[str] | None = None):
-    """A session's answers as a table (one row each); only those to `question_ids` if given."""
-    import pandas as pd
+    """A session's answers as the statistics read them (`analytics.answers_frame`: keyed by attempt, no
+    name, no unit); only those to `question_ids` if given."""
+    from toolkit.quiz.analytics import answers_frame
 
     rows = _sessions(store).responses(code)
     if question_ids is not None:
         rows = [r for r in rows if r.question_id in question_ids]
-    columns = ["attempt_id", "name", "unit_key", "position", "question_id", "answer", "points", "max_points",
-               "answered_at"]
-    frame = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
-    return frame.rename(columns={"attempt_id": "participant"})
+    return answers_frame(rows)
 
 
 def dashboard(store: Store, plan: Plan, questions: Mapping[str, Question], code: str,
@@ -186,20 +185,44 @@ def key_may_show(session: SessionRecord, answered: int, joined: int) -> bool:
 
 YES_NO = {True: "Có", False: "Không"}
 
+# A pseudonymised workbook: a participant is a number, the same in every sheet, in the order people joined.
+PARTICIPANT_PREFIX = "NTG"
+PARTICIPANT_NUMBER = "Người tham gia (số thứ tự)"
+
+
+def session_notice(names: bool) -> str:
+    """What the workbook's first row says about the names in it."""
+    from toolkit.exports import named_notice, pseudonymised_notice
+
+    if names:
+        return named_notice("người tham gia", "trang “Người tham gia” và “Câu trả lời”",
+                            "lưu hồ sơ tập huấn của báo cáo viên và báo kết quả cho đơn vị của người tham gia",
+                            "Cần gửi cho người khác thì tải bản ẩn danh (số thứ tự thay họ tên).")
+    return pseudonymised_notice(
+        "người tham gia", f"mỗi người mang một số thứ tự ({PARTICIPANT_PREFIX}-001, {PARTICIPANT_PREFIX}-002…) "
+        "theo thứ tự vào phiên, chỉ có nghĩa trong tệp này; họ tên người tham gia có trong tên buổi hay câu trả "
+        "lời tự nhập được thay bằng “[họ tên]”",
+        "Đơn vị, điểm và thời gian làm bài vẫn giữ (báo cáo của đơn vị cần đến), nên ở đơn vị chỉ có ít người "
+        "trong phiên vẫn có thể đoán ra ai: vẫn giữ tệp cẩn thận.")
+
 
 def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question], code: str,
-                     retired: Collection[str] = ()) -> bytes:
+                     retired: Collection[str] = (), *, names: bool = True) -> bytes:
     """xlsx for people, every header and value in Vietnamese (served questions only), sheets:
 
-    "Phiên" (the session and its figures), "Người tham gia" (standings; "Đã nộp bài" is what the store
-    holds), "Câu trả lời", "Thống kê câu hỏi" (item analysis), "Nhầm lẫn cơ quan". A topic that is an
-    authored bank is named by the title its questions carry.
+    "Phiên" (first row: whether the file holds names; then the session and its figures), "Người tham
+    gia" (standings; "Đã nộp bài" is what the store holds), "Câu trả lời", "Thống kê câu hỏi" (item
+    analysis), "Nhầm lẫn cơ quan". A topic that is an authored bank is named by the title its questions
+    carry. With `names=False` the workbook is pseudonymised: participants are numbered in the order they
+    joined (`PARTICIPANT_NUMBER`), their names are taken out of the title and of typed answers, the
+    attempt ids are left out; their units stay. The statistics are the same either way (they never
+    read a name).
     """
     import io
 
     import pandas as pd
 
-    from toolkit.exports import excel_writer, fit_columns
+    from toolkit.exports import excel_writer, fit_columns, notice_row, numbering, without_names
     from toolkit.quiz import analytics
     from toolkit.quiz.formats import results_table, sheet_time, topic_label, unit_label
 
@@ -208,16 +231,22 @@ def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question]
     order = served_ids(session, questions, retired)
     served = set(order)
     titles = titles_by_bank(tuple(questions.values()))
-    ranked = standings(session, sessions.attempts(code, served))
-    people = pd.DataFrame([{"Hạng": s.rank, "Họ và tên": s.name, "Đơn vị": unit_label(plan, s.unit_key),
+    attempts = sessions.attempts(code, served)  # in the order people joined
+    ranked = standings(session, attempts)
+    people_names = () if names else [a.name for a in attempts]
+    numbers = None if names else numbering([a.id for a in attempts], PARTICIPANT_PREFIX)
+    who = "Họ và tên" if names else PARTICIPANT_NUMBER
+    people = pd.DataFrame([{"Hạng": s.rank, who: s.name if names else numbers[s.attempt_id],
+                            "Đơn vị": unit_label(plan, s.unit_key),
                             "Điểm": s.points, "Số câu đã trả lời": s.answered, "Đã nộp bài": YES_NO[s.finished],
                             "Bắt đầu": sheet_time(s.started_at), "Nộp bài": sheet_time(s.finished_at),
                             "Thời gian làm bài (giây)": round(s.seconds) if s.seconds is not None else None}
                            for s in ranked],
-                          columns=["Hạng", "Họ và tên", "Đơn vị", "Điểm", "Số câu đã trả lời", "Đã nộp bài", "Bắt đầu",
+                          columns=["Hạng", who, "Đơn vị", "Điểm", "Số câu đã trả lời", "Đã nộp bài", "Bắt đầu",
                                    "Nộp bài", "Thời gian làm bài (giây)"])
     rows = [r for r in sessions.responses(code) if r.question_id in served]
-    answers = results_table(plan, rows, questions, titles)
+    answers = results_table(plan, rows, questions, titles, pseudonyms=numbers, pseudonym_label=PARTICIPANT_NUMBER,
+                            hide=people_names)
     frame = responses_frame(store, code, served)
     stats = analytics.item_table(frame, questions, order)
     confusion = analytics.agency_confusion(frame, questions, plan) if len(frame) else pd.DataFrame()
@@ -231,7 +260,9 @@ def session_workbook(store: Store, plan: Plan, questions: Mapping[str, Question]
     figures = analytics.session_statistics(frame) if len(frame) else {}
     alpha = figures.get("alpha", float("nan"))
     summary = pd.DataFrame([
-        ("Mã phiên", code), ("Tên buổi", session.title), ("Chủ đề", topic_label(plan, session.topic, titles)),
+        notice_row(session_notice(names)),
+        ("Mã phiên", code), ("Tên buổi", without_names(session.title, people_names)),
+        ("Chủ đề", topic_label(plan, session.topic, titles)),
         ("Chế độ", MODES.get(session.mode, session.mode)),
         ("Trạng thái", "Đang mở" if session.is_open else "Đã đóng"),
         ("Tạo lúc", sheet_time(session.created_at)), ("Đóng lúc", sheet_time(session.closed_at)),

@@ -114,6 +114,11 @@ class PasscodeGate:
     `clock` gives seconds since the epoch, every kernel's the same.
     """
 
+    # What the person at the page reads; a gate guarding another secret (toolkit.serving.personal_code) has its own.
+    TEXT = {"blank": "Vui lòng nhập mã truy cập.", "wrong": "Mã truy cập không đúng.",
+            "server": "Máy chủ nhận quá nhiều mã truy cập sai; thử lại sau {s} giây.",
+            "client": "Nhập sai quá nhiều lần; thử lại sau {s} giây."}
+
     def __init__(self, store, page: str, env: Mapping[str, str] | None = None, clock=time.time):
         from toolkit.storage.passcodes import PasscodeAttempts
 
@@ -139,14 +144,14 @@ class PasscodeGate:
         """(unlocked, Vietnamese message). The lockout is checked before the passcode is compared."""
         typed = (typed or "").strip()
         if not typed:
-            return False, "Vui lòng nhập mã truy cập."
+            return False, self.TEXT["blank"]
         now = self.clock()
         at = datetime.fromtimestamp(now, timezone.utc)
         since = datetime.fromtimestamp(now - WINDOW_SECONDS, timezone.utc)
         reservation = self.attempts.reserve(self.client, self.page, at, since, lambda f: self._wait(f, now)[0])
         if reservation.attempt_id is None:
             return False, self._refused(reservation, now)
-        if hmac.compare_digest(typed.encode(), ensure_passcode().encode()):
+        if self._right(typed):
             self.attempts.succeeded(reservation.attempt_id)
             self.unlocked = True
             # A right code after failures may be a guess that found it: worth the administrator's eye.
@@ -162,8 +167,12 @@ class PasscodeGate:
                     self.page, self._shown_client(), failures.client, failures.everyone, WINDOW_SECONDS // 3600,
                     f"; khóa {whole_seconds(wait)} giây" if wait > 0 else "")
         if wait > 0:
-            return False, f"Mã truy cập không đúng. Tạm khóa {whole_seconds(wait)} giây."
-        return False, "Mã truy cập không đúng."
+            return False, f"{self.TEXT['wrong']} Tạm khóa {whole_seconds(wait)} giây."
+        return False, self.TEXT["wrong"]
+
+    def _right(self, typed: str) -> bool:
+        """Is `typed` the secret this gate guards? Here the passcode, compared in constant time."""
+        return hmac.compare_digest(typed.encode(), ensure_passcode().encode())
 
     def _wait(self, failures, now: float) -> tuple[float, bool]:
         """(seconds still to wait, whether it is the whole server's count that holds it)."""
@@ -179,9 +188,7 @@ class PasscodeGate:
             self._logged_lockout = until
             log.warning("từ chối mã truy cập khi đang khóa: trang %s, địa chỉ %s, còn %d giây (%s)", self.page,
                         self._shown_client(), seconds, "cả máy chủ" if server_wide else "địa chỉ này")
-        if server_wide:
-            return f"Máy chủ nhận quá nhiều mã truy cập sai; thử lại sau {seconds} giây."
-        return f"Nhập sai quá nhiều lần; thử lại sau {seconds} giây."
+        return self.TEXT["server" if server_wide else "client"].format(s=seconds)
 
     def _shown_client(self) -> str:
         return self.client or "không rõ"

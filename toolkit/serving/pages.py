@@ -15,6 +15,10 @@ from toolkit.paths import NOTEBOOK_DIR
 # The workshop pages link to each other (join URL, QR code) and `toolkit serve` prints both.
 WORKSHOP_JOIN_NOTEBOOK = "4-tap-huan-tham-gia.ipynb"
 WORKSHOP_TRAINER_NOTEBOOK = "4-tap-huan-bao-cao-vien.ipynb"
+# The results screens link here with the personal code (`?code=`).
+MY_DATA_NOTEBOOK = "6-du-lieu-ca-nhan.ipynb"
+# … and here, where the same code opens “Ôn tập hôm nay” (toolkit.ui.review).
+QUIZ_NOTEBOOK = "2-kiem-tra.ipynb"
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ PAGES = (
                "(toàn bộ Kế hoạch, một mục, một cơ quan hoặc nhiệm vụ của đơn vị mình), luyện tập với giải "
                "thích trích nguyên văn Kế hoạch, hoặc làm bài kiểm tra có tính giờ. Câu trả lời được lưu ngay; "
                "tải lại trang vẫn làm tiếp được."),
-        notebook="2-kiem-tra.ipynb",
+        notebook=QUIZ_NOTEBOOK,
         code="from toolkit.ui import QuizApp\nQuizApp.from_environment().widget",
     ),
     Page(
@@ -82,6 +86,14 @@ PAGES = (
                "bảng tổng hợp (Excel)."),
         notebook="5-tong-hop-thanh-pho.ipynb",
         code="from toolkit.ui import CityOverviewApp\nCityOverviewApp.from_environment().widget",
+    ),
+    Page(
+        title="Dữ liệu của tôi",
+        intro=("Xem, tải về (Excel, JSON), sửa hoặc xóa mọi thứ bộ công cụ lưu về bạn: họ tên, đơn vị, bài làm, câu "
+               "trả lời, báo lỗi câu hỏi. Nhập mã cá nhân hiện trên màn hình kết quả khi bạn nộp bài, hoặc mở liên "
+               "kết đi kèm mã đó."),
+        notebook=MY_DATA_NOTEBOOK,
+        code="from toolkit.ui import PersonalDataApp\nPersonalDataApp.from_environment().widget",
     ),
 )
 

@@ -18,6 +18,10 @@ from toolkit.storage.schema import passcode_attempts as attempts
 
 # PostgreSQL advisory lock held by one check at a time (any constant no other lock of the toolkit uses).
 CHECK_LOCK = 241_2020_0004
+# Pages whose attempts guess another secret than the passcode, counted apart from it: personal codes
+# (toolkit.serving.personal_code). A room mistyping its own codes must not lock the trainer out, nor
+# someone guessing the passcode lock officers out of their own data.
+SEPARATE_PAGES = ("personal-code",)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class PasscodeAttempts:
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHECK_LOCK})
             aid = conn.execute(attempts.insert().values(at=at, client=client, page=page, ok=False)
                                ).inserted_primary_key[0]
-            before = _failures(conn, client, since, aid)
+            before = _failures(conn, client, since, aid, page)
             wait = wait_for(before)
             if wait > 0:
                 conn.rollback()
@@ -75,10 +79,11 @@ class PasscodeAttempts:
             conn.execute(attempts.update().where(attempts.c.id == attempt_id).values(ok=True))
 
 
-def _failures(conn, client: str, since: datetime, exclude: int) -> RecentFailures:
-    failed = (attempts.c.ok.is_(False), attempts.c.at >= since, attempts.c.id != exclude)
+def _failures(conn, client: str, since: datetime, exclude: int, page: str = "") -> RecentFailures:
+    same = attempts.c.page == page if page in SEPARATE_PAGES else attempts.c.page.notin_(SEPARATE_PAGES)
+    failed = (attempts.c.ok.is_(False), attempts.c.at >= since, attempts.c.id != exclude, same)
     last_success = conn.execute(sa.select(sa.func.max(attempts.c.id))
-                                .where(attempts.c.client == client, attempts.c.ok.is_(True))).scalar()
+                                .where(attempts.c.client == client, attempts.c.ok.is_(True), same)).scalar()
     mine = sa.select(sa.func.count(), sa.func.max(attempts.c.at)).where(
         *failed, attempts.c.client == client, attempts.c.id > (last_success or 0))
     everyone = sa.select(sa.func.count(), sa.func.max(attempts.c.at)).where(*failed)

@@ -18,7 +18,11 @@ participants = sa.Table(
     sa.Column("name_key", sa.String(MAX_NAME), nullable=False),
     sa.Column("unit_key", sa.String(80), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # The personal code's SHA-256 (toolkit.storage.personal): the code is a bearer secret shown once.
+    sa.Column("code_hash", sa.String(64)),
+    sa.Column("code_issued_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("name_key", "unit_key", name="uq_participant"),
+    sa.Index("uq_participant_code", "code_hash", unique=True),  # an index: 0005 adds it to a table in use
 )
 
 attempts = sa.Table(
@@ -75,6 +79,8 @@ workshop_sessions = sa.Table(
     sa.Column("status", sa.String(10), nullable=False),  # open | closed
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("closed_at", sa.DateTime(timezone=True)),
+    # How many participants had their data deleted from this session: its figures no longer count them.
+    sa.Column("erased_participants", sa.Integer, nullable=False, server_default="0"),
 )
 
 assessments = sa.Table(
@@ -114,4 +120,77 @@ passcode_attempts = sa.Table(
     sa.Column("client", sa.String(64), nullable=False, index=True),  # the client's address, "" if unknown
     sa.Column("page", sa.String(40), nullable=False),
     sa.Column("ok", sa.Boolean, nullable=False),
+)
+
+# Consent to a page's notice on personal data (toolkit.privacy.notices): who (a participant, or the person
+# named on a self-assessment), which notice and version, on which page, when. One row per person, notice
+# and version: continuing past the same notice again records nothing new.
+consents = sa.Table(
+    "consents", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), index=True),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id"), index=True),
+    sa.Column("notice", sa.String(20), nullable=False),  # quiz | workshop | assessment
+    sa.Column("version", sa.String(40), nullable=False),
+    sa.Column("page", sa.String(40), nullable=False),
+    sa.Column("given_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("(participant_id IS NULL) <> (assessment_id IS NULL)", name="ck_consent_who"),
+)
+
+# Every deletion of personal data: when, what kind, by whom (a role, never a name) and how many rows of
+# each table it removed or made anonymous. Never what was deleted.
+deletions = sa.Table(
+    "deletions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # participant | session | retention
+    sa.Column("by", sa.String(20), nullable=False),  # participant | trainer | administrator
+    sa.Column("session_code", sa.String(12)),  # the session whose personal data a `session` deletion removed
+    sa.Column("cutoff", sa.DateTime(timezone=True)),  # retention: what was older than this went
+    sa.Column("counts", sa.Text, nullable=False),  # JSON: {table: rows removed or made anonymous}
+)
+
+# Spaced repetition (toolkit.review): each officer's memory of each card (a fact of the plan), the log of
+# every answer's effect on it, and the officer's daily cap of new cards. The officer is a participant (the
+# personal code is their return code). Times UTC. The log is the record: `replay` rebuilds the states.
+review_states = sa.Table(
+    "review_states", metadata,
+    sa.Column("officer", sa.Integer, sa.ForeignKey("participants.id"), primary_key=True),
+    sa.Column("card_id", sa.String(200), primary_key=True),
+    sa.Column("stability", sa.Float, nullable=False),
+    sa.Column("difficulty", sa.Float, nullable=False),
+    sa.Column("due", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_review", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reps", sa.Integer, nullable=False),
+    sa.Column("lapses", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_review_states_officer_due", "officer", "due"),
+)
+
+review_log = sa.Table(
+    "review_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("officer", sa.Integer, sa.ForeignKey("participants.id"), nullable=False),
+    sa.Column("card_id", sa.String(200), nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rating", sa.Integer, nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),  # review | quiz | workshop
+    sa.Column("question_id", sa.String(200)),
+    sa.Column("elapsed_days", sa.Integer),
+    sa.Column("retrievability", sa.Float),
+    sa.Column("due", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("stability", sa.Float, nullable=False),
+    sa.Column("difficulty", sa.Float, nullable=False),
+    # The stored answer this entry comes from ("<attempt id>:<position>"): an answer saved twice (a resumed
+    # page) logs once, by this constraint.
+    sa.Column("answer_ref", sa.String(40)),
+    sa.UniqueConstraint("answer_ref", "card_id", name="uq_review_log_answer"),
+    sa.Index("ix_review_log_officer_at", "officer", "at"),
+)
+
+review_settings = sa.Table(
+    "review_settings", metadata,
+    sa.Column("officer", sa.Integer, sa.ForeignKey("participants.id"), primary_key=True),
+    sa.Column("new_per_day", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -9,13 +9,16 @@ SQLAlchemy database (PostgreSQL for deployments beyond one machine).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.paths import var_dir
+from toolkit.storage.private import private_database
 from toolkit.storage.records import (
     AnswerRow,
     AttemptRecord,
@@ -33,6 +36,7 @@ from toolkit.storage.records import (
 from toolkit.storage.schema import attempts, participants, question_reports, responses
 from toolkit.vietnamese import fold
 
+log = logging.getLogger(__name__)
 
 def database_url() -> str:
     url = os.environ.get("TOOLKIT_DATABASE_URL")
@@ -49,6 +53,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL mode
+    # A deleted person's rows are overwritten, not left in free pages that a backup copies byte for byte.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -60,6 +66,8 @@ class Store:
         self.engine = sa.create_engine(self.url, future=True)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            if self.engine.url.database not in (None, "", ":memory:"):
+                private_database(Path(self.engine.url.database))  # owner-only: it holds names and answers
         self._ensure_schema()
 
     def _ensure_schema(self) -> None:
@@ -68,8 +76,12 @@ class Store:
         migrations.upgrade(self.engine)
 
     # -- participants
-    def participant(self, name: str, unit_key: str) -> Participant:
-        """The participant with this name and unit, created on first use (names match without diacritics)."""
+    def participant(self, name: str, unit_key: str, consent=None) -> Participant:
+        """The participant with this name and unit, created on first use (names match without diacritics).
+
+        `consent(conn, participant_id)`, if given, runs in the same transaction: the consent to a page's
+        notice (toolkit.storage.personal.consent_to) is stored with the name, or neither is.
+        """
         name = clean_name(name)
         key = fold(name)
         with self.engine.begin() as conn:
@@ -77,13 +89,19 @@ class Store:
                                                              participants.c.unit_key == unit_key)).first()
             if row is None:
                 try:
+                    # The consent inside the savepoint: SQLite's driver commits a savepoint opened first
+                    # in a transaction when it is released, so only what is inside it goes together.
                     with conn.begin_nested():
                         pid = conn.execute(participants.insert().values(
                             name=name, name_key=key, unit_key=unit_key, created_at=now())).inserted_primary_key[0]
+                        if consent is not None:
+                            consent(conn, pid)
                     return Participant(pid, name, unit_key)
                 except IntegrityError:  # the same person joined from two pages at once
                     row = conn.execute(sa.select(participants).where(participants.c.name_key == key,
                                                                      participants.c.unit_key == unit_key)).one()
+            if consent is not None:
+                consent(conn, row.id)
         return Participant(row.id, row.name, row.unit_key)
 
     def participant_by_id(self, pid: int) -> Participant:
@@ -125,13 +143,26 @@ class Store:
 
     # -- responses
     def save_response(self, attempt_id: int, position: int, question_id: str, answer, points: float,
-                      max_points: float) -> bool:
-        """Store an answer; False if that question of that attempt was already answered (kept as it was)."""
+                      max_points: float, then=None) -> bool:
+        """Store an answer; False if that question of that attempt was already answered (kept as it was).
+
+        `then(conn)`, if given, runs in the same transaction, in a savepoint after the answer is stored
+        (the officer's spaced review, toolkit.storage.reviews.record_answer): both are committed together,
+        and if it fails the answer is stored all the same, with the failure in the log.
+        """
         try:
             with self.engine.begin() as conn:
                 conn.execute(responses.insert().values(
                     attempt_id=attempt_id, position=position, question_id=question_id, answer=json.dumps(answer),
                     points=points, max_points=max_points, answered_at=now()))
+                if then is not None:
+                    # After the INSERT, so the savepoint nests in the answer's transaction (SQLite's driver
+                    # commits a savepoint that opens a transaction, see `participant`).
+                    try:
+                        with conn.begin_nested():
+                            then(conn)
+                    except Exception:  # noqa: BLE001 - the answer matters more than its review
+                        log.exception("Ôn tập: không ghi được tác động của câu trả lời %s:%s", attempt_id, position)
         except IntegrityError:
             return False
         return True

@@ -159,14 +159,15 @@ class NameAndUnit:
         unit = self.plan.units.get(key)
         return unit.name if unit else PICKER_TEXT[self.lang]["other"]
 
-    def participant(self, store: Store) -> Participant:
+    def participant(self, store: Store, consent=None) -> Participant:
         """The participant the fields name; InputError (Vietnamese) if no unit is chosen or the name is blank.
 
         The store is not touched before a unit is chosen: a page opens its database only at sign-in.
+        `consent` (toolkit.ui.privacy.NoticeLine.consent) is stored with the name, in one transaction.
         """
         if self.unit.value is None:
             raise InputError("Vui lòng chọn đơn vị công tác.")
-        return store.participant(self.name.value, self.unit.value)
+        return store.participant(self.name.value, self.unit.value, consent=consent)
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -266,7 +267,14 @@ class AnswerScreens:
 
     # ---------------------------------------------------------------- entering and leaving a run
     def open(self, run: QuizRun) -> None:
-        """Show `run` where it stands: its first unanswered question, or, if it is over, its results."""
+        """Show `run` where it stands: its first unanswered question, or, if it is over, its results.
+
+        Every answer given on a page also reviews the officer's memory of the facts it tests (issue 14).
+        """
+        from toolkit.storage.reviews import record_answer
+
+        if run.memory is None:
+            run.memory = record_answer
         self.run = run
         self.reported = set()  # of this run's participant, as reported from this page
         if run.expired:

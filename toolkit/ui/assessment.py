@@ -38,6 +38,7 @@ from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.records import AssessmentLocked, AssessmentRecord, InputError, clean_name
 from toolkit.storage.store import Store
 from toolkit.ui.common import UnitPicker, alert, download_link, error_box, esc, guarded, page_style, stacked
+from toolkit.ui.privacy import NoticeLine
 from toolkit.vietnamese import VIETNAM, local_time, number
 
 ROOT_CLASS = "pbgdpl-assess"
@@ -156,6 +157,8 @@ class AssessmentApp:
         self.unit = self.unit_picker.unit
         self.name = stacked(widgets.Text(description="Họ và tên người điền, người nộp", placeholder="Nguyễn Văn A",
                                           continuous_update=False, layout=widgets.Layout(width="auto")))
+        # Under the name, before it is stored: what is kept and why; the consent is stored before the name.
+        self.privacy_notice = NoticeLine("assessment", "assessment")
         self.unit.observe(self.on_unit, "value")
         self.year_choice.observe(self.on_year, "value")
         self.name.observe(self.on_name, "value")
@@ -171,7 +174,8 @@ class AssessmentApp:
             f"({number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
             layout=widgets.Layout(width="auto"))
         self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit_picker.box, self.year_choice, self.name,
-                                    self.notice, self.body], layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
+                                    self.privacy_notice.widget, self.notice, self.body],
+                                   layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
 
     @classmethod
     def from_environment(cls) -> "AssessmentApp":
@@ -278,6 +282,9 @@ class AssessmentApp:
                                             layout=widgets.Layout(width="auto"))
         self.download_json = widgets.Button(description="Tệp dữ liệu gửi Sở Tư pháp (JSON)", icon="file-code-o",
                                             layout=widgets.Layout(width="auto"))
+        self.download_docx = widgets.Button(description="Báo cáo văn bản (Word)", icon="file-word-o",
+                                            layout=widgets.Layout(width="auto"))
+        self.download_docx.on_click(self.on_download_docx)
         self.download_xlsx.on_click(self.on_download_xlsx)
         self.download_html.on_click(self.on_download_html)
         self.download_json.on_click(self.on_download_json)
@@ -285,9 +292,10 @@ class AssessmentApp:
         submit_tab = widgets.VBox([
             self.submit_info, self.submit, self.confirm_box, self.edit, self.versions,
             widgets.HTML('<h3>Tải về</h3><p class="muted">Bấm nút để tạo tệp của phiên bản đang xem, rồi bấm liên kết '
-                         "để tải. Báo cáo HTML mở bằng trình duyệt và in (hoặc lưu PDF) trên khổ A4.</p>",
+                         "để tải. Báo cáo HTML mở bằng trình duyệt và in (hoặc lưu PDF) trên khổ A4; báo cáo "
+                         "Word theo thể thức Nghị định 30/2020/NĐ-CP, để cơ quan ghi số, ký và gửi.</p>",
                          layout=widgets.Layout(width="auto")),
-            widgets.HBox([self.download_xlsx, self.download_html, self.download_json],
+            widgets.HBox([self.download_xlsx, self.download_html, self.download_docx, self.download_json],
                          layout=widgets.Layout(flex_flow="row wrap", width="auto")),
             self.download], layout=widgets.Layout(width="auto"))
 
@@ -355,6 +363,8 @@ class AssessmentApp:
         except InputError:
             return
         if name != self.filler:
+            if name:
+                self.privacy_notice.record_for_assessment(self.astore, self.record.id)
             self.astore.save_filler(self.record.id, name)
             self.filler = name
 
@@ -850,6 +860,7 @@ class AssessmentApp:
         if self.record is None:  # nothing to rate this year: an empty version is still a report
             self.record = self.astore.open_draft(self.unit_key, self.year)
         try:
+            self.privacy_notice.record_for_assessment(self.astore, self.record.id)
             record = self.astore.submit(self.record.id, self.name.value)
         except AssessmentLocked as exc:  # another page submitted it first: show that version
             self.history = unit_history(self.astore, self.unit_key)
@@ -906,6 +917,13 @@ class AssessmentApp:
         if self.unit_key:
             data = ar.report_html(self.plan, self.settings, self.view()).encode("utf-8")
             self._offer(data, "html", "Tải báo cáo")
+
+    @guarded("tạo báo cáo Word")
+    def on_download_docx(self, _=None) -> None:
+        if self.unit_key:
+            from toolkit.assessment.docx_report import report_docx
+
+            self._offer(report_docx(self.plan, self.settings, self.view()), "docx", "Tải báo cáo Word")
 
     @guarded("tạo tệp dữ liệu")
     def on_download_json(self, _=None) -> None:

@@ -108,6 +108,7 @@ class CityOverviewApp(PasscodeLocked):
         self.ranking = self.heatmap = self.heatmap_page = self.heatmap_status = None
         self.missing = self.overdue = self.change = None
         self.upload = self.upload_result = self.download = self.download_link = None
+        self.download_docx = None
 
     @classmethod
     def from_environment(cls) -> "CityOverviewApp":
@@ -145,6 +146,9 @@ class CityOverviewApp(PasscodeLocked):
         self.download = widgets.Button(description="Tạo tệp Excel tổng hợp", icon="file-excel-o",
                                        layout=widgets.Layout(width="auto"))
         self.download.on_click(self.on_download)
+        self.download_docx = widgets.Button(description="Tạo báo cáo tổng hợp (Word)", icon="file-word-o",
+                                            layout=widgets.Layout(width="auto"))
+        self.download_docx.on_click(self.on_download_docx)
         self.download_link = widgets.HTML("")
         files_tab = widgets.VBox([
             widgets.HTML("<h3>Nhập bản tự đánh giá đơn vị gửi</h3><p>Chọn một hoặc nhiều tệp <b>.json</b> hoặc "
@@ -155,7 +159,11 @@ class CityOverviewApp(PasscodeLocked):
             self.upload, self.upload_result,
             widgets.HTML("<h3>Tải bảng tổng hợp</h3><p>Tệp Excel gồm các trang: Xếp hạng, Theo mục, Chưa nộp, "
                          "Nhiệm vụ quá hạn, So sánh năm trước — của năm đang chọn.</p>"),
-            self.download, self.download_link,
+            widgets.HTML("<p>Báo cáo Word: báo cáo của Sở Tư pháp theo thể thức Nghị định 30/2020/NĐ-CP, cùng các "
+                         "bảng ấy, biểu đồ theo mục và phụ lục tỷ lệ điểm từng mục; để trống số văn bản và ngày ký.</p>"),
+            widgets.HBox([self.download, self.download_docx], layout=widgets.Layout(flex_flow="row wrap",
+                                                                                   width="auto")),
+            self.download_link,
         ], layout=widgets.Layout(width="auto"))
         heat_tab = widgets.VBox([
             widgets.HTML('<p class="muted">Mỗi hàng là một đơn vị (theo thứ tự xếp hạng), mỗi cột là một mục của Kế '
@@ -239,14 +247,15 @@ class CityOverviewApp(PasscodeLocked):
 
     def _missing_html(self, ov) -> str:
         # 2025 (the year of the reform): districts to 30/6, communes and wards from 1/7; each says its period.
-        split = bool((ov.units["period"] != "Cả năm").any()) if ov.units is not None else False
+        from toolkit.assessment.city import SPLIT_YEAR_NOTE, split_year
+
+        split = split_year(ov)
         rows = [[esc(r.unit) + (f' <span class="muted">({esc(r.code)})</span>' if r.code else ""), esc(r.kind)]
                 + ([esc(r.period)] if split else []) + ["—" if _isna(r.last_year) else str(int(r.last_year))]
                 for r in ov.not_submitted.itertuples()]
         head = [("Đơn vị", False), ("Loại đơn vị", False)] + ([("Kỳ đánh giá", False)] if split else []) \
             + [("Năm nộp gần nhất", True)]
-        note = (" Năm 2025: UBND quận, huyện, thị xã tự đánh giá kỳ 01/01–30/06/2025, UBND xã, phường kỳ "
-                "01/07–31/12/2025; sở sáp nhập ngày 01/3/2025 tự đánh giá kỳ đến 28/02/2025." if split else "")
+        note = f" {SPLIT_YEAR_NOTE}" if split else ""
         return (f'<p class="muted">Đơn vị hoạt động trong năm {ov.year} (theo danh mục đơn vị: {ov.active} đơn vị) '
                 f"chưa có bản tự đánh giá đã nộp.{note}</p>"
                 + _table(head, rows, f"Tất cả đơn vị đã nộp bản tự đánh giá năm {ov.year}."))
@@ -375,3 +384,13 @@ class CityOverviewApp(PasscodeLocked):
         data = overview_xlsx(self.plan, ov)
         self.download_link.value = download_link(data, f"tong-hop-tu-danh-gia-{ov.year}.xlsx", "xlsx",
                                                  f"Tải tệp tổng hợp năm {ov.year} (Excel)")
+
+    @guarded("tạo báo cáo Word tổng hợp")
+    @unlocked_only
+    def on_download_docx(self, _=None) -> None:
+        from toolkit.assessment.docx_report import city_docx
+
+        ov = self._overview(self.year.value)
+        data = city_docx(self.plan, ov)
+        self.download_link.value = download_link(data, f"bao-cao-tong-hop-tu-danh-gia-{ov.year}.docx", "docx",
+                                                 f"Tải báo cáo tổng hợp năm {ov.year} (Word)")

@@ -44,6 +44,7 @@ MIME = {
     "png": "image/png",
     "html": "text/html;charset=utf-8",
     "json": "application/json;charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 

@@ -34,6 +34,7 @@ from toolkit.ui.answering import (
     with_screens,
 )
 from toolkit.ui.common import alert, error_box, esc, guarded, stacked
+from toolkit.ui.privacy import CodeOnResults, NoticeLine
 
 if TYPE_CHECKING:
     from toolkit.storage.sessions import SessionStore
@@ -84,10 +85,12 @@ class ParticipantApp:
         self.name, self.unit = self.fields.name, self.fields.unit
         self.sign_in = widgets.Button(description=t["join"], button_style="primary", icon="sign-in-alt")
         self.sign_in.on_click(self.on_sign_in)
+        # Before any name is stored: what is kept and why; “Tham gia” is the consent, stored with the name.
+        self.privacy_notice = NoticeLine("workshop", "workshop")
         self.sign_in_box = widgets.VBox([
             widgets.HTML("<p>Nhập mã phiên trên màn hình của báo cáo viên (mở trang bằng mã QR thì mã đã được điền "
                          "sẵn), rồi họ tên và đơn vị của bạn.</p>"),
-            self.code, self.name, self.fields.picker.box, self.sign_in])
+            self.code, self.name, self.fields.picker.box, self.privacy_notice.widget, self.sign_in])
         self.session_head = widgets.HTML("")
 
         # answering and results: one's own rank above the score (the moment a participant looks for it);
@@ -96,9 +99,11 @@ class ParticipantApp:
         self.pending = widgets.HTML("")
         self.refresh_results = widgets.Button(description=t["refresh"], icon="sync")
         self.refresh_results.on_click(self.on_refresh_results)
+        self.personal_code = CodeOnResults()
         self.screens = AnswerScreens(self.error, show=self._show, on_finished=self._show_results,
                                      after_submit=self._check_session_open, lang=lang,
-                                     results_above=[self.rank], results_below=[self.pending, self.refresh_results])
+                                     results_above=[self.rank],
+                                     results_below=[self.pending, self.refresh_results, self.personal_code.widget])
 
         self.body = widgets.VBox([self.sign_in_box])
         self.widget = quiz_page([self.screens.top, self.language, self.error, self.notice, self.session_head, self.body],
@@ -131,7 +136,7 @@ class ParticipantApp:
             self.notice.value = alert("Vui lòng nhập mã phiên.")
             return
         try:
-            participant = self.fields.participant(self.store)
+            participant = self.fields.participant(self.store, consent=self.privacy_notice.consent())
             run = join_session(self.store, self.plan, self.questions, code, participant,
                                retired=retired_ids(self.quiz_dir))
         except (InputError, QuizRuleError) as exc:
@@ -158,6 +163,7 @@ class ParticipantApp:
         session = self.sessions.get(self.session.code)
         # In test mode the key waits until the trainer closes the session, so it cannot be passed around.
         hold_back = session.mode == "test" and session.is_open
+        self.personal_code.show(self.store, self.participant.id)
         self.screens.show_results(summary, reveal=not hold_back)
         self.pending.value = ("<p>Đáp án và giải thích các câu sai sẽ hiện khi báo cáo viên đóng phiên; bấm “Cập "
                               "nhật kết quả” sau đó.</p>" if hold_back and summary.mistakes else "")

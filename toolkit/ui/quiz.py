@@ -15,13 +15,13 @@ import ipywidgets as widgets
 from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import Topic, questions_for_topic, titles_by_bank
-from toolkit.quiz.attempt import MODES, QuizRuleError, QuizRun, Summary
+from toolkit.quiz.attempt import MODES, REVIEW_TOPIC, QuizRuleError, QuizRun, Summary
 from toolkit.quiz.banks import question_bank
 from toolkit.quiz.questions import Question
 from toolkit.quiz.retired import retired_ids
 from toolkit.quiz.workshop import session_guard
 from toolkit.storage.deferred import DeferredStore
-from toolkit.storage.records import InputError, Participant
+from toolkit.storage.records import InputError, Participant, now
 from toolkit.ui.answering import TEXT as SHARED_TEXT
 from toolkit.ui.answering import (
     AnswerScreens,
@@ -34,6 +34,8 @@ from toolkit.ui.answering import (
     with_screens,
 )
 from toolkit.ui.common import alert, error_box, esc, guarded, stacked
+from toolkit.ui.privacy import CodeOnResults, NoticeLine
+from toolkit.ui.review import DailyReview
 
 if TYPE_CHECKING:
     from toolkit.storage.store import Store
@@ -80,8 +82,8 @@ class QuizApp:
     _read_answer = FromScreens("read_answer")
 
     def __init__(self, plan: Plan, questions: tuple[Question, ...], store: Store, bank_problems=(),
-                 lang: str = "vi", quiz_dir: Path | str | None = None):
-        self.plan, self.store, self.lang = plan, store, lang
+                 lang: str = "vi", quiz_dir: Path | str | None = None, clock=now):
+        self.plan, self.store, self.lang, self.clock = plan, store, lang, clock
         self.quiz_dir = quiz_dir  # whose retired list (quizzes/retired.yaml) new and resumed quizzes follow
         self.questions = {q.id: q for q in questions}
         self.all_questions = questions
@@ -99,7 +101,16 @@ class QuizApp:
         self.sign_in = widgets.Button(description=t["continue"], button_style="primary", icon="arrow-right")
         self.sign_in.on_click(self.on_sign_in)
         self.resume_box = widgets.VBox([])
-        self.sign_in_box = widgets.VBox([self.name, self.fields.picker.box, self.sign_in, self.resume_box])
+        # Before any name is stored: what is kept and why; “Tiếp tục” is the consent, stored with the name.
+        self.privacy_notice = NoticeLine("quiz", "quiz")
+        # “Ôn tập hôm nay” beside the quiz: opened with the personal code, not with a name (toolkit.ui.review).
+        self.daily = DailyReview(plan, questions, store, clock=clock, lang=lang, quiz_dir=quiz_dir,
+                                 on_leave=self.on_leave_review)
+        self.open_review = widgets.Button(description="Ôn tập hôm nay (có mã cá nhân)", icon="calendar-check",
+                                          layout=widgets.Layout(width="auto"))
+        self.open_review.on_click(self.on_open_review)
+        self.sign_in_box = widgets.VBox([self.name, self.fields.picker.box, self.privacy_notice.widget, self.sign_in,
+                                         self.resume_box, self.open_review])
 
         # set up
         self.who = widgets.HTML("")
@@ -123,9 +134,11 @@ class QuizApp:
         self.retry.on_click(self.on_retry)
         self.again = widgets.Button(description=t["again"], icon="plus")
         self.again.on_click(self.on_again)
+        self.personal_code = CodeOnResults()
         self.screens = AnswerScreens(self.error, show=self._show, on_finished=self._show_results, lang=lang,
                                      results_below=[widgets.HBox([self.retry, self.again],
-                                                                 layout=widgets.Layout(flex_flow="row wrap"))])
+                                                                 layout=widgets.Layout(flex_flow="row wrap")),
+                                                    self.personal_code.widget])
 
         self.body = widgets.VBox([self.sign_in_box])
         self.widget = quiz_page([self.screens.top, self.language, self.error, self.notice, self.body])
@@ -139,6 +152,9 @@ class QuizApp:
         query = query_parameters()
         app = cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi")
         app.fields.picker.select(query.get("unit"))
+        if query.get("code"):  # the results screen's link to “Ôn tập hôm nay”
+            app.on_open_review()
+            app.daily.open_with(query["code"])
         return app
 
     # ---------------------------------------------------------------- helpers
@@ -155,13 +171,15 @@ class QuizApp:
     @guarded("đăng nhập")
     def on_sign_in(self, _=None) -> None:
         try:
-            self.participant = self.fields.participant(self.store)
+            self.participant = self.fields.participant(self.store, consent=self.privacy_notice.consent())
         except InputError as exc:
             self.notice.value = alert(exc)
             return
         self.notice.value = ""
         self.name.value = self.participant.name
-        open_runs = self.store.open_attempts(self.participant.id)
+        # A day's review is resumed with the personal code on “Ôn tập hôm nay”, not offered here as a quiz.
+        open_runs = [a for a in self.store.open_attempts(self.participant.id)
+                     if a.topic.partition(":")[0] != REVIEW_TOPIC]
         if open_runs:
             attempt = open_runs[0]
             done = len(self.store.responses(attempt.id))
@@ -182,7 +200,7 @@ class QuizApp:
         # An unfinished workshop attempt resumed here keeps its session's rule: no answer once closed.
         guard = session_guard(self.store, record.session_code) if record.session_code else None
         run = QuizRun.resume(self.store, attempt_id, self.questions, self.plan, guard=guard,
-                             retired=retired_ids(self.quiz_dir))
+                             retired=retired_ids(self.quiz_dir), clock=self.clock)
         self.notice.value = dropped_notice(run)
         self.screens.open(run)
 
@@ -199,6 +217,7 @@ class QuizApp:
     def on_signout(self, _=None) -> None:
         self.participant = None
         self.screens.close()
+        self.personal_code.clear()
         self.resume_box.children = []
         self.name.value = ""
         self._show(self.sign_in_box)
@@ -218,17 +237,32 @@ class QuizApp:
         pool = [q for q in pool if q.id not in retired]
         try:
             run = QuizRun.start(self.store, self.participant, pool, self.plan, topic=topic, n=n, mode=mode,
-                                time_limit_s=limit_s)
+                                time_limit_s=limit_s, clock=self.clock)
         except QuizRuleError as exc:
             self.notice.value = alert(exc)
             return
         self.notice.value = ""
         self.screens.open(run)
 
+    # ---------------------------------------------------------------- “Ôn tập hôm nay”
+    @guarded("mở ôn tập hôm nay")
+    def on_open_review(self, _=None) -> None:
+        self.screens.close()
+        self.notice.value = ""
+        if self.daily.officer is not None:
+            self.daily.show_day()
+        self._show(self.daily.widget)
+
+    def on_leave_review(self) -> None:
+        self._show(self.setup_box if self.participant else self.sign_in_box)
+        if self.participant:
+            self.on_setup()
+
     # ---------------------------------------------------------------- results
     def _show_results(self, summary: Summary) -> None:
         """The whole review, key included: on this page every attempt is the participant's own."""
         self.retry.disabled = not self.run.mistake_questions()
+        self.personal_code.show(self.store, self.participant.id)
         self.screens.show_results(summary, reveal=True)
 
     @guarded("tạo bài luyện lại")

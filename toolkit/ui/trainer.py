@@ -54,6 +54,10 @@ REPORTS_SHOWN = 50  # reported questions listed on the page; `toolkit questions 
 
 
 FLAG_HTML = '<span class="flag">⚑ xem lại</span>'
+# How the workbook names participants. Pseudonymised first: a downloaded file is the one that travels
+# (e-mail, USB stick), so names are a choice the trainer makes for their own records, and the file says so.
+PSEUDONYMISED, NAMED = "an-danh", "ho-ten"
+EXPORT_CHOICES = (("Số thứ tự người tham gia (ẩn danh)", PSEUDONYMISED), ("Họ tên", NAMED))
 
 
 
@@ -220,6 +224,11 @@ class TrainerApp(PasscodeLocked):
         self.join_size.on_click(self.on_join_size)
         self.download = widgets.Button(description="Tải kết quả (Excel)", icon="download")
         self.download.on_click(self.on_download)
+        self.export_names = widgets.RadioButtons(options=EXPORT_CHOICES, value=PSEUDONYMISED,
+                                                 description="Tệp ghi người tham gia bằng",
+                                                 style={"description_width": "auto"},
+                                                 layout=widgets.Layout(width="auto"))
+        self.export_names.observe(self.on_export_names, "value")
         self.back = widgets.Button(description="Về danh sách phiên", icon="arrow-left")
         self.back.on_click(self.on_back)
         self.hide_scores = widgets.Checkbox(description="Ẩn điểm từng người (khi chiếu lên màn hình)", value=False,
@@ -244,8 +253,8 @@ class TrainerApp(PasscodeLocked):
         self.updated = widgets.HTML("")
         self.session_box = widgets.VBox([
             self.session_head,
-            widgets.HBox([self.refresh, self.close_session, self.download, self.back, self.join_size])
-            .add_class("toolbar"),
+            widgets.HBox([self.refresh, self.close_session, self.download, self.export_names, self.back,
+                          self.join_size]).add_class("toolbar"),
             self.close_box, self.download_link, self.join_row, self.counts, self.live_row, self.most_missed,
             self.reveal_key, self.per_question, self.analysis, self.updated])
 
@@ -255,6 +264,17 @@ class TrainerApp(PasscodeLocked):
                                    show_repeat=False, playing=False, layout=widgets.Layout(display="none"))
         self.ticker.observe(self.on_tick, "value")
         self.widget.children = [*self.widget.children, self.ticker]
+        from toolkit.ui.privacy import TrainerPrivacy
+
+        # Deleting personal data: one participant or a session's names (under the session), old data (home).
+        self.privacy = TrainerPrivacy(self)
+        self.session_box.children = (*self.session_box.children, self.privacy.session_part)
+        self.home_box.children = (*self.home_box.children, self.privacy.home_part)
+        from toolkit.ui.review import TrainerReviews
+
+        # The participants' spaced review: a group of sessions or a unit (home).
+        self.reviews = TrainerReviews(self)
+        self.home_box.children = (*self.home_box.children, self.reviews.home_part)
         self._fill_history()
 
     def _build_reports(self) -> None:
@@ -288,6 +308,8 @@ class TrainerApp(PasscodeLocked):
         self.history.options = [(self._session_label(s), s.code) for s in sessions]
         self.history.value = sessions[0].code if sessions else None
         self.open_history.disabled = not sessions
+        if hasattr(self, "reviews"):
+            self.reviews.fill()
 
     @staticmethod
     def _session_label(s: SessionRecord) -> str:
@@ -365,6 +387,7 @@ class TrainerApp(PasscodeLocked):
         else:
             self.qr.value = qr_png(url)
             self.qr.layout.display = None
+        self.privacy.show_session(session.code)
         self._show(self.session_box)
         self._refresh(force=True)
 
@@ -575,8 +598,7 @@ class TrainerApp(PasscodeLocked):
         rows = [r for r in self.store.results() if r.session_code]
         if not rows:
             return pd.DataFrame()
-        frame = pd.DataFrame(rows).rename(columns={"attempt_id": "participant"})
-        return analytics.agency_confusion(frame, self.questions, self.plan)
+        return analytics.agency_confusion(analytics.answers_frame(rows), self.questions, self.plan)
 
     # ---------------------------------------------------------------- closing and downloading
     @guarded("đóng phiên")
@@ -615,9 +637,23 @@ class TrainerApp(PasscodeLocked):
     def on_download(self, _=None) -> None:
         if self.current is None:
             return
-        data = session_workbook(self.store, self.plan, self.questions, self.current, retired_ids(self.quiz_dir))
-        self.download_link.value = download_link(data, f"phien-{self.current}.xlsx", "xlsx",
-                                                 f"Lưu tệp Excel kết quả phiên {self.current}")
+        choice = self.export_names.value
+        # The value comes from the browser: anything but the two choices is refused, not read as one.
+        if choice not in (PSEUDONYMISED, NAMED):
+            self.download_link.value = alert("Hãy chọn cách ghi người tham gia trong tệp.")
+            return
+        named = choice == NAMED
+        data = session_workbook(self.store, self.plan, self.questions, self.current, retired_ids(self.quiz_dir),
+                                names=named)
+        self.download_link.value = download_link(
+            data, f"phien-{self.current}-{choice}.xlsx", "xlsx",
+            f"Lưu tệp Excel kết quả phiên {self.current} ({'có họ tên' if named else 'ẩn danh'})")
+
+    @guarded("đổi cách ghi người tham gia")
+    @unlocked_only
+    def on_export_names(self, _=None) -> None:
+        # A file made with the other choice must not be saved by mistake.
+        self.download_link.value = ""
 
 
     # ---------------------------------------------------------------- reported questions

@@ -318,3 +318,37 @@ def test_is_the_groups_workbook_free_of_formulas_and_of_names_unless_chosen(plan
         else:
             assert first["B2"].value.startswith("Tệp này có họ tên") and THU in text and LAN in text
             assert "=HYPERLINK" in text  # kept as the text it is, not run
+
+
+def test_does_a_workshop_participant_come_back_with_the_code_to_the_workshops_facts(plan, bank, store):
+    """Issue 14's whole path: answers given on the workshop page (a page of its own, its own kernel) schedule
+    the officer's cards; days later the personal code from that page's results screen opens the review of
+    exactly the cards due, the workshop's first among them."""
+    from toolkit.ui.participant import ParticipantApp
+
+    session = create_session(store, plan, bank, title="Lớp Hoàn Kiếm", topic="all", n=5)
+    page = ParticipantApp(plan, bank, Store(store.url), code=session.code)
+    page.name.value, page.unit.value = THU, "phuong_hoan_kiem"
+    page.sign_in.click()
+    assert page.body.children == (page.quiz_box,), page.notice.value + page.error.value
+    for i in range(page.run.total):
+        give(page, wrong_for(page) if i == 0 else key_for(page))  # the first answered wrong
+        if page.run.next_unanswered() is not None and page.position == i:
+            page.next.click()
+    page.finish.click()
+    assert page.body.children == (page.results_box,)
+    code = re.search(r'aria-label="Mã cá nhân">([A-Z0-9-]+)<', page.personal_code.widget.value).group(1)
+    pid = page.participant.id
+    by_id = {q.id: q for q in bank}
+    workshop_cards = {c for qid in session.question_ids for c in cards_of(by_id[qid])}
+    logged = ReviewStore(store).log(pid)
+    assert {e.card_id for e in logged} == workshop_cards and {e.source for e in logged} == {"workshop"}
+
+    later = max(e.at for e in logged) + timedelta(days=3)
+    app = come_back(plan, bank, store, Clock(later), code)
+    expected = stored_day(plan, bank, store, pid, later)
+    assert set(expected.due) <= workshop_cards and expected.due  # the wrong one (due after a day) at least
+    app.daily.start.click()
+    asked = [cards_of(q) for q in app.daily.run.questions]
+    assert [card in cards for card, cards in zip(expected.queue, asked)] == [True] * len(expected.queue)
+    assert len(asked) == len(expected.queue)

@@ -132,11 +132,11 @@ def test_a_workshop_round_trainer_and_three_phones(page, browser, voila_server, 
 
         # ---- closing asks first, then refuses the next answer, on the participant's page
         button(page, T, "Đóng phiên").click()
-        expect(trainer.locator(".confirm-close")).to_contain_text("1 người chưa nộp bài")
+        expect(trainer.locator(".confirm-close", has_text="Đóng phiên ngay")).to_contain_text("1 người chưa nộp bài")
         assert SessionStore(store).get(code).is_open
         button(page, T, "Đóng phiên ngay").click()
         expect(trainer.locator(".status-closed")).to_be_visible()
-        expect(trainer.locator(".confirm-close")).to_be_hidden()
+        expect(trainer.locator(".confirm-close", has_text="Đóng phiên ngay")).to_be_hidden()
         button(page, T, "Hiện đáp án").click()
         expect(trainer.locator(".missed")).to_contain_text("Đáp án đúng:")
         expect(trainer).to_contain_text("Phân tích sau buổi tập huấn")

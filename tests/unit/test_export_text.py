@@ -180,21 +180,25 @@ def results_file_case(fmt):
 
 
 def personal_case(plan, settings, bank, tmp_path):
-    """“Dữ liệu của tôi”: a participant named like a formula, who typed formulas as an answer and a note."""
+    """“Dữ liệu của tôi”: a participant named like a formula, who typed formulas as an answer and a note, and
+    whose answers scheduled their spaced review (its sheets are written too)."""
     from helpers import shown_key
 
     from toolkit.privacy.subject import personal_data, personal_workbook
     from toolkit.quiz.attempt import QuizRun
+    from toolkit.storage.reviews import ReviewStore, record_answer
     from toolkit.storage.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'personal.sqlite3'}")
     person = store.participant(HYPERLINK, "khac")
     pool = [next(q for q in bank.values() if q.type == "text"), next(q for q in bank.values() if q.template == "lead")]
-    run = QuizRun.start(store, person, pool, plan, topic="all", n=2, mode="practice")
+    run = QuizRun.start(store, person, pool, plan, topic="all", n=2, mode="practice", memory=record_answer)
     for pos, q in enumerate(run.questions):
         run.answer(pos, NOTES[1] if q.type == "text" else shown_key(run, pos))
     store.report_question(person.id, pool[0].id, NOTES[0])
+    ReviewStore(store).set_new_per_day(person.id, 3)
     rows = personal_data(store, person)
+    assert rows.review_states and rows.review_log and rows.review_settings
     data = personal_workbook(rows, plan, bank)
     store.engine.dispose()
     return data, [HYPERLINK, rows.question_reports[0]["note"], bank[pool[0].id].describe(NOTES[1])]

@@ -172,7 +172,8 @@ def test_can_a_participant_see_export_and_delete_everything_and_no_table_keeps_t
     assert data["participant"]["name"] == THU and data["notice"].startswith("Tệp này có họ tên")
     assert isinstance(data["attempts"][0]["items"], list) and "responses" in data["attempts"][1]
     book = pd.read_excel(io.BytesIO(personal_workbook(rows, plan, {q.id: q for q in questions})), sheet_name=None)
-    assert list(book) == ["Người tham gia", "Bài làm", "Câu trả lời", "Báo lỗi câu hỏi", "Đồng ý"]
+    assert list(book) == ["Người tham gia", "Bài làm", "Câu trả lời", "Báo lỗi câu hỏi", "Đồng ý", "Lịch ôn tập",
+                          "Nhật ký ôn tập"]
     assert book["Người tham gia"].iloc[0, 0] == "Dữ liệu cá nhân" and THU in book["Người tham gia"]["Giá trị"].tolist()
     assert len(book["Câu trả lời"]) == 8 and book["Câu trả lời"]["Câu hỏi"].str.len().min() > 0
     assert holds(store.engine, THU)  # a check that can fail: the name is there before

@@ -26,10 +26,13 @@ COUNT_LABELS = {
     "review_states": "thẻ ôn tập", "review_log": "dòng nhật ký ôn tập", "review_settings": "cài đặt ôn tập",
 }
 NOTICE_LABELS = {"quiz": "Kiểm tra hiểu biết", "workshop": "Phiên tập huấn", "assessment": "Tự đánh giá"}
+# review_log.rating: FSRS's rating of an answer (toolkit.review.schedule.rating_for; Hard is never given).
+RATING_LABELS = {1: "Chưa đúng (ôn lại sớm)", 3: "Đúng", 4: "Đúng, bạn chọn “Dễ”"}
 
 
 def personal_data(store, participant: Participant | int) -> PersonalRows:
-    """Everything stored about a participant: their row, attempts with answers, reported questions, consents."""
+    """Everything stored about a participant: their row, attempts with answers, reported questions, consents,
+    and their spaced review (memory of each card, the review log, the daily cap)."""
     pid = participant.id if isinstance(participant, Participant) else int(participant)
     return PersonalStore(store).rows_of(pid)
 
@@ -99,6 +102,9 @@ def personal_json(rows: PersonalRows) -> bytes:
         "attempts": [_decoded(a) for a in rows.attempts],
         "question_reports": [_decoded(r) for r in rows.question_reports],
         "consents": [_decoded(c) for c in rows.consents],
+        "review_states": [_decoded(r) for r in rows.review_states],
+        "review_log": [_decoded(e) for e in rows.review_log],
+        "review_settings": _decoded(rows.review_settings) if rows.review_settings else None,
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -106,7 +112,8 @@ def personal_json(rows: PersonalRows) -> bytes:
 def personal_workbook(rows: PersonalRows, plan=None, questions: Mapping | None = None) -> bytes:
     """Everything stored about one participant as an xlsx to read: what the JSON holds, in words.
 
-    With the plan and the bank, units and topics are named and each answer is shown as its options read.
+    With the plan and the bank, units and topics are named, each answer is shown as its options read and
+    each review card by what it is about. Review times are written as the review pages show them.
     """
     import io
 
@@ -115,8 +122,12 @@ def personal_workbook(rows: PersonalRows, plan=None, questions: Mapping | None =
     from toolkit.exports import NOTICE_COLUMNS, excel_writer, fit_columns, named_notice, notice_row
     from toolkit.quiz.attempt import MODES
     from toolkit.quiz.formats import sheet_time, topic_label, unit_label
+    from toolkit.review.days import shown_time
+    from toolkit.review.schedule import SOURCES
+    from toolkit.review.today import DAILY_NEW_CARDS
 
     questions = questions or {}
+    cap = rows.review_settings
     p = rows.participant
     unit = unit_label(plan, p["unit_key"]) if plan is not None else p["unit_key"]
     person = pd.DataFrame([
@@ -124,6 +135,9 @@ def personal_workbook(rows: PersonalRows, plan=None, questions: Mapping | None =
         ("Họ và tên", p["name"]), ("Đơn vị", unit), ("Lưu lần đầu", sheet_time(p["created_at"])),
         ("Mã cá nhân cấp lúc", sheet_time(p.get("code_issued_at")) or "chưa cấp"),
         ("Số bài làm", len(rows.attempts)), ("Số câu trả lời", sum(len(a["responses"]) for a in rows.attempts)),
+        ("Số thẻ ôn tập", len(rows.review_states)), ("Số dòng nhật ký ôn tập", len(rows.review_log)),
+        ("Số thẻ mới mỗi ngày", cap["new_per_day"] if cap else f"chưa chọn (mặc định {DAILY_NEW_CARDS})"),
+        ("Đổi số thẻ mới lúc", sheet_time(cap["updated_at"]) if cap else ""),
     ], columns=list(NOTICE_COLUMNS)).astype({"Giá trị": str})
 
     def topic(a):
@@ -156,10 +170,42 @@ def personal_workbook(rows: PersonalRows, plan=None, questions: Mapping | None =
     given = pd.DataFrame([{"Thông báo": NOTICE_LABELS.get(c["notice"], c["notice"]), "Phiên bản": c["version"],
                            "Trang": c["page"], "Lúc": sheet_time(c["given_at"])} for c in rows.consents],
                          columns=["Thông báo", "Phiên bản", "Trang", "Lúc"])
+    labels = {}
+    if plan is not None and questions:
+        from toolkit.review.cards import build_deck
+
+        labels = {c.id: c.label for c in build_deck(plan, questions.values()).cards}
+
+    def card(cid):  # a card no question of the bank tests any more is named by its id
+        return labels.get(cid, cid)
+
+    def answered(ref):  # "<attempt id>:<position>" (toolkit.storage.reviews.answer_ref)
+        attempt, _, position = (ref or "").partition(":")
+        return f"bài làm số {attempt}, câu {int(position) + 1}" if position.isdigit() else ""
+
+    schedule = pd.DataFrame([{
+        "Nội dung": card(r["card_id"]), "Mã thẻ": r["card_id"], "Cần ôn lại từ": shown_time(r["due"]),
+        "Trả lời gần nhất": shown_time(r["last_review"]), "Số lần trả lời": r["reps"], "Số lần quên": r["lapses"],
+        "Độ bền trí nhớ (ngày)": r["stability"], "Độ khó (1–10)": r["difficulty"],
+        "Cập nhật lúc": shown_time(r["updated_at"]),
+    } for r in rows.review_states], columns=["Nội dung", "Mã thẻ", "Cần ôn lại từ", "Trả lời gần nhất",
+                                             "Số lần trả lời", "Số lần quên", "Độ bền trí nhớ (ngày)",
+                                             "Độ khó (1–10)", "Cập nhật lúc"])
+    log = pd.DataFrame([{
+        "Lúc": shown_time(e["at"]), "Nội dung": card(e["card_id"]), "Mã thẻ": e["card_id"],
+        "Trả lời trong": SOURCES.get(e["source"], e["source"]), "Mã câu hỏi": e["question_id"] or "",
+        "Câu trả lời": answered(e["answer_ref"]), "Kết quả": RATING_LABELS.get(e["rating"], str(e["rating"])),
+        "Số ngày từ lần trước": e["elapsed_days"], "Khả năng nhớ trước khi trả lời": e["retrievability"],
+        "Cần ôn lại từ": shown_time(e["due"]), "Độ bền trí nhớ (ngày)": e["stability"],
+        "Độ khó (1–10)": e["difficulty"],
+    } for e in rows.review_log], columns=["Lúc", "Nội dung", "Mã thẻ", "Trả lời trong", "Mã câu hỏi", "Câu trả lời",
+                                          "Kết quả", "Số ngày từ lần trước", "Khả năng nhớ trước khi trả lời",
+                                          "Cần ôn lại từ", "Độ bền trí nhớ (ngày)", "Độ khó (1–10)"])
     buf = io.BytesIO()
     with excel_writer(buf) as writer:
         for name, df in (("Người tham gia", person), ("Bài làm", tries), ("Câu trả lời", answers),
-                         ("Báo lỗi câu hỏi", reports), ("Đồng ý", given)):
+                         ("Báo lỗi câu hỏi", reports), ("Đồng ý", given), ("Lịch ôn tập", schedule),
+                         ("Nhật ký ôn tập", log)):
             df.to_excel(writer, index=False, sheet_name=name)
             fit_columns(writer.sheets[name], df)
     return buf.getvalue()

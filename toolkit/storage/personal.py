@@ -140,6 +140,9 @@ class PersonalRows:
     attempts: tuple[dict, ...]  # each with "responses": a tuple of dicts
     question_reports: tuple[dict, ...]
     consents: tuple[dict, ...]
+    review_states: tuple[dict, ...]  # their memory of each card, soonest due first
+    review_log: tuple[dict, ...]  # in time order
+    review_settings: dict | None  # their daily cap of new cards, None if they never chose one
 
 
 def record_consent(conn, *, notice: str, version: str, page: str, at: datetime | None = None,
@@ -233,8 +236,15 @@ class PersonalStore:
                 question_reports.c.participant_id == participant_id).order_by(question_reports.c.id)).all()
             given = conn.execute(sa.select(consents).where(consents.c.participant_id == participant_id)
                                  .order_by(consents.c.id)).all()
+            states = conn.execute(sa.select(review_states).where(review_states.c.officer == participant_id)
+                                  .order_by(review_states.c.due, review_states.c.card_id)).all()
+            logged = conn.execute(sa.select(review_log).where(review_log.c.officer == participant_id)
+                                  .order_by(review_log.c.at, review_log.c.id)).all()
+            cap = conn.execute(sa.select(review_settings).where(review_settings.c.officer == participant_id)).first()
         return PersonalRows(person, tuple({**_row(a), "responses": tuple(answers.get(a.id, ()))} for a in mine),
-                            tuple(_row(r) for r in reports), tuple(_row(c) for c in given))
+                            tuple(_row(r) for r in reports), tuple(_row(c) for c in given),
+                            tuple(_row(s) for s in states), tuple(_row(e) for e in logged),
+                            _row(cap) if cap else None)
 
     def correct(self, participant_id: int, name: str, unit_key: str) -> Participant:
         """Correct a participant's name or unit (InputError, Vietnamese, if another participant has them)."""

@@ -215,9 +215,9 @@ class PersonalDataApp:
             widgets.HTML("<h3>Sửa họ tên, đơn vị</h3>"), self.new_name, self.new_unit.box, self.correct,
             self.correct_message,
             widgets.HTML("<h3>Xóa dữ liệu</h3><p class=\"muted\">Xóa thật: họ tên, đơn vị, mọi bài làm, câu trả lời, "
-                         "báo lỗi câu hỏi và các lần đồng ý của bạn bị xóa khỏi cơ sở dữ liệu; kết quả các phiên tập "
-                         "huấn không còn tính bạn. Không khôi phục được. Nhật ký chỉ ghi lúc xóa và số dòng đã "
-                         "xóa.</p>"), self.delete, self.confirm_box, self.leave])
+                         "báo lỗi câu hỏi, lịch và nhật ký ôn tập, các lần đồng ý của bạn bị xóa khỏi cơ sở dữ liệu; "
+                         "kết quả các phiên tập huấn không còn tính bạn. Không khôi phục được. Nhật ký chỉ ghi lúc "
+                         "xóa và số dòng đã xóa.</p>"), self.delete, self.confirm_box, self.leave])
         self.done = widgets.HTML("")
         self.body = widgets.VBox([self.lookup_box])
         self.widget = widgets.VBox([widgets.HTML(MYDATA_CSS), self.error, self.done, self.body],
@@ -323,7 +323,8 @@ class PersonalDataApp:
         answers = sum(len(a["responses"]) for a in rows.attempts)
         self.confirm_text.value = (
             f"<h3>Xóa toàn bộ dữ liệu của {esc(rows.participant['name'])}?</h3>"
-            f"<p>{len(rows.attempts)} bài làm, {answers} câu trả lời, {len(rows.question_reports)} báo lỗi câu hỏi và "
+            f"<p>{len(rows.attempts)} bài làm, {answers} câu trả lời, {len(rows.question_reports)} báo lỗi câu hỏi, "
+            f"{len(rows.review_states)} thẻ ôn tập, {len(rows.review_log)} dòng nhật ký ôn tập và "
             "họ tên, đơn vị của bạn sẽ bị xóa vĩnh viễn; mã cá nhân của bạn hết dùng được.</p>")
         self.confirm_box.layout.display = None
 
@@ -357,7 +358,7 @@ class PersonalDataApp:
 
 
 def summary_html(rows, plan) -> str:
-    """What is stored about the person, in words: them, their attempts with answers, reports, consents."""
+    """What is stored about the person, in words: them, their attempts with answers, reports, consents, review."""
     import json
 
     from toolkit.privacy.subject import NOTICE_LABELS
@@ -392,7 +393,26 @@ def summary_html(rows, plan) -> str:
             + f"<h3>Báo lỗi câu hỏi ({len(rows.question_reports)})</h3>"
             + (f"<ul>{reports}</ul>" if reports else '<p class="muted">Không có.</p>')
             + f"<h3>Những lần bạn đồng ý ({len(rows.consents)})</h3>"
-            + (f"<ul>{given}</ul>" if given else '<p class="muted">Không có.</p>'))
+            + (f"<ul>{given}</ul>" if given else '<p class="muted">Không có.</p>')
+            + review_html(rows))
+
+
+def review_html(rows) -> str:
+    """The person's spaced review in counts; the Excel file lists each card and each log entry."""
+    from toolkit.privacy.subject import counts_text
+
+    cap = rows.review_settings
+    chosen = (f"bạn chọn {number(cap['new_per_day'])} (lúc {esc(local_time(cap['updated_at']))})" if cap
+              else "bạn chưa chọn")
+    if not rows.review_states and not rows.review_log:
+        held = "Chưa có thẻ ôn tập nào."
+    else:
+        held = counts_text({"review_states": len(rows.review_states), "review_log": len(rows.review_log)})
+        held = f"Lưu {held}."
+        if rows.review_states:  # soonest due first (PersonalStore.rows_of)
+            held += f" Thẻ cần ôn sớm nhất: từ {esc(local_time(rows.review_states[0]['due']))}."
+        held += " Tệp Excel có từng thẻ (“Lịch ôn tập”) và từng lần trả lời (“Nhật ký ôn tập”)."
+    return f"<h3>Ôn tập</h3><p>{held} Số thẻ mới mỗi ngày: {chosen}.</p>"
 
 
 # ---------------------------------------------------------------- the trainer's deletions

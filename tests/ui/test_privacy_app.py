@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 import json
 import re
 from datetime import date
@@ -17,6 +18,7 @@ from helpers import give, key_for, widget_states
 
 from toolkit.privacy.notices import DETAILS_LABEL, notice
 from toolkit.serving.access import MAX_FAILURES
+from toolkit.serving.personal_code import PersonalCodeGate
 from toolkit.storage import schema
 from toolkit.storage.personal import PersonalStore, format_code
 from toolkit.storage.sessions import SessionStore
@@ -134,6 +136,18 @@ def test_is_the_personal_code_shown_once_with_a_link_to_keep(plan, bank, store):
     assert code not in widget_states(again.widget) and code.replace("-", "") not in widget_states(again.widget)
 
 
+def test_does_typing_a_stored_name_without_a_code_get_no_code(plan, bank, store):
+    """A name and unit are no identity: whoever types one already stored (before codes existed, or by someone
+    who left before the results screen) gets no code for it, or a colleague could take another's data."""
+    someone = store.participant(THU, "phuong_hoan_kiem")  # stored earlier, never given a code
+    impostor = QuizApp(plan, bank, Store(store.url))
+    quiz_to_results(impostor)
+    assert impostor.participant.id == someone.id  # the same row: name and unit match
+    assert not PersonalStore(store).has_code(someone.id)
+    assert 'aria-label="Mã cá nhân"' not in impostor.personal_code.widget.value
+    assert "không cấp mã cá nhân" in impostor.personal_code.widget.value
+
+
 # ---------------------------------------------------------------- “Dữ liệu của tôi”
 
 
@@ -175,6 +189,7 @@ def test_can_the_code_holder_see_download_correct_and_delete_their_data(plan, ba
     page.confirm_delete.click()
     assert "Đã xóa dữ liệu của bạn" in page.done.value and page.body.children == (page.lookup_box,)
     assert PersonalStore(store).by_code(code) is None and page.pid is None
+    assert "Thu Hà" not in widget_states(page.widget) and THU not in widget_states(page.widget)  # nor in the page
     assert [d.by for d in PersonalStore(store).deletions()] == ["participant"]
     page.download_json.click()  # the browser can still click it: there is no one left to show
     assert page.download.value == ""
@@ -183,8 +198,11 @@ def test_can_the_code_holder_see_download_correct_and_delete_their_data(plan, ba
 
 
 def test_is_guessing_codes_locked_out_across_pages_and_apart_from_the_passcode(plan, bank, store):
-    for i in range(MAX_FAILURES):
-        page = my_data(plan, store, bank, code=f"ABCD-EFGH-JKL{'MNPQR'[i]}")  # each a new page (kernel)
+    # Far later than the passcode (a hall mistypes 12-symbol codes, all behind one client key).
+    assert PersonalCodeGate.max_failures > 10 * MAX_FAILURES
+    tails = ("".join(p) for p in itertools.product("ABCDEFGHJK", repeat=4))
+    for _ in range(PersonalCodeGate.max_failures):
+        page = my_data(plan, store, bank, code=f"ABCD-EFGH-{next(tails)}")  # each a new page (kernel)
         assert "Mã cá nhân không đúng" in page.gate_message.value
     page = my_data(plan, store, bank, code="ABCD-EFGH-JKLS")
     assert "thử lại sau" in page.gate_message.value

@@ -343,3 +343,15 @@ def test_on_postgresql_do_both_commands_say_how_to_use_pg_dump_without_the_passw
     assert main(["restore", "toolkit-20260315.dump"]) == 2
     err = capsys.readouterr().err
     assert f'pg_restore --clean --if-exists --no-owner --dbname="{shown}"' in err and "bi-mat-123" not in err
+
+
+def test_is_a_backup_onto_the_live_database_refused(var, url):
+    """`--output` naming the database itself (or its -wal) would rename a copy over the file pages write to."""
+    Store(url).participant("Nguyễn Văn An", "phuong_hoan_kiem")
+    live = bk.sqlite_file(url)
+    before = live.read_bytes()
+    for target in (live, live.with_name(live.name + "-wal")):
+        with pytest.raises(bk.BackupError) as refused:
+            bk.backup(url, target)
+        assert "chính cơ sở dữ liệu đang dùng" in str(refused.value)
+    assert live.read_bytes() == before

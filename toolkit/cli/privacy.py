@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from toolkit.cli.output import write_output
+from toolkit.vietnamese import local_time
 
 DATABASE_HELP = "SQLAlchemy URL (mặc định TOOLKIT_DATABASE_URL hoặc var/toolkit.sqlite3)"
 
@@ -70,7 +71,7 @@ def cmd_privacy_delete(args) -> int:
                   "cho thống kê câu hỏi.")
         else:
             run = apply_retention(store, "administrator", dry_run=args.dry_run)
-            print(f"{done} dữ liệu cũ hơn {run.days} ngày (trước {run.cutoff:%d/%m/%Y %H:%M} UTC): "
+            print(f"{done} dữ liệu cũ hơn {run.days} ngày (trước {local_time(run.cutoff)}, giờ Việt Nam): "
                   f"{counts_text(run.counts)}.")
     except (InputError, NotFound, SettingError) as exc:
         print(exc, file=sys.stderr)
@@ -98,7 +99,6 @@ def cmd_privacy_log(args) -> int:
     from toolkit.privacy.subject import KIND_LABELS, ROLE_LABELS, counts_text
     from toolkit.storage.personal import PersonalStore
     from toolkit.storage.store import Store
-    from toolkit.vietnamese import local_time
 
     rows = PersonalStore(Store(args.database)).deletions()
     for r in rows:

@@ -45,11 +45,14 @@ def _quiz(days: int, who: str) -> Notice:
         "Trang này lưu họ tên, đơn vị và bài làm của bạn để bạn làm tiếp và xem lại kết quả. Bấm “Tiếp tục” là bạn "
         "đồng ý."), (
         ("Dữ liệu được lưu", "Họ và tên, đơn vị công tác; từng câu trả lời, điểm, thời điểm bắt đầu, trả lời và nộp "
-                             "bài; ghi chú của bạn khi báo lỗi một câu hỏi."),
-        ("Để làm gì", "Để bạn làm tiếp bài đang dở (kể cả sau khi tải lại trang), xem kết quả và luyện lại câu sai. "
-                      "Thống kê câu hỏi (độ khó, nhầm lẫn cơ quan) được tính không cần họ tên."),
+                             "bài; ghi chú của bạn khi báo lỗi một câu hỏi; lịch ôn tập (bạn nhớ từng nội dung của Kế hoạch đến đâu, khi "
+                             "nào cần ôn lại), tính từ các câu trả lời."),
+        ("Để làm gì", "Để bạn làm tiếp bài đang dở (kể cả sau khi tải lại trang), xem kết quả, luyện lại câu sai và "
+                      "“Ôn tập hôm nay” những nội dung sắp quên. Thống kê câu hỏi (độ khó, nhầm lẫn cơ quan) được "
+                      "tính không cần họ tên."),
         ("Ai xem được", "Bạn, trên trang này. Báo cáo viên (có mã truy cập) thấy họ tên, đơn vị của người báo lỗi "
-                        "câu hỏi; người quản trị máy chủ xuất được kết quả đã lưu. Người làm bài khác không xem được."),
+                        "câu hỏi, và khi xem theo phiên tập huấn hoặc theo đơn vị: ai có nội dung cần ôn, ai lâu không ôn; "
+                        "người quản trị máy chủ xuất được kết quả đã lưu. Người làm bài khác không xem được."),
         ("Lưu bao lâu", f"{days} ngày kể từ khi bắt đầu bài làm (ghi chú báo lỗi: kể từ lần báo cuối); sau đó bài làm "
                         "bị xóa, và họ tên bị xóa khi không còn bài làm nào."),
         ("Xem, tải về, sửa, xóa", _CODE),
@@ -64,9 +67,10 @@ def _workshop(days: int, who: str) -> Notice:
         "Phiên tập huấn lưu họ tên, đơn vị và câu trả lời của bạn; báo cáo viên của phiên xem được kết quả. Bấm "
         "“Tham gia” là bạn đồng ý."), (
         ("Dữ liệu được lưu", "Họ và tên, đơn vị công tác; từng câu trả lời, điểm, thời điểm vào phiên, trả lời và "
-                             "nộp bài; ghi chú của bạn khi báo lỗi một câu hỏi."),
+                             "nộp bài; ghi chú của bạn khi báo lỗi một câu hỏi; lịch ôn tập tính từ các câu trả lời."),
         ("Để làm gì", "Ghi nhận kết quả tập huấn của bạn; báo cáo viên theo dõi phiên, giảng lại câu nhiều người sai "
-                      "và lưu kết quả phiên. Thống kê câu hỏi được tính không cần họ tên."),
+                      "và lưu kết quả phiên; bạn “Ôn tập hôm nay” những nội dung sắp quên, báo cáo viên thấy ai trong "
+                      "phiên có nội dung cần ôn. Thống kê câu hỏi được tính không cần họ tên."),
         ("Ai xem được", "Báo cáo viên của phiên (trang báo cáo viên, có mã truy cập) thấy họ tên, đơn vị, điểm và câu "
                         "trả lời của bạn và tải được tệp Excel kết quả phiên (có họ tên, hoặc bản ẩn danh). Người "
                         "tham gia khác không thấy gì của bạn; phiên cho xem thứ hạng thì bạn chỉ thấy thứ hạng của "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 from typing import Mapping, Sequence
 
 from toolkit.plan.model import Plan
@@ -11,6 +12,10 @@ from toolkit.quiz.questions import Question
 from toolkit.vietnamese import sort_key
 
 # ---------------------------------------------------------------- topics and assembling a quiz
+
+# The topic of a day's review (“Ôn tập hôm nay”, toolkit.ui.review): "review:<Vietnam day>", an attempt like
+# any other, whose answers count as reviews.
+REVIEW_TOPIC = "review"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Topic:
         >>> from toolkit.plan.load import load_plan
         >>> Topic.parse("all").label(load_plan()), Topic.parse("agency:so_tu_phap").label(load_plan())
         ('Toàn bộ Kế hoạch', 'Cơ quan: Sở Tư pháp')
+        >>> Topic.parse("review:2026-03-05").label(load_plan())
+        'Ôn tập ngày 05/03/2026'
         """
         v = self.value
         if self.kind == "all":
@@ -47,6 +54,11 @@ class Topic:
             return f"Cơ quan: {plan.agency_name(v) if v in plan.agencies else v}"
         if self.kind == "bank":
             return f"Câu hỏi soạn sẵn: {(bank_titles or {}).get(v, v)}"
+        if self.kind == REVIEW_TOPIC:
+            try:
+                return f"Ôn tập ngày {date.fromisoformat(v):%d/%m/%Y}"
+            except (TypeError, ValueError):
+                return "Ôn tập"
         return str(self)
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Collection, Mapping, Sequence
 
 from toolkit.plan.model import Plan
-from toolkit.quiz.assembly import QuizItem, build_quiz
+from toolkit.quiz.assembly import REVIEW_TOPIC, QuizItem, build_quiz
 from toolkit.quiz.questions import Question, Score, present_name_notes, score
 from toolkit.storage.records import AttemptRecord, Participant, ResponseRecord, now
 
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from toolkit.storage.store import Store
 
 MODES = {"practice": "Luyện tập (xem đáp án ngay)", "test": "Kiểm tra (xem đáp án khi nộp bài)"}
-# The topic of a day's review (“Ôn tập hôm nay”, toolkit.ui.review): "review:<Vietnam day>", an attempt like
-# any other, whose answers count as reviews.
-REVIEW_TOPIC = "review"
 EXTRA_SECTIONS = {"I": "Phần I. Mục đích, yêu cầu", "docs": "Văn bản căn cứ, dẫn chiếu"}
 
 

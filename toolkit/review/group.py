@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Mapping, Sequence
 
 from toolkit.plan.model import Plan
+from toolkit.quiz.workshop import PARTICIPANT_NUMBER, PARTICIPANT_PREFIX  # numbered as the session workbook
 from toolkit.review.cards import Deck
 from toolkit.review.cohort import (
     Forgotten,
@@ -28,9 +29,6 @@ from toolkit.review.cohort import (
 from toolkit.review.days import shown_time
 from toolkit.review.schedule import Memory, ReviewEntry
 from toolkit.storage.records import Participant
-
-NUMBER_PREFIX = "NTG"  # as the session workbook numbers its participants (toolkit.quiz.workshop)
-NUMBER_HEADING = "Người tham gia (số thứ tự)"
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def group_notice(names: bool) -> str:
                             "theo dõi việc ôn tập của người tham gia các buổi tập huấn của mình",
                             "Cần gửi cho người khác thì tải bản ẩn danh (số thứ tự thay họ tên).")
     return pseudonymised_notice(
-        "người tham gia", f"mỗi người mang một số thứ tự ({NUMBER_PREFIX}-001, {NUMBER_PREFIX}-002…) theo thứ tự "
+        "người tham gia", f"mỗi người mang một số thứ tự ({PARTICIPANT_PREFIX}-001, {PARTICIPANT_PREFIX}-002…) theo thứ tự "
         "vào nhóm, chỉ có nghĩa trong tệp này",
         "Đơn vị vẫn giữ, nên ở đơn vị chỉ có ít người vẫn có thể đoán ra ai: vẫn giữ tệp cẩn thận.")
 
@@ -84,8 +82,8 @@ def group_workbook(g: GroupReview, plan: Plan, *, names: bool = False) -> bytes:
     from toolkit.exports import excel_writer, fit_columns, notice_row, numbering
     from toolkit.quiz.formats import unit_label
 
-    numbers = numbering([p.id for p in g.people], NUMBER_PREFIX)
-    who = "Họ và tên" if names else NUMBER_HEADING
+    numbers = numbering([p.id for p in g.people], PARTICIPANT_PREFIX)
+    who = "Họ và tên" if names else PARTICIPANT_NUMBER
 
     def person(officer: str) -> dict:
         p = g.person(officer)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping, Sequence
 
-from toolkit.quiz.assembly import QuizItem, build_quiz
-from toolkit.quiz.attempt import REVIEW_TOPIC
+from toolkit.quiz.assembly import REVIEW_TOPIC, QuizItem, build_quiz
 from toolkit.quiz.questions import stable_seed
 from toolkit.review.cards import Deck, cards_of
 from toolkit.review.schedule import ReviewEntry

@@ -118,6 +118,7 @@ class PasscodeGate:
     TEXT = {"blank": "Vui lòng nhập mã truy cập.", "wrong": "Mã truy cập không đúng.",
             "server": "Máy chủ nhận quá nhiều mã truy cập sai; thử lại sau {s} giây.",
             "client": "Nhập sai quá nhiều lần; thử lại sau {s} giây."}
+    max_failures, server_max_failures = MAX_FAILURES, SERVER_MAX_FAILURES
 
     def __init__(self, store, page: str, env: Mapping[str, str] | None = None, clock=time.time):
         from toolkit.storage.passcodes import PasscodeAttempts
@@ -176,8 +177,9 @@ class PasscodeGate:
 
     def _wait(self, failures, now: float) -> tuple[float, bool]:
         """(seconds still to wait, whether it is the whole server's count that holds it)."""
-        own = _remaining(failures.client_last, lockout_seconds(failures.client, MAX_FAILURES), now)
-        everyone = _remaining(failures.everyone_last, lockout_seconds(failures.everyone, SERVER_MAX_FAILURES), now)
+        own = _remaining(failures.client_last, lockout_seconds(failures.client, self.max_failures), now)
+        everyone = _remaining(failures.everyone_last, lockout_seconds(failures.everyone, self.server_max_failures),
+                              now)
         return max(own, everyone, 0.0), everyone > max(own, 0.0)
 
     def _refused(self, reservation, now: float) -> str:

@@ -24,6 +24,10 @@ class PersonalCodeGate(PasscodeGate):
             "server": "Máy chủ nhận quá nhiều mã cá nhân sai; thử lại sau {s} giây.",
             "client": "Nhập sai quá nhiều lần; thử lại sau {s} giây."}
 
+    # Far above the passcode's: without a proxy every phone shares one client key (""), and a hall typing
+    # 12-symbol codes mistypes often; 60 random bits, not the lockout, keep a code secret.
+    max_failures, server_max_failures = 100, 1000
+
     def __init__(self, store, env: Mapping[str, str] | None = None, clock=time.time):
         super().__init__(store, PAGE, env, clock)
         self.store = store

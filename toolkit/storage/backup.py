@@ -135,6 +135,11 @@ def backup(url: str | None = None, output: Path | str | None = None, kind: str =
         target = Path(output)
         if not target.parent.is_dir():
             raise BackupError(f"Không có thư mục {target.parent} để ghi {target}.")
+        # Renaming a copy over the live file (or its -wal, -shm) is what restore avoids: open pages would go on
+        # writing to the unlinked file.
+        side = {live.resolve()} | {live.with_name(live.name + s).resolve() for s in ("-wal", "-shm", "-journal")}
+        if target.resolve() in side:
+            raise BackupError(f"{target} là chính cơ sở dữ liệu đang dùng (hoặc tệp đi kèm): hãy chọn tệp khác.")
     tmp = private_temp(target.parent, target.name)
     try:
         with _closing(_open_readonly(live)) as src, _closing(sqlite3.connect(tmp)) as dst:

@@ -193,6 +193,11 @@ class PersonalStore:
                 continue
         raise RuntimeError("Không tạo được mã cá nhân; vui lòng thử lại.")
 
+    def has_code(self, participant_id: int) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(participants.c.code_hash).where(
+                participants.c.id == participant_id)).scalar() is not None
+
     def by_code(self, code: str) -> Participant | None:
         code = clean_code(code)
         if len(code) != CODE_LENGTH:

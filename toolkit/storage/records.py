@@ -7,7 +7,7 @@ new kernel) is imported only when a page first touches the store, e.g. when a pa
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from toolkit.vietnamese import squash
@@ -79,6 +79,9 @@ class Participant:
     id: int
     name: str
     unit_key: str
+    # True only for the sign-in that stored this name: the one page that may issue the personal code, which
+    # must never go to whoever types a name and unit already stored (toolkit.ui.privacy.CodeOnResults).
+    created: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ class Store:
                             name=name, name_key=key, unit_key=unit_key, created_at=now())).inserted_primary_key[0]
                         if consent is not None:
                             consent(conn, pid)
-                    return Participant(pid, name, unit_key)
+                    return Participant(pid, name, unit_key, created=True)
                 except IntegrityError:  # the same person joined from two pages at once
                     row = conn.execute(sa.select(participants).where(participants.c.name_key == key,
                                                                      participants.c.unit_key == unit_key)).one()

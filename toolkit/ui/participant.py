@@ -163,7 +163,7 @@ class ParticipantApp:
         session = self.sessions.get(self.session.code)
         # In test mode the key waits until the trainer closes the session, so it cannot be passed around.
         hold_back = session.mode == "test" and session.is_open
-        self.personal_code.show(self.store, self.participant.id)
+        self.personal_code.show(self.store, self.participant)
         self.screens.show_results(summary, reveal=not hold_back)
         self.pending.value = ("<p>Đáp án và giải thích các câu sai sẽ hiện khi báo cáo viên đóng phiên; bấm “Cập "
                               "nhật kết quả” sau đó.</p>" if hold_back and summary.mistakes else "")

@@ -119,6 +119,12 @@ def code_given_earlier_html() -> str:
             "Mất mã: nhờ báo cáo viên hoặc người quản trị xóa.</p>")
 
 
+def code_not_given_html() -> str:
+    return (f'{NOTICE_CSS}<p class="muted personal-code-earlier">Họ tên và đơn vị này đã được lưu ở một lần trước, '
+            "nên trang không cấp mã cá nhân (để không ai nhận mã thay người khác chỉ bằng cách gõ họ tên). Muốn xem "
+            "hoặc xóa dữ liệu của mình: nhờ báo cáo viên hoặc người quản trị.</p>")
+
+
 class CodeOnResults:
     """The results screen's line about the personal code: the new code on the page that issued it (on every
     results screen of that page), else a word that it was given before. Never issued to a name alone twice."""
@@ -127,13 +133,19 @@ class CodeOnResults:
         self.widget = widgets.HTML("", layout=widgets.Layout(width="auto"))
         self._issued: tuple[int, str] | None = None  # (participant id, code) issued on this page
 
-    def show(self, store, participant_id: int) -> None:
+    def show(self, store, participant) -> None:
+        """Issued only to the page whose sign-in stored the name (`participant.created`): typing a name and
+        unit already stored, as anyone can, gives no code, or a colleague could take someone else's."""
         from toolkit.storage.personal import PersonalStore
 
-        if self._issued is None or self._issued[0] != participant_id:
-            code = PersonalStore(store).issue_code(participant_id)
-            self._issued = (participant_id, code) if code else None
-        self.widget.value = code_html(self._issued[1]) if self._issued else code_given_earlier_html()
+        people = PersonalStore(store)
+        if (self._issued is None or self._issued[0] != participant.id) and participant.created:
+            code = people.issue_code(participant.id)
+            self._issued = (participant.id, code) if code else None
+        if self._issued:
+            self.widget.value = code_html(self._issued[1])
+        else:
+            self.widget.value = code_given_earlier_html() if people.has_code(participant.id) else code_not_given_html()
 
     def clear(self) -> None:
         """Another person signs in on this page: the code shown is not theirs."""
@@ -342,9 +354,7 @@ class PersonalDataApp:
             counts = delete_participant(self.store, self.pid, "participant")
         except NotFound:
             counts = {}
-        self.pid = None
-        self.summary.value = self.download.value = ""
-        self.body.children = [self.lookup_box]
+        self._forget()
         self.done.value = (f'<div class="done" role="status"><b>Đã xóa dữ liệu của bạn</b> ({esc(counts_text(counts))}). '
                            "Bộ công cụ không còn lưu họ tên, đơn vị hay bài làm nào của bạn. Tệp bạn đã tải về, tệp "
                            "kết quả báo cáo viên đã tải trước đó và bản sao lưu cũ không nằm trong cơ sở dữ liệu: "
@@ -352,8 +362,15 @@ class PersonalDataApp:
 
     @guarded("đóng dữ liệu của bạn")
     def on_leave(self, _=None) -> None:
+        self._forget()
+
+    def _forget(self) -> None:
+        """Nothing of the person stays in the page's widgets (on a shared computer the next one would see it)."""
         self.pid = None
-        self.summary.value = self.download.value = ""
+        self.summary.value = self.download.value = self.confirm_text.value = self.correct_message.value = ""
+        self.new_name.value = ""
+        self.new_unit.unit.index = 0
+        self.confirm_box.layout.display = "none"
         self.body.children = [self.lookup_box]
 
 

@@ -262,7 +262,7 @@ class QuizApp:
     def _show_results(self, summary: Summary) -> None:
         """The whole review, key included: on this page every attempt is the participant's own."""
         self.retry.disabled = not self.run.mistake_questions()
-        self.personal_code.show(self.store, self.participant.id)
+        self.personal_code.show(self.store, self.participant)
         self.screens.show_results(summary, reveal=True)
 
     @guarded("tạo bài luyện lại")

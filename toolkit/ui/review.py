@@ -141,7 +141,7 @@ class DailyReview:
 
     def _open_attempt(self):
         """Today's unfinished review attempt, if any; earlier days' unfinished ones are closed (their answers stay)."""
-        from toolkit.quiz.attempt import REVIEW_TOPIC
+        from toolkit.quiz.assembly import REVIEW_TOPIC
         from toolkit.review.days import vietnam_day
         from toolkit.review.session import review_topic
 

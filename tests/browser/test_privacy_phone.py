@@ -27,11 +27,23 @@ def names_stored(url: str) -> list[str]:
         engine.dispose()
 
 
-def consents(url: str) -> list[str]:
+def consents(url: str, participant_id: int | None) -> list[str]:
+    """The notices one participant consented to (the server's database also holds other tests' people)."""
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            return list(conn.execute(sa.select(schema.consents.c.notice)).scalars())
+            return list(conn.execute(sa.select(schema.consents.c.notice).where(
+                schema.consents.c.participant_id == participant_id)).scalars())
+    finally:
+        engine.dispose()
+
+
+def participant_id(url: str, name: str) -> int | None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(schema.participants.c.id).where(
+                schema.participants.c.name == name)).scalar()
     finally:
         engine.dispose()
 
@@ -65,7 +77,8 @@ def test_the_notice_comes_before_the_name_and_the_officer_deletes_their_data(pho
 
     button(page, ROOT, "Tiếp tục").click()
     expect(button(page, ROOT, "Bắt đầu làm bài")).to_be_visible()
-    assert NAME in names_stored(db) and consents(db) == ["quiz"]
+    pid = participant_id(db, NAME)
+    assert pid is not None and consents(db, pid) == ["quiz"]
     root.get_by_label("Số câu hỏi").select_option(label="5")
     button(page, ROOT, "Bắt đầu làm bài").click()
     expect(root.locator(".progress-text")).to_contain_text("Câu 1/5")
@@ -93,4 +106,4 @@ def test_the_notice_comes_before_the_name_and_the_officer_deletes_their_data(pho
     expect(data).to_contain_text("Đã xóa dữ liệu của bạn")
     fits(mine)
     mine.screenshot(path="/tmp/privacy-phone-deleted.png")
-    assert NAME not in names_stored(db) and consents(db) == []
+    assert NAME not in names_stored(db) and consents(db, pid) == []

@@ -113,6 +113,8 @@ def test_finishing_early_asks_for_confirmation(app):
     assert app.body.children == (app.quiz_box,) and "Còn 5 câu chưa trả lời" in app.feedback.value
     app.finish.click()
     assert "0/5 điểm" in app.results.value and "5 câu bỏ trống" in app.results.value
+    # Nothing answered is not “all answered right” (the results screen said so).
+    assert "chưa trả lời câu nào" in app.review.value and "đúng tất cả" not in app.review.value
 
 
 def test_reload_resumes_where_the_participant_was(plan, bank, store):

@@ -472,7 +472,8 @@ class AnswerScreens:
             "" if not reveal else
             f'<h3>Các câu cần xem lại ({len(summary.mistakes)})</h3><p class="muted">Chạm vào từng câu để xem '
             f"đáp án, giải thích và nguyên văn Kế hoạch.</p>{mistakes}" if mistakes else
-            "<p>Bạn trả lời đúng tất cả các câu đã làm.</p>")
+            "<p>Bạn trả lời đúng tất cả các câu đã làm.</p>" if summary.answered else
+            "<p>Bạn chưa trả lời câu nào.</p>")
         answered = [p for p in range(self.run.total) if self.run.is_answered(p)] if self.run else []
         self.report_which.options = [(self.t("report_pick"), None)] + [(f"{self.t('number')} {p + 1}", p)
                                                                        for p in answered]

@@ -35,3 +35,22 @@ def database_url(request, tmp_path):
                     'eval "$(tools/test-machine.sh)" before pytest (sets TOOLKIT_TEST_POSTGRES_URL)')
     reset_postgres(PG_URL)
     return PG_URL
+
+
+@pytest.fixture
+def store(database_url):
+    """The store on each database; its connections closed after the test (PostgreSQL is reset for the next)."""
+    from toolkit.storage.store import Store
+
+    db = Store(database_url)
+    yield db
+    db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def questions(plan):
+    """Every question served: generated and authored (a module may narrow it to the generated ones)."""
+    from toolkit.quiz.banks import question_bank
+
+    qs, _ = question_bank(plan)
+    return qs

@@ -33,11 +33,6 @@ def passcode(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def store(database_url):
-    return Store(database_url)
-
-
-@pytest.fixture
 def clock():
     return [1_700_000_000.0]
 

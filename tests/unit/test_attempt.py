@@ -19,11 +19,6 @@ def bank(plan):
     return generate_questions(plan)
 
 
-@pytest.fixture
-def store(database_url):
-    return Store(database_url)
-
-
 def q(qtype, options=("A", "B", "C", "D"), correct=(0,), **kw):
     return Question(id=f"t-{qtype}", type=qtype, stem="?", options=tuple(options), correct=tuple(correct),
                     explanation="", source="", **kw)

@@ -20,7 +20,6 @@ from toolkit.privacy.settings import SettingError, retention_days
 from toolkit.privacy.subject import COUNT_LABELS, personal_data, personal_json, personal_workbook
 from toolkit.quiz import analytics
 from toolkit.quiz.attempt import QuizRun
-from toolkit.quiz.banks import question_bank
 from toolkit.quiz.workshop import create_session, join_session, responses_frame
 from toolkit.storage import schema
 from toolkit.storage.assessments import AssessmentStore
@@ -40,17 +39,6 @@ from toolkit.vietnamese import fold
 
 THU = "Phạm Thị Thu"  # the participant who asks for her data to be deleted
 OTHERS = ("Đặng Văn Khoa", "Lý Thị Hồng", "Hoàng Minh Đức")
-
-
-@pytest.fixture(scope="module")
-def questions(plan):
-    qs, _ = question_bank(plan)
-    return qs
-
-
-@pytest.fixture
-def store(database_url):
-    return Store(database_url)
 
 
 def text_values(engine) -> list[str]:

@@ -15,7 +15,6 @@ from helpers import shown_key, shown_wrong
 
 from toolkit.privacy.subject import COUNT_LABELS, personal_data, personal_json, personal_workbook
 from toolkit.quiz.attempt import QuizRun
-from toolkit.quiz.banks import question_bank
 from toolkit.review.cards import build_deck, cards_of
 from toolkit.review.days import shown_time
 from toolkit.review.today import DAILY_NEW_CARDS
@@ -23,21 +22,9 @@ from toolkit.storage import schema
 from toolkit.storage.personal import PersonalStore
 from toolkit.storage.records import NotFound
 from toolkit.storage.reviews import ReviewStore, record_answer
-from toolkit.storage.store import Store
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 08:00 in Vietnam
 THU, BINH = "Phạm Thị Thu", "Trần Văn Bình"
-
-
-@pytest.fixture(scope="module")
-def questions(plan):
-    qs, _ = question_bank(plan)
-    return qs
-
-
-@pytest.fixture
-def store(database_url):
-    return Store(database_url)
 
 
 def two_pools(questions, n=3):

@@ -18,13 +18,6 @@ from toolkit.storage.schema import question_reports
 from toolkit.storage.store import Store
 
 
-@pytest.fixture
-def store(database_url):
-    db = Store(database_url)
-    yield db
-    db.engine.dispose()
-
-
 def rows(store: Store) -> list:
     with store.engine.connect() as conn:
         return conn.execute(sa.select(question_reports).order_by(question_reports.c.id)).all()

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from helpers import shown_key, shown_wrong
 
 from toolkit.quiz.attempt import QuizRun
-from toolkit.quiz.banks import question_bank
 from toolkit.quiz.workshop import create_session, join_session
 from toolkit.review.cards import cards_of
 from toolkit.review.schedule import apply_answer, replay
@@ -21,20 +20,8 @@ from toolkit.storage.personal import PersonalStore
 from toolkit.storage.records import InputError
 from toolkit.storage.reviews import ReviewStore, record_answer
 from toolkit.storage.sessions import SessionStore
-from toolkit.storage.store import Store
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # 08:00 in Vietnam
-
-
-@pytest.fixture(scope="module")
-def questions(plan):
-    qs, _ = question_bank(plan)
-    return qs
-
-
-@pytest.fixture
-def store(database_url):
-    return Store(database_url)
 
 
 def single(questions, n=3):

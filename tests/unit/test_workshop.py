@@ -8,26 +8,9 @@ import pytest
 from helpers import shown_key, shown_wrong
 
 from toolkit.quiz.attempt import QuizRuleError
-from toolkit.quiz.banks import question_bank
 from toolkit.quiz.workshop import create_session, dashboard, join_session, key_may_show, session_workbook, standings
 from toolkit.storage.records import SessionAttempt, SessionRecord
 from toolkit.storage.sessions import SessionStore
-from toolkit.storage.store import Store
-
-
-@pytest.fixture(scope="module")
-def questions(plan):
-    qs, _ = question_bank(plan)
-    return qs
-
-
-@pytest.fixture
-def store(database_url):
-    return Store(database_url)
-
-
-
-
 
 
 def test_everyone_gets_the_same_questions_in_their_own_order(store, plan, questions):

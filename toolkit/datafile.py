@@ -7,6 +7,7 @@ then do their own semantic checks with the same `Problem` type.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,45 @@ class YamlDoc:
     def problem(self, path: Path_, message: str) -> Problem:
         return Problem(self.file, self.line(path), message)
 
+
+
+@dataclass
+class JoinedDoc:
+    """One list read from several files (a city's registry, then a plan's own), as one document.
+
+    `data` is the last part's, with `key` holding every part's list in order; a problem at
+    (key, i, ...) names the file and line the i-th item came from.
+    """
+
+    parts: tuple[YamlDoc, ...]
+    key: str
+
+    @property
+    def file(self) -> str:
+        return self.parts[-1].file
+
+    @functools.cached_property
+    def data(self) -> Any:
+        return {**self.parts[-1].data, self.key: [x for d in self.parts for x in d.data.get(self.key) or ()]}
+
+    def _locate(self, path: Path_) -> tuple[YamlDoc, tuple]:
+        path = tuple(path)
+        if len(path) > 1 and path[0] == self.key and isinstance(path[1], int):
+            i = path[1]
+            for doc in self.parts:
+                n = len(doc.data.get(self.key) or ())
+                if i < n:
+                    return doc, (self.key, i) + path[2:]
+                i -= n
+        return self.parts[-1], path
+
+    def line(self, path: Path_) -> int | None:
+        doc, path = self._locate(path)
+        return doc.line(path)
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        doc, path = self._locate(path)
+        return doc.problem(path, message)
 
 def display_name(path: Path) -> str:
     """Path relative to the working directory when possible: shorter and clickable in editors."""

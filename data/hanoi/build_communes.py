@@ -33,8 +33,8 @@ REPO = HERE.parents[1]  # data/hanoi -> repo root
 DEFAULT_SOURCES = REPO.parent / "shared" / "sources"
 NQ_FILE = "NQ-1656-NQ-UBTVQH15-2025.md"
 CSV_FILE = "hanoi-2025-communes.csv"
-UNITS_FILE = REPO / "data" / "plan-241" / "units.yaml"
-AGENCIES_FILE = REPO / "data" / "plan-241" / "agencies.yaml"
+UNITS_FILE = REPO / "data" / "hanoi" / "units.yaml"
+AGENCIES_FILE = REPO / "data" / "hanoi" / "agencies.yaml"
 OUT_YAML = HERE / "communes-2025.yaml"
 OUT_CHECK = HERE / "CHECK.md"
 
@@ -321,7 +321,7 @@ def build(sources: Path) -> tuple[dict, str, list[str]]:
         # --- key, districts
         key = slug(pc["name"])
         if key in taken_keys:
-            issues["key"].append(f"khoản {n}: khóa {key} trùng khóa trong data/plan-241")
+            issues["key"].append(f"khoản {n}: khóa {key} trùng khóa trong data/hanoi")
         if key in seen_keys:
             issues["key"].append(f"khoản {n}: khóa {key} trùng khoản {seen_keys[key]}")
         seen_keys[key] = n
@@ -560,7 +560,7 @@ HEADER = """\
 #     và "một phần diện tích tự nhiên, toàn bộ quy mô dân số" → share: partial); after_clauses: các
 #     khoản mà "sau khi sắp xếp theo quy định tại ..." dẫn tới; district_source: nq1656 nếu khoản ghi
 #     quận/huyện trong ngoặc, csv nếu lấy từ bảng đối chiếu; csv_name: chỉ có khi CSV viết khác văn bản.
-#   succeeds_districts: khóa (data/plan-241/units.yaml) của các quận, huyện, thị xã cũ có đơn vị cũ
+#   succeeds_districts: khóa (data/hanoi/units.yaml) của các quận, huyện, thị xã cũ có đơn vị cũ
 #     (toàn bộ hoặc một phần) nhập vào đơn vị này; suy ra từ formed_from.
 #   valid_from: ngày chính quyền địa phương cấp xã mới chính thức hoạt động (Điều 2 khoản 2).
 # key: tên đơn vị (gồm chữ "phường"/"xã") bỏ dấu, "đ" → "d", chữ thường, ký tự khác chữ/số → "_".

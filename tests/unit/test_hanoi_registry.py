@@ -70,7 +70,7 @@ def departments():
 
 @pytest.fixture(scope="module")
 def plan_units():
-    return load_yaml(PLAN / "units.yaml")["units"]
+    return load_yaml(HANOI / "units.yaml")["units"]
 
 
 @pytest.fixture(scope="module")
@@ -278,7 +278,7 @@ def test_are_keys_unique_ascii_and_clear_of_plan_keys(communes, plan_units):
     keys = [u["key"] for u in communes["units"]]
     assert len(set(keys)) == len(keys)
     plan_keys = {u["key"] for u in plan_units}
-    plan_keys |= {a["key"] for a in load_yaml(PLAN / "agencies.yaml")["agencies"]}
+    plan_keys |= {a["key"] for a in load_yaml(HANOI / "agencies.yaml")["agencies"]}
     assert not set(keys) & plan_keys
     for u in communes["units"]:
         assert re.fullmatch(r"[a-z][a-z0-9_]*", u["key"]), u["key"]
@@ -347,7 +347,7 @@ def test_do_mergers_use_real_unit_keys(departments, plan_units):
 
 
 def test_are_plan_tasks_the_plans_own(departments, plan_tasks):
-    agencies = {a["key"]: a for a in load_yaml(PLAN / "agencies.yaml")["agencies"]}
+    agencies = {a["key"]: a for a in load_yaml(HANOI / "agencies.yaml")["agencies"]}
     assert departments["group_tasks"]["so_ban_nganh"] == tasks_of(plan_tasks, "so_ban_nganh")
     listed = set()
     for m in departments["mergers"]:

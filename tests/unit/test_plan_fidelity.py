@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from toolkit.paths import DEFAULT_PLAN_DIR
-from toolkit.plan.model import SOURCE_TEXT, parse_deadline
+from toolkit.plan.load import source_file
+from toolkit.plan.model import parse_deadline
 from toolkit.vietnamese import fold, squash
 
-PLAN_TEXT = (DEFAULT_PLAN_DIR / SOURCE_TEXT).read_text(encoding="utf-8")
+PLAN_TEXT = source_file(DEFAULT_PLAN_DIR).read_text(encoding="utf-8")
 SHARED_COPY = Path(__file__).resolve().parents[3] / "shared" / "plan" / "KH-241-UBND-2020.txt"
 
 

@@ -181,10 +181,13 @@ def copy_plan_with_registry(tmp_path):
 def add_ward(tmp_path, how_it_inherits: str):
     """A copy of the plan with one more ward in units.yaml, succeeding Quận Hoàn Kiếm as `how_it_inherits` says."""
     folder = copy_plan_with_registry(tmp_path)
-    with open(folder / "units.yaml", "a", encoding="utf-8") as fh:
-        fh.write('  - key: phuong_vi_du\n    name: "UBND phường Ví Dụ"\n    kind: ubnd_cap_xa\n'
-                 "    groups: [ubnd_cap_xa]\n    valid_from: 2025-07-01\n    successor_of: [quan_hoan_kiem]\n"
-                 f"    {how_it_inherits}\n")
+    units = folder / "units.yaml"
+    text = units.read_text(encoding="utf-8")
+    assert text.endswith("units: []\n")  # the city's units are in data/hanoi/units.yaml; this one is the plan's own
+    units.write_text(text[:-len("units: []\n")] + "units:\n"
+                     '  - key: phuong_vi_du\n    name: "UBND phường Ví Dụ"\n    kind: ubnd_cap_xa\n'
+                     "    groups: [ubnd_cap_xa]\n    valid_from: 2025-07-01\n    successor_of: [quan_hoan_kiem]\n"
+                     f"    {how_it_inherits}\n", encoding="utf-8")
     return folder
 
 

@@ -8,11 +8,20 @@ from pathlib import Path
 from types import MappingProxyType
 
 from toolkit.datacache import cached, fingerprint
-from toolkit.datafile import DataError, Problem, YamlDoc, check_schema, load_schema, non_nfc_strings, read_yaml
+from toolkit.datafile import (
+    DataError,
+    JoinedDoc,
+    Problem,
+    YamlDoc,
+    check_schema,
+    load_schema,
+    non_nfc_strings,
+    read_yaml,
+)
 from toolkit.paths import DEFAULT_PLAN_DIR
 from toolkit.plan.model import (
     FILES,
-    SOURCE_TEXT,
+    SOURCE_DIR,
     Agency,
     Deadline,
     Document,
@@ -23,7 +32,7 @@ from toolkit.plan.model import (
     Task,
     parse_deadline,
 )
-from toolkit.plan.registry import Built, build_units, read_extras, registry_files
+from toolkit.plan.registry import Built, build_units, read_city_lists, read_extras, registry_files
 from toolkit.vietnamese import fold, squash
 
 # ---------------------------------------------------------------- loading
@@ -73,19 +82,24 @@ def _load(directory: Path) -> Plan:
         docs[name] = doc
     if problems:
         raise DataError(problems)
-    extras, problems = read_extras(directory, docs["units"])
+    city, problems = read_city_lists(directory, docs["units"])
+    extras, more = read_extras(directory, docs["units"])
+    problems += more
     if problems:
         raise DataError(problems)
-    problems.extend(_semantic_problems(docs, directory))
-    source = _source_text(directory)
+    for name, doc in city.items():
+        docs[name] = JoinedDoc((doc, docs[name]), name)
+    source, problems = _source_text(directory)
+    problems.extend(_semantic_problems(docs, directory, source))
     built = None
     if not problems:
         built, more = build_units(docs["units"], extras, {a["key"] for a in docs["agencies"].data["agencies"]},
-                                  {t["id"] for t in docs["tasks"].data["tasks"]}, source)
+                                  {t["id"] for t in docs["tasks"].data["tasks"]}, source,
+                                  docs["plan"].data["plan"]["number"])
         problems.extend(more)
     if problems:
         raise DataError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    return _build_plan(docs, built, source)
+    return _build_plan(docs, built, source, directory.name)
 
 
 def _schema_path(directory: Path, name: str) -> Path:
@@ -94,7 +108,7 @@ def _schema_path(directory: Path, name: str) -> Path:
     return own if own.exists() else DEFAULT_PLAN_DIR / "schema" / f"{name}.schema.json"
 
 
-def _semantic_problems(docs: dict[str, YamlDoc], directory: Path) -> list[Problem]:
+def _semantic_problems(docs: dict[str, YamlDoc], directory: Path, source: str | None) -> list[Problem]:
     pd, ad, td, ud = docs["plan"], docs["agencies"], docs["tasks"], docs["units"]
     out: list[Problem] = []
     agencies = ad.data["agencies"]
@@ -126,7 +140,6 @@ def _semantic_problems(docs: dict[str, YamlDoc], directory: Path) -> list[Proble
     period = pd.data["plan"]["period"]
     sections = {s["id"] for s in pd.data["sections"]}
 
-    source = _source_text(directory)
     out.extend(_overlap_problems(ad, keys, source))
     all_ids = {x["id"] for x in td.data["tasks"]}
     ids: dict[str, int] = {}
@@ -274,16 +287,26 @@ def _describe_deadline(d: Deadline) -> str:
     return f"'{d.kind}'{when}"
 
 
-def _source_text(directory: Path) -> str | None:
-    path = directory / SOURCE_TEXT
-    return squash(path.read_text(encoding="utf-8")) if path.exists() else None
+def source_file(directory: Path) -> Path | None:
+    """The plan's text: the one .txt file in its van-ban/ folder (None when there is none)."""
+    found = sorted((Path(directory) / SOURCE_DIR).glob("*.txt"))
+    return found[0] if len(found) == 1 else None
+
+
+def _source_text(directory: Path) -> tuple[str | None, list[Problem]]:
+    found = sorted((directory / SOURCE_DIR).glob("*.txt"))
+    if len(found) > 1:
+        names = ", ".join(f"“{p.name}”" for p in found)
+        return None, [Problem(str(directory / SOURCE_DIR), None, f"Thư mục văn bản có nhiều tệp .txt ({names}): "
+                                                                  "chỉ để lại một tệp là văn bản của Kế hoạch.")]
+    return (squash(found[0].read_text(encoding="utf-8")) if found else None), []
 
 
 def _date(value) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _build_plan(docs: dict[str, YamlDoc], built: Built, source_text: str | None = None) -> Plan:
+def _build_plan(docs: dict[str, YamlDoc], built: Built, source_text: str | None = None, key: str = "") -> Plan:
     p, pr = docs["plan"].data["plan"], docs["plan"].data["purposes_and_requirements"]
     info = PlanInfo(
         number=p["number"], date=_date(p["date"]), place=p["place"], issuer=p["issuer"], kind=p["kind"],
@@ -324,4 +347,4 @@ def _build_plan(docs: dict[str, YamlDoc], built: Built, source_text: str | None 
         purposes=tuple(map(squash, pr["purposes"])), requirements=tuple(map(squash, pr["requirements"])),
         sections=tuple(Section(s["id"], s["part"], s["number"], squash(s["title"])) for s in docs["plan"].data["sections"]),
         tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(built.units), agency_overlaps=overlaps,
-        readings=tuple(built.readings), renamings=tuple(built.renamings), source_text=source_text)
+        readings=tuple(built.readings), renamings=tuple(built.renamings), source_text=source_text, key=key)

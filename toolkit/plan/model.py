@@ -19,7 +19,8 @@ from typing import Iterable, Mapping
 
 from toolkit.vietnamese import fold, match_rank, search, sort_key, squash
 
-SOURCE_TEXT = Path("van-ban") / "KH-241-UBND-2020.txt"
+# A plan folder's text is the one .txt file in this subfolder (toolkit.plan.load.source_file).
+SOURCE_DIR = Path("van-ban")
 FILES = ("plan", "agencies", "tasks", "units")
 
 DEADLINE_KINDS = {
@@ -452,6 +453,8 @@ class Plan:
     source_text: str | None = dataclasses.field(default=None, repr=False)
     # Names the data files a loaded plan came from, so a question bank built from it can be cached.
     source_key: str | None = None
+    # The plan folder's name ("plan-241"): what stored answers, sessions and assessments name the plan by.
+    key: str = ""
 
     # -- pickling (toolkit.datacache): the fields only, not what cached_property derived from them
     def __getstate__(self) -> dict:

@@ -23,6 +23,8 @@ from toolkit.plan.model import Basis, FormerUnit, Reading, Renaming, Unit
 from toolkit.vietnamese import squash
 
 REGISTRY_KINDS = ("communes", "departments")
+# The city's agencies and units: read before the plan's own files of the same name, as one list each.
+CITY_LISTS = ("agencies", "units")
 READINGS_FILE = "readings"
 _CITY_SCHEMAS = DEFAULT_PLAN_DIR.parent / "hanoi" / "schema"
 _LEVELS = {"phuong": "Phường", "xa": "Xã"}
@@ -38,10 +40,30 @@ def registry_files(directory: Path) -> list[Path]:
         return []
 
 
+def read_city_lists(directory: Path, units_doc: YamlDoc) -> tuple[dict[str, YamlDoc], list[Problem]]:
+    """The city's agencies.yaml and units.yaml that the plan's units.yaml names (registry.agencies, .units)."""
+    docs, problems = {}, []
+    for name in CITY_LISTS:
+        entry = (units_doc.data.get("registry") or {}).get(name)
+        if entry is None:
+            continue
+        path = directory / entry["file"]
+        if not path.exists():
+            problems.append(units_doc.problem(("registry", name, "file"),
+                                              f"Không tìm thấy danh mục Thành phố “{entry['file']}” (đường dẫn tính "
+                                              "từ thư mục dữ liệu Kế hoạch)."))
+            continue
+        own = path.parent / "schema" / f"{name}.schema.json"
+        problems += _read(docs, name, path, own if own.exists() else DEFAULT_PLAN_DIR / "schema" / f"{name}.schema.json")
+    return docs, problems
+
+
 def read_extras(directory: Path, units_doc: YamlDoc) -> tuple[dict[str, YamlDoc], list[Problem]]:
     """The registry files units.yaml names and the folder's readings.yaml, each checked against its schema."""
     docs, problems = {}, []
     for name, entry in (units_doc.data.get("registry") or {}).items():
+        if name in CITY_LISTS:
+            continue
         path = directory / entry["file"]
         if not path.exists():
             problems.append(units_doc.problem(("registry", name, "file"),
@@ -87,12 +109,12 @@ def _area_name(name: str, kind: str) -> str | None:
 
 
 def build_units(units_doc: YamlDoc, extras: dict[str, YamlDoc], agencies: dict, task_ids: set[str],
-                source_text: str | None) -> tuple[Built, list[Problem]]:
+                source_text: str | None, plan_number: str | None = None) -> tuple[Built, list[Problem]]:
     """Every unit (the plan's, then the registry's), the renamings and the readings, with every problem found."""
     ud, out = units_doc, []
     config = ud.data.get("registry") or {}
     for name, entry in config.items():
-        for j, g in enumerate(entry["groups"]):
+        for j, g in enumerate(entry.get("groups", ())):
             if g not in agencies:
                 out.append(ud.problem(("registry", name, "groups", j), f"Nhóm '{g}' không có trong danh mục cơ quan."))
 
@@ -108,7 +130,8 @@ def build_units(units_doc: YamlDoc, extras: dict[str, YamlDoc], agencies: dict, 
     if "communes" in extras:
         out += _communes(built, extras["communes"], config["communes"], agencies, plan_keys)
     if "departments" in extras:
-        out += _departments(built, extras["departments"], config["departments"], agencies, plan_keys, task_ids)
+        out += _departments(built, extras["departments"], config["departments"], agencies, plan_keys, task_ids,
+                            plan_number)
     if READINGS_FILE in extras:
         out += _readings(built, extras[READINGS_FILE], ud, extras.get("communes"), agencies, task_ids, source_text)
     else:
@@ -154,8 +177,10 @@ def _communes(built: Built, doc: YamlDoc, cfg: dict, agencies: dict, plan_keys: 
 
 
 def _departments(built: Built, doc: YamlDoc, cfg: dict, agencies: dict, plan_keys: set[str],
-                 task_ids: set[str]) -> list[Problem]:
+                 task_ids: set[str], plan_number: str | None = None) -> list[Problem]:
     out, units = [], built.units
+    # The readings name one plan's tasks: another plan of the city takes the mergers, not those readings.
+    own_tasks = doc.data.get("tasks_of_plan") in (None, plan_number)
     new_keys = {m["successor"]["key"] for m in doc.data["mergers"] if m["successor"]["key_status"] == "new"}
     for i, m in enumerate(doc.data["mergers"]):
         at = ("mergers", i)
@@ -195,7 +220,7 @@ def _departments(built: Built, doc: YamlDoc, cfg: dict, agencies: dict, plan_key
         else:
             more = tuple(k for k in formers if k != s["key"] and k not in units[s["key"]].successor_of)
             units[s["key"]] = dataclasses.replace(units[s["key"]], successor_of=units[s["key"]].successor_of + more)
-        for j, r in enumerate(m["reading"]):
+        for j, r in enumerate(m["reading"] if own_tasks else ()):
             rat = at + ("reading", j)
             if r["from"] not in plan_keys:
                 out.append(doc.problem(rat + ("from",), f"Đơn vị '{r['from']}' không có trong units.yaml."))

@@ -8,7 +8,8 @@ JUPYTER_PATH here, in Voila's own process, so every way of starting the server t
 virtualenv. The template's upload guard gets its limits from :mod:`toolkit.serving.uploads` as
 ``VoilaConfiguration.resources`` (given here rather than on the command line, where traitlets warns
 about a dict at every start, or in voila.json, which would be a second home for the numbers);
-voila.json and the command line still override it. Any argument is Voila's.
+voila.json and the command line still override it. The kernel manager and the raised file limit are
+what a hall of participants needs (:mod:`toolkit.serving.kernels`). Any argument is Voila's.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def config():
 
     from toolkit.serving.uploads import guard_resources
 
-    return Config({"VoilaConfiguration": {"resources": guard_resources()}})
+    return Config({"VoilaConfiguration": {"resources": guard_resources(),
+                                          "multi_kernel_manager_class": "toolkit.serving.kernels.HallKernelManager"}})
 
 
 def main() -> None:
@@ -34,6 +36,9 @@ def main() -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)
     from voila.app import Voila
 
+    from toolkit.serving.kernels import raise_file_limit
+
+    raise_file_limit()
     Voila.launch_instance(config=config())
 
 

@@ -116,7 +116,7 @@ def _load_settings(path: str, plan: Plan) -> Settings:
 
 def load_settings(plan: Plan, path: Path | str | None = None) -> Settings:
     """The rating scale, weights and threshold; raise DataError (file and line) when they are wrong."""
-    return _load_settings(str(Path(path or plan_dir() / "criteria.yaml").resolve()), plan)
+    return _load_settings(str(Path(path or Path(plan.directory or plan_dir()) / "criteria.yaml").resolve()), plan)
 
 
 # ---------------------------------------------------------------- criteria

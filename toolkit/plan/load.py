@@ -99,7 +99,7 @@ def _load(directory: Path) -> Plan:
         problems.extend(more)
     if problems:
         raise DataError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    return _build_plan(docs, built, source, directory.name)
+    return _build_plan(docs, built, source, directory)
 
 
 def _schema_path(directory: Path, name: str) -> Path:
@@ -306,7 +306,8 @@ def _date(value) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _build_plan(docs: dict[str, YamlDoc], built: Built, source_text: str | None = None, key: str = "") -> Plan:
+def _build_plan(docs: dict[str, YamlDoc], built: Built, source_text: str | None = None,
+                directory: Path | None = None) -> Plan:
     p, pr = docs["plan"].data["plan"], docs["plan"].data["purposes_and_requirements"]
     info = PlanInfo(
         number=p["number"], date=_date(p["date"]), place=p["place"], issuer=p["issuer"], kind=p["kind"],
@@ -347,4 +348,5 @@ def _build_plan(docs: dict[str, YamlDoc], built: Built, source_text: str | None 
         purposes=tuple(map(squash, pr["purposes"])), requirements=tuple(map(squash, pr["requirements"])),
         sections=tuple(Section(s["id"], s["part"], s["number"], squash(s["title"])) for s in docs["plan"].data["sections"]),
         tasks=tasks, agencies=MappingProxyType(agencies), units=MappingProxyType(built.units), agency_overlaps=overlaps,
-        readings=tuple(built.readings), renamings=tuple(built.renamings), source_text=source_text, key=key)
+        readings=tuple(built.readings), renamings=tuple(built.renamings), source_text=source_text,
+        key=directory.name if directory else "", directory=str(directory.resolve()) if directory else "")

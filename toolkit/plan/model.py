@@ -455,6 +455,8 @@ class Plan:
     source_key: str | None = None
     # The plan folder's name ("plan-241"): what stored answers, sessions and assessments name the plan by.
     key: str = ""
+    # The plan folder itself (its criteria.yaml, its text); "" for a plan built in memory.
+    directory: str = ""
 
     # -- pickling (toolkit.datacache): the fields only, not what cached_property derived from them
     def __getstate__(self) -> dict:

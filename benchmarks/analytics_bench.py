@@ -74,7 +74,7 @@ def item_analysis(repeat: int = 5) -> dict:
 def city_available() -> bool:
     if importlib.util.find_spec("toolkit.assessment.city") is None:
         return False
-    import toolkit.city as city
+    import toolkit.assessment.city as city
 
     return all(hasattr(city, name) for name in ("city_overview", "synthetic_plan", "synthetic_submissions"))
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from benchmarks.participants import QuizParticipant, resumable_answers
+from benchmarks.participants import Barriers, QuizParticipant, resumable_answers
 from benchmarks.protocol import _http, run_async
-from benchmarks.room import run_room
+from benchmarks.room import run_room, stored_answers
 from benchmarks.server import running
 
 
@@ -34,30 +34,13 @@ def reset(url: str) -> None:
     engine.dispose()
 
 
-def stored_answers(url: str, names: list[str]) -> tuple[int, int]:
-    """(responses, distinct (attempt, position)) of the attempts of these participants."""
-    from toolkit.storage.schema import attempts, participants, responses
-
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(responses.c.attempt_id, responses.c.position)
-                            .select_from(responses.join(attempts).join(participants))
-                            .where(participants.c.name.in_(names))).all()
-    engine.dispose()
-    return len(rows), len({(r.attempt_id, r.position) for r in rows})
-
-
 def cross_server_resume(a, b, answers: int = 3) -> int | None:
     """Answer `answers` questions on server a, leave; open the quiz on server b: the answers it counts."""
     async def scenario():
-        import asyncio
-
         http = _http()
         person = QuizParticipant(a.base_url, 999, http, seed=4242)
         person.stop_after = answers
-        go = asyncio.Event()
-        go.set()
-        await person.run(0.0, go, lambda: None)
+        await person.run(0.0, Barriers.open())
         await person.page.close()
         if person.error:
             raise RuntimeError(person.error)

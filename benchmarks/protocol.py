@@ -15,6 +15,13 @@ participants cost the server what N browsers would, and the client almost nothin
    ``comm_open`` for new widgets and ``update`` for changed traits.
 6. On unload the page posts ``_xsrf`` (a FormData beacon) to ``/voila/api/shutdown/<id>``.
 
+Every message a page sends and receives is counted with its payload bytes as framed on the
+websocket (``Traffic``); an exchange (an answer, a dashboard tick) is tallied by the ids of the
+messages the page sent for it, and a received message belongs to the exchange its
+``parent_header`` names, so replies that trail in after the page moved on still count. The
+kernel's ``status: idle`` for a message says it has handled it and sent everything it caused
+(``settle``).
+
 Like the browser, we speak the ``v1.kernel.websocket.jupyter.org`` subprotocol (binary framing of
 the same messages); ``protocol="json"`` selects the legacy JSON text protocol instead.
 """
@@ -22,16 +29,22 @@ the same messages); ``protocol="json"`` selects the legacy JSON text protocol in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import struct
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from tornado import httpclient, websocket
 
 KERNEL_ID_RE = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+# The cell's output in the page's HTML: the widget view the browser renders. Voila (nbclient) drops an
+# output that reaches it more than iopub_timeout (4 s) after the cell's reply ("Timeout waiting for
+# IOPub output" in its log): the page then has a kernel and widgets but shows none of them.
+VIEW_RE = re.compile(r'widget-view\+json"\s*:\s*\{[^}]*"model_id"\s*:\s*"([0-9a-f]+)"')
 HTTP_TIMEOUT_S = 600.0
 STEP_TIMEOUT_S = 300.0
 CONTROL_PROTOCOL_VERSION = "1.0.0"
@@ -86,11 +99,36 @@ def _decode(frame, v1: bool = False) -> dict:
     return msg
 
 
+@dataclass
+class Traffic:
+    """Websocket messages and their payload bytes, browser → server (sent) and server → browser (received)."""
+
+    sent: int = 0
+    sent_bytes: int = 0
+    received: int = 0
+    received_bytes: int = 0
+    opened: int = 0  # widgets the kernel created in reply (comm_open): each a model and a view to build
+    updated: set = field(default_factory=set)  # widget models the kernel updated in reply
+
+    def __iadd__(self, other: "Traffic") -> "Traffic":
+        self.sent += other.sent
+        self.sent_bytes += other.sent_bytes
+        self.received += other.received
+        self.received_bytes += other.received_bytes
+        self.opened += other.opened
+        self.updated |= other.updated
+        return self
+
+
 class Page:
-    """One participant's page: loads, keeps every widget model's state, sets traits and clicks."""
+    """One participant's page: loads, keeps every widget model's state, sets traits and clicks.
+
+    ``watch``: something with ``gone(kernel_id, since)`` that tells whether the page's kernel process
+    has gone (room.KernelWatch); without one, the page asks the server about its kernel every 2 s.
+    """
 
     def __init__(self, base_url: str, notebook: str, http: httpclient.AsyncHTTPClient | None = None,
-                 protocol: str = "v1"):
+                 protocol: str = "v1", watch=None):
         self.base_url = base_url.rstrip("/")
         self.notebook = notebook
         self.http = http or _http()
@@ -108,6 +146,13 @@ class Page:
         self.protocol = protocol  # "v1": the browser's binary framing; "json": the legacy JSON text protocol
         self.html_bytes = 0
         self.trace: list[dict] = []
+        self.watch = watch
+        self.traffic = Traffic()  # everything on the websocket since it opened
+        self.tally: Traffic | None = None  # the exchange the messages sent now belong to (`tallied`)
+        self._tally_of: dict[str, Traffic] = {}  # msg_id sent -> its exchange
+        self.idle_at: dict[str, float] = {}  # msg_id sent -> when the kernel reported idle after it
+        self.last_sent: str | None = None
+        self.view_ids: list[str] = []  # widget views in the page's HTML (VIEW_RE)
 
     # ------------------------------------------------------------------ loading
     async def load(self) -> None:
@@ -136,6 +181,7 @@ class Page:
             raise ProtocolError(f"{self.notebook}: kernel {self.kernel_id} died while the page ran")
         fetch.result()
         self.html_bytes = sum(len(c) for c in chunks)
+        self.view_ids = VIEW_RE.findall(b"".join(chunks).decode("utf-8", "replace"))
         if self.kernel_id is None:
             raise ProtocolError(f"no kernelId in {url} ({self.html_bytes} bytes)")
         await self.http.fetch(f"{self.base_url}/api/kernels/{self.kernel_id}")
@@ -157,6 +203,14 @@ class Page:
         start at once another connection can take a port in between and the kernel dies at start.
         """
         await found.wait()
+        if self.watch is not None:
+            # One scan of the kernel processes for the whole room: 200 pages asking the server every
+            # 2 s would be 100 requests a second on the server being measured.
+            since = now()
+            while True:
+                await asyncio.sleep(every_s)
+                if self.watch.gone(self.kernel_id, since):
+                    return
         while True:
             await asyncio.sleep(every_s)
             response = await self.http.fetch(f"{self.base_url}/api/kernels/{self.kernel_id}", raise_error=False)
@@ -181,10 +235,35 @@ class Page:
                "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": channel,
                "buffers": []}
         if self.protocol == "v1":
-            self.ws.write_message(encode_v1(channel, msg), binary=True)
+            frame = encode_v1(channel, msg)
+            self.ws.write_message(frame, binary=True)
+            size = len(frame)
         else:
-            self.ws.write_message(json.dumps(msg))
+            text = json.dumps(msg)
+            self.ws.write_message(text)
+            size = len(text.encode())
+        self.last_sent = msg_id
+        self.traffic.sent += 1
+        self.traffic.sent_bytes += size
+        if self.tally is not None:
+            self.tally.sent += 1
+            self.tally.sent_bytes += size
+            self._tally_of[msg_id] = self.tally
         return msg_id
+
+    @contextlib.contextmanager
+    def tallied(self, into: Traffic):
+        """Messages sent inside the block, and every reply to them whenever it comes, are counted in `into`."""
+        outer, self.tally = self.tally, into
+        try:
+            yield into
+        finally:
+            self.tally = outer
+
+    async def settle(self, msg_id: str, what: str = "", timeout: float = STEP_TIMEOUT_S) -> float:
+        """Until the kernel is idle after `msg_id`: it has run the handler and sent all it caused. When."""
+        await self.wait(lambda: msg_id in self.idle_at, what or "the kernel to finish", timeout)
+        return self.idle_at[msg_id]
 
     async def request(self, msg_type: str, content: dict, channel: str = "shell") -> dict:
         future = asyncio.get_running_loop().create_future()
@@ -213,15 +292,28 @@ class Page:
                     if not fut.done():
                         fut.set_exception(ProtocolError("websocket closed"))
                 return
-            self._handle(_decode(frame, self.protocol == "v1"))
+            size = len(frame) if isinstance(frame, bytes) else len(frame.encode())
+            self._handle(_decode(frame, self.protocol == "v1"), size)
 
-    def _handle(self, msg: dict) -> None:
+    def _handle(self, msg: dict, size: int = 0) -> None:
         self.seq += 1
         if DEBUG:
             self.trace.append(msg)
         msg_type = msg.get("msg_type") or msg["header"]["msg_type"]
         content = msg.get("content") or {}
         parent = (msg.get("parent_header") or {}).get("msg_id")
+        self.traffic.received += 1
+        self.traffic.received_bytes += size
+        tally = self._tally_of.get(parent)
+        if tally is not None:
+            tally.received += 1
+            tally.received_bytes += size
+            if msg_type == "comm_open":
+                tally.opened += 1
+            elif msg_type == "comm_msg" and (content.get("data") or {}).get("method") == "update":
+                tally.updated.add(content.get("comm_id"))
+        if msg_type == "status" and content.get("execution_state") == "idle" and parent:
+            self.idle_at[parent] = now()
         if parent in self._replies and msg_type.endswith("_reply"):
             future = self._replies.pop(parent)
             if not future.done():
@@ -270,6 +362,12 @@ class Page:
             await asyncio.wait_for(future, timeout)
         except asyncio.TimeoutError:
             raise ProtocolError(f"timed out waiting for {what} on {self.notebook}") from None
+
+    def check_views(self) -> None:
+        """The page shows a widget: its HTML holds a view of a model the kernel has (a browser renders only those)."""
+        if not any(v in self.models for v in self.view_ids):
+            raise ProtocolError(f"{self.notebook}: no widget view in the page's HTML ({len(self.view_ids)} views, "
+                                "none of a known model): the cell's output was lost")
 
     def updated_after(self, model_id: str, key: str, seq: int) -> bool:
         return self.changed.get((model_id, key), -1) > seq

@@ -26,6 +26,15 @@ import psutil
 from toolkit.serving.serve import NOTEBOOK_DIR, REPO_ROOT, die_with_parent, voila_command, wait_until_ready
 
 HERE = Path(__file__).resolve().parent
+BENCH_PASSCODE = "246810"  # TOOLKIT_PASSCODE of every benchmark server: what the simulated trainer types
+KERNEL_ID_IN_ARG = re.compile(r"kernel-([0-9a-f-]{36})\.json")
+# What the server's log says when a room is too much for it (issue 16), counted per room.
+LOG_PROBLEMS = {"too_many_open_files": "Too many open files", "address_in_use": "Address already in use",
+                "kernel_died_starting": "KeyError: 'last_activity'", "database_locked": "database is locked",
+                "kernel_info_timeout": "Timeout waiting for kernel_info", "kernel_died": "Kernel died",
+                # nbclient gave up waiting for the cell's output: the page shows no widget (protocol.VIEW_RE)
+                "output_lost": "Timeout waiting for IOPub output",
+                "restarting": "restarting", "traceback": "Traceback (most recent call last)"}
 EXTRA_ARGS: list[str] = []  # --voila-arg: added to every server's command (default none: exactly voila.json)
 BARE = "bare.ipynb"
 HEAVY = ("pandas", "matplotlib", "numpy", "openpyxl", "PIL", "scipy", "sqlalchemy", "alembic", "yaml", "jsonschema")
@@ -114,13 +123,38 @@ class Server:
                 raise RuntimeError(f"no kernel process for {kernel_id}")
             time.sleep(0.1)
 
+    def kernel_ids(self) -> dict[str, psutil.Process]:
+        """Kernel id -> its process, from the connection file on each kernel's command line."""
+        found = {}
+        for proc in self.kernels():
+            with contextlib.suppress(psutil.Error):
+                for arg in proc.cmdline():
+                    match = KERNEL_ID_IN_ARG.search(arg)
+                    if match:
+                        found[match.group(1)] = proc
+        return found
+
+    def kernel_rss_mb(self, exclude: set[int] = frozenset()) -> list[float]:
+        out = []
+        for proc in self.kernels():
+            if proc.pid not in exclude:
+                with contextlib.suppress(psutil.Error):
+                    out.append(proc.memory_info().rss / 2**20)
+        return out
+
+    def log_problems(self) -> dict[str, int]:
+        text = self.log_path.read_text(errors="replace")
+        return {key: text.count(pattern) for key, pattern in LOG_PROBLEMS.items()}
+
     def cpu_seconds(self) -> float:
         times = psutil.Process(self.pid).cpu_times()
         return times.user + times.system
 
-    def kernel_cpu(self) -> dict[int, float]:
+    def kernel_cpu(self, exclude: set[int] = frozenset()) -> dict[int, float]:
         out = {}
         for proc in self.kernels():
+            if proc.pid in exclude:
+                continue
             with contextlib.suppress(psutil.Error):
                 t = proc.cpu_times()
                 out[proc.pid] = t.user + t.system
@@ -194,7 +228,8 @@ def running(folder: Path, work: Path, extra_args: list[str] = (), name: str = "v
 
         Store(database_url).engine.dispose()
     port = free_port()
-    env = {**os.environ, "TOOLKIT_VAR_DIR": str(var_dir), "TOOLKIT_DATABASE_URL": database_url}
+    env = {**os.environ, "TOOLKIT_VAR_DIR": str(var_dir), "TOOLKIT_DATABASE_URL": database_url,
+           "TOOLKIT_PASSCODE": BENCH_PASSCODE}
     log_path = work / f"{name}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([*voila_command(folder, port), *EXTRA_ARGS, *extra_args], cwd=REPO_ROOT, env=env,

@@ -77,3 +77,12 @@ async def _kernel_without_history():
         await manager.shutdown_kernel(kid, now=True)
         manager.context.destroy(linger=0)
 
+
+
+def test_a_loaded_server_waits_for_a_cells_output_rather_than_drop_it():
+    import json
+
+    from toolkit.paths import REPO_ROOT
+
+    settings = json.loads((REPO_ROOT / "voila.json").read_text(encoding="utf-8"))
+    assert settings["VoilaExecutor"]["iopub_timeout"] >= 30  # nbclient's 4 s lost the page of a hall's joiner

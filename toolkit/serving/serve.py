@@ -28,6 +28,8 @@ with ``Voila.config_file_paths``) holds these values, checked against Voila 0.5.
   (voila#1458); with the check on, that request gets 403 and every page load
   leaves a kernel running. What the check would guard here is a cross-site page
   shutting down a kernel, and it would need the kernel's random id to do so.
+- ``VoilaExecutor.iopub_timeout=60`` s: nbclient's 4 s default dropped a cell's output on a loaded
+  server (a hall joining at once), leaving a page with a kernel and nothing on it.
 - ``MappingKernelManager`` culling (the class Voila's kernel manager derives from):
   ``cull_idle_timeout=900`` s, ``cull_interval=60`` s, ``cull_connected=false``,
   ``cull_busy=false``. Culling is the safety net for pages that vanish without

@@ -17,6 +17,7 @@ from helpers import widget_states
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from toolkit.plan.naming import plan_short
 from toolkit.quiz import formats
 from toolkit.quiz.banks import DEFAULT_QUIZ_DIR, load_bank, load_banks
 from toolkit.quiz.generate import generate_questions
@@ -56,11 +57,11 @@ def check_named_by_title(plan, questions, banks) -> None:
     table = formats.questions_table(questions)
     assert set(table.loc[table["Ngân hàng"] != "", "Ngân hàng"]) == {b.title for b in banks}
 
-    root = ET.fromstring(formats.moodle_xml(questions).encode("utf-8"))
+    root = ET.fromstring(formats.moodle_xml(questions, plan_short(plan)).encode("utf-8"))
     categories = [c.findtext("category/text") for c in root.findall("question[@type='category']")]
-    gift_categories = re.findall(r"^\$CATEGORY: (.*)$", formats.gift(questions), re.M)
+    gift_categories = re.findall(r"^\$CATEGORY: (.*)$", formats.gift(questions, plan_short(plan)), re.M)
     for b in banks:
-        path = formats.moodle_category(formats.TOP_CATEGORY, b.title)
+        path = formats.moodle_category(plan_short(plan), b.title)
         assert path in categories and path in gift_categories
     for path in categories + gift_categories:
         # Moodle reads an unescaped "/" as a new level: the top category stays one name.

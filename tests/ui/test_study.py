@@ -467,7 +467,7 @@ def test_is_the_chart_drawn_only_when_asked_for(study):
     assert study.chart_download.value == ""
     study.download_chart.click()
     name, mime, data = data_uri(study.chart_download.value)
-    assert (name, mime) == ("bieu-do-phan-cong-KH241.png", "image/png")
+    assert (name, mime) == ("bieu-do-phan-cong-KH-241-UBND-2020.png", "image/png")
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert study.error.value == ""
 
@@ -486,7 +486,7 @@ def test_does_the_excel_button_produce_a_workbook_of_every_task(study, plan):
 
     study.download_xlsx.click()
     name, mime, data = data_uri(study.download.value)
-    assert name == "bang-phan-cong-KH241.xlsx"
+    assert name == "bang-phan-cong-KH-241-UBND-2020.xlsx"
     assert mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -499,7 +499,7 @@ def test_does_the_csv_button_produce_a_csv_with_a_bom(study, plan):
 
     study.download_csv.click()
     name, mime, data = data_uri(study.download.value)
-    assert name == "bang-phan-cong-KH241.csv" and mime == "text/csv"
+    assert name == "bang-phan-cong-KH-241-UBND-2020.csv" and mime == "text/csv"
     assert data.startswith(b"\xef\xbb\xbf")  # Excel needs it to read Vietnamese as UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == [t.id for t in plan.tasks]
@@ -513,7 +513,7 @@ def test_does_the_current_filter_export_only_the_filtered_tasks(study):
     study.filtered_only.value = True
     study.download_xlsx.click()
     name, _, data = data_uri(study.download.value)
-    assert name == "bang-phan-cong-KH241-theo-bo-loc.xlsx"
+    assert name == "bang-phan-cong-KH-241-UBND-2020-theo-bo-loc.xlsx"
     ids = [r[0] for r in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True)]
     assert ids == card_ids(study)
 

@@ -72,3 +72,29 @@ def test_the_source_text_is_the_one_txt_in_van_ban(copy):
     shutil.copy(next((copy / "van-ban").glob("*.txt")), copy / "van-ban" / "ban-sao.txt")
     problems = validate_plan_dir(copy)
     assert any("nhiều tệp .txt" in p.message for p in problems)
+
+
+def test_the_collecting_body_comes_from_the_plans_own_record(copy):
+    from toolkit.assessment.docx_report import collecting_body, summary_recipients
+
+    plan = load_plan()
+    assert plan.info.collecting_task == "III.3" and collecting_body(plan).key == "so_tu_phap"
+    assert "Bộ Tư pháp (để báo cáo);" in summary_recipients(plan, plan.agency(plan.info.issuer))
+    edit(copy / "plan.yaml", lambda d: d["plan"].pop("collecting_task"))
+    other = load_plan(copy)
+    assert collecting_body(other).key == "so_tu_phap"  # the toolkit's setting, said as such in docx_report
+    assert not any("Bộ Tư pháp" in r for r in summary_recipients(other, other.agency(other.info.issuer)))
+
+
+def test_a_collecting_task_without_a_lead_is_refused(copy):
+    edit(copy / "plan.yaml", lambda d: d["plan"].update(collecting_task="II.99"))
+    assert any("collecting_task" not in p.message and "II.99" in p.message and p.file.endswith("plan.yaml")
+               for p in validate_plan_dir(copy))
+
+
+def test_a_reading_on_the_plans_words_cites_that_plan(copy):
+    cites = {b.cite.split(",")[0] for r in load_plan().readings for b in r.basis if b.source == "plan"}
+    assert cites == {"Kế hoạch số 241/KH-UBND"}
+    edit(copy / "plan.yaml", lambda d: d["plan"].update(number="36/KH-UBND"))
+    cites = {b.cite.split(",")[0] for r in load_plan(copy).readings for b in r.basis if b.source == "plan"}
+    assert cites == {"Kế hoạch số 36/KH-UBND"}

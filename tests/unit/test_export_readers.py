@@ -46,6 +46,7 @@ GIFT_TYPES = {"single": "MC", "multiple": "MC", "true_false": "TF", "matching": 
 # gift-pegjs 1.0.2 leaves a matching answer (the right of "->") with its escapes as placeholders ("&&058;"
 # for "\:"), where Moodle's own reader (qformat_gift::escapedchar_post) gives the character back.
 PEG_PLACEHOLDER = re.compile(r"&&(\d{3});")
+CATEGORY = "Kế hoạch 241/KH-UBND"  # a plan's name, with the "/" a Moodle category path must escape
 
 
 NPM_CI = "`make pytest` installs it (npm ci --prefix tests/external)"
@@ -265,7 +266,7 @@ TRICKY = (
 
 def test_gift_marks_html_only_the_questions_whose_text_moodle_would_take_as_html():
     """Is a question holding & < > marked [html] and escaped, while one without them stays plain?"""
-    text = fmt.gift(TRICKY)
+    text = fmt.gift(TRICKY, CATEGORY)
     marked = [q.id for q in TRICKY if f"::{fmt.gift_escape(q.id)}::[html]" in text]
     assert marked == [q.id for q in TRICKY if q.id != "dac-biet:tron"]
     assert "&lt;b&gt;l&lt;/b&gt; &amp; “m”" in text and "<b>" not in text
@@ -275,7 +276,7 @@ def test_gift_marks_html_only_the_questions_whose_text_moodle_would_take_as_html
 def test_gift_matching_row_with_an_arrow_splits_where_moodle_splits():
     """Does each matching line split at its first "->" into the row and its answer, as Moodle reads it?"""
     q = next(q for q in TRICKY if q.type == "matching")
-    body = fmt.gift([q]).split("{\n", 1)[1]
+    body = fmt.gift([q], CATEGORY).split("{\n", 1)[1]
     lines = [line.strip()[1:] for line in body.splitlines() if line.strip().startswith("=")]
     unescape = re.compile(r"\\(.)")
     split = [tuple(unescape.sub(r"\1", part).strip() for part in line.split("->", 1)) for line in lines]
@@ -286,7 +287,7 @@ def test_gift_matching_row_with_an_arrow_splits_where_moodle_splits():
 def test_gift_pegjs_reads_special_characters_in_every_kind_of_question(tmp_path):
     """Do escaped GIFT characters, HTML characters, "->" and Vietnamese reach gift-pegjs as written?"""
     path = tmp_path / "dac-biet.gift.txt"
-    path.write_text(fmt.gift(TRICKY), encoding="utf-8")
+    path.write_text(fmt.gift(TRICKY, CATEGORY), encoding="utf-8")
     read = [p for p in read_gift(path) if p["type"] != "Category"]
     by_id = {q.id: q for q in TRICKY}
     assert sorted(p["title"] for p in read) == sorted(by_id)
@@ -295,7 +296,7 @@ def test_gift_pegjs_reads_special_characters_in_every_kind_of_question(tmp_path)
 
 def test_moodle_xml_parser_reads_special_characters_and_every_fraction_split(capsys):
     """Do the same texts, and 1, 3 or 6 right answers of many, reach moodle-xml-parser as Moodle wants?"""
-    read = read_moodle_xml(fmt.moodle_xml(TRICKY).encode("utf-8"), capsys)
+    read = read_moodle_xml(fmt.moodle_xml(TRICKY, CATEGORY).encode("utf-8"), capsys)
     by_id = {q.id: q for q in TRICKY if q.type in ("single", "multiple")}
     assert sorted(m.name for m in read) == sorted(by_id)
     assert {m.name: moodle_xml_problems(by_id[m.name], m) for m in read} == {q: [] for q in by_id}

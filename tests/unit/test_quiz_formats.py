@@ -28,7 +28,7 @@ def test_json_lists_every_question_with_its_key(questions):
 
 
 def test_moodle_xml_structure(questions):
-    root = ET.fromstring(fmt.moodle_xml(questions).encode("utf-8"))
+    root = ET.fromstring(fmt.moodle_xml(questions, "Kế hoạch 241/KH-UBND").encode("utf-8"))
     assert root.tag == "quiz"
     real = [q for q in root.findall("question") if q.get("type") != "category"]
     assert len(real) == len(questions)
@@ -55,7 +55,7 @@ def test_moodle_xml_structure(questions):
 
 
 def test_gift_has_one_block_per_question_and_escapes_specials(questions):
-    text = fmt.gift(questions)
+    text = fmt.gift(questions, "Kế hoạch 241/KH-UBND")
     assert len(re.findall(r"^::", text, re.M)) == len(questions)
     assert "::lead\\:II.5.b\\:so_tu_phap::" in text or "lead\\:II.5.b" in text
     assert fmt.gift_escape("a:b=c~d#e{f}") == "a\\:b\\=c\\~d\\#e\\{f\\}"

@@ -34,6 +34,7 @@ from toolkit.assessment.criteria import NOT_RATED, Settings, criteria_for
 from toolkit.assessment.report import CODE_LABEL
 from toolkit.assessment.scoring import AssessmentScore, Entry, previous_year, score_of, unit_criteria
 from toolkit.plan.model import AGENCY_KINDS, Plan, Unit
+from toolkit.plan.naming import plan_numbered
 from toolkit.vietnamese import sort_key
 
 if TYPE_CHECKING:
@@ -324,7 +325,7 @@ def overview_xlsx(plan: Plan, overview: CityOverview, names: bool = True) -> byt
     from toolkit.exports import NOTICE_COLUMNS, excel_writer, fit_columns, notice_row
 
     info = pd.DataFrame([notice_row(overview_notice(names)),
-                         ("Kế hoạch", f"{plan.info.kind} số {plan.info.number}"), ("Năm đánh giá", overview.year),
+                         ("Kế hoạch", plan_numbered(plan)), ("Năm đánh giá", overview.year),
                          ("Đơn vị hoạt động trong năm", overview.active),
                          ("Đã nộp tự đánh giá", overview.submitted_count),
                          ("Chưa nộp", len(overview.not_submitted)),

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from toolkit.assessment.criteria import Settings
 from toolkit.assessment.report import AssessmentView, chart_png, report_context
 from toolkit.plan.model import Plan
+from toolkit.plan.naming import plan_label
 from toolkit.vietnamese import local_time, number
 
 if TYPE_CHECKING:
@@ -64,11 +65,12 @@ CHART_DPI = 200  # printed: 100 dpi, the page's, looks blurred on paper
 HEATMAP_DPI = 150
 LINK_COLOR = "0563C1"
 CELL_MARGIN_MM = 1.2
-# The plan's task under which Sở Tư pháp collects the units' reports and reports on: "Sở Tư pháp: đôn đốc
-# thực hiện Kế hoạch; định kỳ báo cáo UBND Thành phố, Bộ Tư pháp" (Kế hoạch 241, mục III.3). Its lead is the
-# city summary's issuing body and the unit report's recipient; its words name the summary's recipients.
-COLLECTING_TASK = "III.3"
-MINISTRY = "Bộ Tư pháp"  # named in III.3, not a body the plan assigns tasks to (so not in agencies.yaml)
+# The body that collects the units' reports is the lead of the plan's collecting task (plan.yaml
+# collecting_task; Plan 241: III.3, "Sở Tư pháp: đôn đốc thực hiện Kế hoạch; định kỳ báo cáo UBND Thành phố,
+# Bộ Tư pháp"). A plan that records none: Sở Tư pháp, which aggregates every unit's self-assessment (the
+# toolkit's setting, like the scale in criteria.yaml, not the plan's words).
+COLLECTOR = "so_tu_phap"
+MINISTRY = "Bộ Tư pháp"  # a recipient only where the collecting task's words name it
 # Unit kinds whose documents carry the People's Committee above their own name (cơ quan chủ quản trực tiếp,
 # Phụ lục I): the departments (sở) are its agencies; other bodies' superiors are not in the data.
 UNDER_ISSUER = ("so",)
@@ -91,8 +93,20 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 ref
 
 
 def collecting_body(plan: Plan):
-    """The agency that collects the self-assessments and issues the city summary (lead of COLLECTING_TASK)."""
-    return plan.agency(plan.task(COLLECTING_TASK).lead[0])
+    """The agency that collects the self-assessments and issues the city summary (see COLLECTOR)."""
+    if plan.info.collecting_task:
+        return plan.agency(plan.task(plan.info.collecting_task).lead[0])
+    if COLLECTOR not in plan.agencies:
+        raise ValueError(f"{plan.info.number}: không rõ cơ quan tổng hợp báo cáo (plan.yaml chưa ghi collecting_task "
+                         f"và danh mục không có cơ quan '{COLLECTOR}').")
+    return plan.agency(COLLECTOR)
+
+
+def summary_recipients(plan: Plan, issuer) -> list[str]:
+    """Nơi nhận of the city summary: the plan's issuer, and the ministry where the collecting task names it."""
+    task = plan.task(plan.info.collecting_task) if plan.info.collecting_task else None
+    ministry = [f"{MINISTRY} (để báo cáo);"] if task and MINISTRY in task.source_text else []
+    return [f"{issuer.short} (để báo cáo);", *ministry, "Lưu: VT."]
 
 
 # ---------------------------------------------------------------- the unit's report
@@ -109,8 +123,7 @@ def report_docx(plan: Plan, settings: Settings, view: AssessmentView, *, chart: 
         w.paragraph(ctx["period"], size=NOTE_PT, align="center", italic=True)
     if ctx["draft"]:
         w.paragraph(ctx["draft"], bold=True, align="center", color="B91C1C", after=6)
-    p = ctx["plan"]
-    w.body(f"Thực hiện {p['kind']} số {p['number']} ngày {p['date']} của {p['issuer']}, {ctx['unit']} tự đánh "
+    w.body(f"Thực hiện {ctx['plan']}, {ctx['unit']} tự đánh "
            f"giá kết quả thực hiện các nhiệm vụ được giao năm {ctx['year']} như sau:")
 
     w.heading("I. Kết quả thực hiện từng nhiệm vụ")
@@ -233,11 +246,10 @@ def city_docx(plan: Plan, overview: "CityOverview", *, charts: bool = True) -> b
     ov, info = overview, plan.info
     body = collecting_body(plan)
     issuer = plan.agency(info.issuer)
-    plan_text = f"{info.kind} số {info.number} ngày {info.date:%d/%m/%Y}"
     w = _Writer(title=f"Báo cáo tổng hợp kết quả tự đánh giá năm {ov.year}", author=body.name)
     w.header(body=body.short, superior=_superior(plan, body.kind), dated=f"{info.place}, ngày …… tháng …… năm ……")
-    w.kind_and_subject(f"Tổng hợp kết quả tự đánh giá thực hiện {plan_text} của {issuer.short}", f"Năm {ov.year}")
-    w.body(f"Thực hiện {plan_text} của {issuer.name}, {body.short} tổng hợp kết quả tự đánh giá năm {ov.year} "
+    w.kind_and_subject(f"Tổng hợp kết quả tự đánh giá thực hiện {plan_label(plan)}", f"Năm {ov.year}")
+    w.body(f"Thực hiện {plan_label(plan, full_issuer=True)}, {body.short} tổng hợp kết quả tự đánh giá năm {ov.year} "
            "của các cơ quan, đơn vị như sau:")
 
     passed = int((ov.ranking["passed"] == True).sum())  # noqa: E712 — None (nothing scored) is not a pass
@@ -320,9 +332,9 @@ def city_docx(plan: Plan, overview: "CityOverview", *, charts: bool = True) -> b
                 w.cell_text(cells[0], r.compared_with, new=True, italic=True, size=TABLE_PT - 1)
 
     # Said with the signature, on its page: “Nơi nhận” and the signer never stand alone after a long table.
-    w.body(f"Trên đây là kết quả tổng hợp tự đánh giá năm {ov.year} thực hiện {plan_text} của {issuer.short}, "
+    w.body(f"Trên đây là kết quả tổng hợp tự đánh giá năm {ov.year} thực hiện {plan_label(plan)}, "
            f"{body.short} báo cáo.").paragraph_format.keep_with_next = True
-    w.signature([f"{issuer.short} (để báo cáo);", f"{MINISTRY} (để báo cáo);", "Lưu: VT."], "GIÁM ĐỐC")
+    w.signature(summary_recipients(plan, issuer), "GIÁM ĐỐC")
 
     if n:
         w.landscape()

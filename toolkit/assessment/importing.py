@@ -34,6 +34,7 @@ from toolkit.assessment.report import CODE_LABEL, STATE
 from toolkit.assessment.scoring import unit_history
 from toolkit.datafile import DataError, Problem, display_name, schema_errors
 from toolkit.plan.model import Plan
+from toolkit.plan.naming import names_number, plan_numbered
 from toolkit.storage.records import InputError, clean_name
 from toolkit.vietnamese import VIETNAM, fold, megabytes, number, squash
 
@@ -377,9 +378,8 @@ def _check(name: str, kind: str, doc, locate, plan: Plan, settings: Settings) ->
     problems.raise_if_any()  # not an assessment, or a version this toolkit cannot read: nothing else is worth saying
     broken = _check_structure(doc, problems)
     plan_number = doc.get("plan")
-    if isinstance(plan_number, str) and plan.info.number not in plan_number:
-        problems.add(("plan",), f"Tệp thuộc kế hoạch {_shown(plan_number)}, không phải Kế hoạch số "
-                                f"{plan.info.number}.")
+    if isinstance(plan_number, str) and not names_number(plan_number, plan.info.number):
+        problems.add(("plan",), f"Tệp thuộc kế hoạch {_shown(plan_number)}, không phải {plan_numbered(plan)}.")
     unit_key = _unit_key(doc.get("unit"), plan, problems, notes)
     year = _year(doc.get("year"), unit_key, plan, problems)
     if doc.get("status") == "draft":

@@ -28,6 +28,7 @@ from toolkit.assessment.scoring import (
     unit_history,
 )
 from toolkit.plan.model import PLAN_WORDS_LABEL, READING_LABEL, Plan, Unit
+from toolkit.plan.naming import plan_dated, plan_label
 from toolkit.vietnamese import VIETNAM, local_time, number
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def report_rows(plan: Plan, settings: Settings, unit: Unit, year: int, criteria:
 
 def info_rows(plan: Plan, view: AssessmentView) -> list[tuple[str, object]]:
     r, s = view.record, view.score
-    rows = [("Kế hoạch", f"{plan.info.kind} số {plan.info.number} ngày {plan.info.date:%d/%m/%Y}"),
+    rows = [("Kế hoạch", plan_dated(plan)),
             ("Đơn vị", unit_title(plan, view.unit, view.year)), ("Mã đơn vị", view.unit.key),
             *([(CODE_LABEL, view.unit.code)] if view.unit.code else []), ("Năm đánh giá", view.year),
             *([("Kỳ đánh giá", note)] if (note := period_note(view.unit, view.year)) else []),
@@ -432,7 +433,6 @@ def report_context(plan: Plan, settings: Settings, view: AssessmentView) -> dict
     (toolkit.assessment.docx_report) lay out the same figures. `has_chart`: there is a section to draw."""
     unit, r, s, info = view.unit, view.record, view.score, plan.info
     when = r.submitted_at.astimezone(VIETNAM).date() if r and r.submitted_at else None
-    issuer = plan.agency(info.issuer)
     version = "Chưa lưu"
     if r:
         version = f"Phiên bản {r.version}" + (f", nộp lúc {local_time(r.submitted_at)}" if r.submitted_at else "")
@@ -446,11 +446,10 @@ def report_context(plan: Plan, settings: Settings, view: AssessmentView) -> dict
         reading_label=READING_LABEL, readings=_readings(view),
         dated=(f"{info.place}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}" if when
                else f"{info.place}, ngày …… tháng …… năm ……"),
-        title=(f"Tự đánh giá kết quả thực hiện {info.kind} số {info.number} ngày {info.date:%d/%m/%Y} "
-               f"của {issuer.short}"),
+        title=f"Tự đánh giá kết quả thực hiện {plan_label(plan)}",
         draft=(None if r is not None and r.submitted
                else "BẢN NHÁP — chưa nộp" + (f" (phiên bản {r.version})" if r else "")),
-        plan={"kind": info.kind, "number": info.number, "date": f"{info.date:%d/%m/%Y}", "issuer": issuer.name},
+        plan=plan_label(plan, full_issuer=True),  # "Thực hiện Kế hoạch số … của Ủy ban nhân dân …, <unit> …"
         criteria=_criterion_rows(plan, settings, view),
         sections=_section_rows(plan, view),
         total={"rated": s.rated, "to_rate": s.to_rate, "points": f"{number(s.points)}/{number(s.max_points)}",

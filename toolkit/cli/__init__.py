@@ -141,7 +141,10 @@ def cmd_export_plan(args) -> int:
 
     plan = _plan(args)
     if args.format == "json":
-        data = (json.dumps(report.plan_json(plan), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        from toolkit.plan.load import plan_dir
+
+        exported = report.with_review_marks(report.plan_json(plan), args.plan_dir or plan_dir())  # a draft's marks
+        data = (json.dumps(exported, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
         data = report.table_bytes(report.assignment_table(plan), args.format)
     return write_output(args, data, args.format == "xlsx")
@@ -149,10 +152,12 @@ def cmd_export_plan(args) -> int:
 
 def cmd_export_questions(args) -> int:
     from toolkit.plan.export import table_bytes
+    from toolkit.plan.naming import plan_short
     from toolkit.quiz import formats as fmt
     from toolkit.quiz.banks import question_bank
 
-    questions, problems = question_bank(_plan(args), args.quizzes)
+    plan = _plan(args)
+    questions, problems = question_bank(plan, args.quizzes)
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
@@ -161,23 +166,24 @@ def cmd_export_questions(args) -> int:
     if args.format == "json":
         data = fmt.questions_json(questions).encode("utf-8")
     elif args.format == "moodle-xml":
-        data = fmt.moodle_xml(questions).encode("utf-8")
+        data = fmt.moodle_xml(questions, plan_short(plan)).encode("utf-8")
     elif args.format == "gift":
-        data = fmt.gift(questions).encode("utf-8")
+        data = fmt.gift(questions, plan_short(plan)).encode("utf-8")
     else:
         data = table_bytes(fmt.questions_table(questions), "xlsx", sheet="Câu hỏi")
     return write_output(args, data, args.format == "xlsx")
 
 
 def cmd_export_results(args) -> int:
+    from toolkit.plan.catalogue import key_of
     from toolkit.quiz import formats as fmt
     from toolkit.quiz.banks import question_bank
     from toolkit.storage.store import Store
 
     plan = _plan(args)
     questions, _ = question_bank(plan, args.quizzes)
-    data = fmt.results_file(plan, Store(args.database).results(), {q.id: q for q in questions}, args.format,
-                            names=not args.pseudonymise)
+    rows = Store(args.database).results(plan=key_of(plan))  # the answers to this plan's questions
+    data = fmt.results_file(plan, rows, {q.id: q for q in questions}, args.format, names=not args.pseudonymise)
     return write_output(args, data, args.format == "xlsx")
 
 
@@ -222,17 +228,21 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="toolkit", formatter_class=fmt,
-        description="Bộ công cụ PBGDPL — Kế hoạch 241/KH-UBND (Hà Nội).\nPBGDPL toolkit for Hanoi Plan 241/KH-UBND.",
+        description=("Bộ công cụ PBGDPL (Hà Nội): tra cứu, kiểm tra hiểu biết và tự đánh giá việc thực hiện các kế hoạch "
+                     "phổ biến, giáo dục pháp luật.\nPBGDPL toolkit (Hanoi): study, quiz and self-assess legal "
+                     "dissemination plans."),
         epilog=__doc__.split("\n", 2)[2])
-    parser.add_argument("--plan-dir", help="thư mục dữ liệu Kế hoạch (mặc định data/plan-241)")
+    parser.add_argument("--plan-dir", help="thư mục dữ liệu một kế hoạch (mặc định: TOOLKIT_PLAN_DIR, nếu không có "
+                                           "thì kế hoạch mặc định trong data/)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     p = sub.add_parser("validate", formatter_class=fmt,
                        help="kiểm tra dữ liệu Kế hoạch, ngân hàng câu hỏi / validate the data and question banks",
-                       epilog="Ví dụ:\n  toolkit validate\n  toolkit validate data/plan-241\n  toolkit validate quizzes/\n"
+                       epilog="Ví dụ:\n  toolkit validate\n  toolkit validate du-thao-ke-hoach/\n  toolkit validate quizzes/\n"
                               "  toolkit validate quizzes/phan-i.yaml")
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="thư mục dữ liệu Kế hoạch, thư mục hoặc tệp ngân hàng câu hỏi (mặc định data/plan-241)")
+                   help="thư mục dữ liệu một kế hoạch, thư mục hoặc tệp ngân hàng câu hỏi (mặc định: "
+                        "TOOLKIT_PLAN_DIR, nếu không có thì kế hoạch mặc định trong data/)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("tasks", formatter_class=fmt, help="liệt kê nhiệm vụ / list tasks",
@@ -246,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_tasks)
 
     p = sub.add_parser("export", formatter_class=fmt, help="xuất dữ liệu / export",
-                       epilog="Ví dụ:\n  toolkit export plan --format json > ke-hoach-241.json\n"
+                       epilog="Ví dụ:\n  toolkit export plan --format json > ke-hoach.json\n"
                               "  toolkit export plan --format xlsx --output bang-phan-cong.xlsx")
     what = p.add_subparsers(dest="what", required=True, metavar="LOẠI")
     q = what.add_parser("plan", formatter_class=fmt, help="Kế hoạch: nhiệm vụ, cơ quan, thời hạn",
@@ -302,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_backup(sub, fmt)
     register_restore(sub, fmt)
+    from toolkit.cli.plan import register as register_plan  # `toolkit plan import|compare` (the group's subparsers)
+
+    register_plan(sub, fmt)
 
     p = sub.add_parser("serve", formatter_class=fmt, help="chạy ứng dụng Voila / serve the app",
                        epilog="Ví dụ:\n  toolkit serve\n  toolkit serve --lan --port 8866\n"

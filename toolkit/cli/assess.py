@@ -22,16 +22,19 @@ def cmd_assess_export(args) -> int:
     from toolkit.assessment.criteria import load_settings
     from toolkit.cli.output import write_output
     from toolkit.plan.load import load_plan
+    from toolkit.plan.naming import plan_short
     from toolkit.storage.assessments import AssessmentStore
     from toolkit.storage.store import Store
 
     plan = load_plan(getattr(args, "plan_dir", None))
     if args.unit not in plan.units:
-        print(f"Không có đơn vị '{args.unit}' trong danh mục (data/plan-241/units.yaml). Có: "
+        print(f"Không có đơn vị '{args.unit}' trong danh mục đơn vị của {plan_short(plan)}. Có: "
               f"{', '.join(plan.units)}", file=sys.stderr)
         return 2
     settings = load_settings(plan)
-    astore = AssessmentStore(Store(args.database))
+    from toolkit.plan.catalogue import key_of
+
+    astore = AssessmentStore(Store(args.database), key_of(plan))  # that plan's assessments only
     record = ar.chosen_record(astore, args.unit, args.year, args.version)
     name = plan.unit(args.unit).name
     if record is None:
@@ -127,8 +130,10 @@ def cmd_import(args) -> int:
     from toolkit.storage.store import Store
 
     plan, settings = _plan_and_settings(args)
+    from toolkit.plan.catalogue import key_of
+
     report = import_assessments([Path(f) for f in args.files], plan, settings,
-                                AssessmentStore(Store(args.database)))
+                                AssessmentStore(Store(args.database), key_of(plan)))
     for r in report.results:
         stream = sys.stderr if r.outcome == "rejected" else sys.stdout
         print(r.message, file=stream)
@@ -154,7 +159,9 @@ def cmd_city(args) -> int:
         print(f"Năm {args.year} nằm ngoài thời kỳ của Kế hoạch ({plan.info.period_start}–{plan.info.period_end}).",
               file=sys.stderr)
         return 2
-    submissions = load_submissions(AssessmentStore(Store(args.database)))
+    from toolkit.plan.catalogue import key_of
+
+    submissions = load_submissions(AssessmentStore(Store(args.database), key_of(plan)))
     if args.format == "docx":
         from toolkit.assessment.city import city_overview
         from toolkit.assessment.docx_report import city_docx

@@ -23,7 +23,9 @@ def cmd_questions_reports(args) -> int:
     questions, problems = question_bank(plan, args.quizzes)
     for p in problems:
         print(p, file=sys.stderr)
-    items = reported_questions(Store(args.database), questions, retired_ids(args.quizzes))
+    from toolkit.plan.catalogue import key_of
+
+    items = reported_questions(Store(args.database), questions, retired_ids(args.quizzes), plan=key_of(plan))
     for r in items:
         q, reports = r.question, r.reports
         print(f"{reports.count} người báo lỗi · {r.reports.question_id} · lần gần nhất {local_time(reports.latest_at)}")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.exports import csv_bytes, excel_writer, fit_columns
 from toolkit.plan.model import DEADLINE_KINDS, READING_LABEL, Assignment, Plan, Reading, Task, Unit
+from toolkit.plan.naming import plan_short
 from toolkit.vietnamese import sort_key
 
 if TYPE_CHECKING:
@@ -228,5 +229,31 @@ def assignment_chart(plan: Plan, width: float = 11.0) -> "Figure":
     lead_h = ax.scatter([], [], s=90, color="#1d4ed8", label="Được giao (chủ trì, thực hiện)")
     coord_h = ax.scatter([], [], s=90, facecolors="none", edgecolors="#d97706", linewidths=2, label="Phối hợp (số dưới chấm: số nhiệm vụ khi nhiều hơn 1)")
     ax.legend(handles=[lead_h, coord_h], loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, frameon=False)
-    ax.set_title("Cơ quan được nêu tên: được giao, phối hợp theo mục của Kế hoạch 241/KH-UBND", fontsize=11, pad=12)
+    ax.set_title(f"Cơ quan được nêu tên: được giao, phối hợp theo mục của {plan_short(plan)}", fontsize=11, pad=12)
     return fig
+
+
+def with_review_marks(data: dict, directory) -> dict:
+    """A plan's JSON export with a draft's review marks (review.yaml), for tools that show what is unreviewed.
+
+    The plan gets `review` (status, when and from what file it was imported, and the marks that are not a
+    task's); each task gets `review`, its own marks. A folder without review.yaml (a hand-verified plan) is
+    exported as it is.
+    """
+    from pathlib import Path
+
+    from toolkit.datafile import read_yaml
+
+    path = Path(directory) / "review.yaml"
+    if not path.exists():
+        return data
+    review = read_yaml(path).data or {}
+    marks: dict[str, list[dict]] = {}
+    for item in review.get("items") or ():
+        mark = {k: item.get(k) for k in ("ref", "field", "confidence", "span", "status", "why") if k in item}
+        marks.setdefault(str(item.get("ref", "")), []).append(mark)
+    for task in data["tasks"]:
+        task["review"] = marks.pop(f"task:{task['id']}", [])
+    data["plan"]["review"] = {"status": review.get("status", "draft"), "imported": review.get("imported"),
+                              "text": review.get("text"), "items": [m for ms in marks.values() for m in ms]}
+    return data

@@ -137,6 +137,10 @@ def _semantic_problems(docs: dict[str, YamlDoc], directory: Path, source: str | 
             out.append(doc.problem(path, f"{what} '{key}' không có trong danh mục cơ quan (agencies.yaml)."))
 
     check_key(pd, ("plan", "issuer"), pd.data["plan"]["issuer"])
+    collecting = pd.data["plan"].get("collecting_task")
+    if collecting and collecting not in {t["id"] for t in td.data["tasks"] if t["lead"]}:
+        out.append(pd.problem(("plan", "collecting_task"), f"Nhiệm vụ tổng hợp báo cáo '{collecting}' không có trong "
+                                                           "tasks.yaml hoặc không có cơ quan chủ trì."))
     period = pd.data["plan"]["period"]
     sections = {s["id"] for s in pd.data["sections"]}
 
@@ -313,7 +317,7 @@ def _build_plan(docs: dict[str, YamlDoc], built: Built, source_text: str | None 
         number=p["number"], date=_date(p["date"]), place=p["place"], issuer=p["issuer"], kind=p["kind"],
         title=p["title"], signer_name=p["signer"]["name"], signer_title=p["signer"]["title"],
         signer_capacity=p["signer"].get("capacity"), period_start=p["period"]["start"],
-        period_end=p["period"]["end"], period_note=p["period"].get("note"))
+        period_end=p["period"]["end"], period_note=p["period"].get("note"), collecting_task=p.get("collecting_task"))
 
     def document(d):
         return Document(key=d["key"], number=d["number"], kind=d["kind"], title=d["title"], date=_date(d.get("date")),

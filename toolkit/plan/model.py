@@ -260,6 +260,8 @@ class PlanInfo:
     period_start: int
     period_end: int
     period_note: str | None
+    # The task under which a body collects the units' reports (Plan 241: III.3, Sở Tư pháp); None if not recorded.
+    collecting_task: str | None = None
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,7 @@ class Assignment:
 PLAN_WORDS_LABEL = "Lời văn Kế hoạch"
 READING_LABEL = "Ghi chú biên soạn"
 BASIS_SOURCES = {
-    "plan": "Kế hoạch số 241/KH-UBND",
+    "plan": "Kế hoạch",  # the loader names the plan itself (Basis.label): "Kế hoạch số 241/KH-UBND"
     "nq1656": "Nghị quyết số 1656/NQ-UBTVQH15",
     "sources_readme": "shared/sources/README.md",
 }
@@ -291,10 +293,11 @@ class Basis:
     source: str
     excerpt: str
     where: str | None = None
+    label: str | None = None  # the source's name when it is not BASIS_SOURCES's (the plan's own number)
 
     @property
     def cite(self) -> str:
-        return BASIS_SOURCES.get(self.source, self.source) + (f", {self.where}" if self.where else "")
+        return (self.label or BASIS_SOURCES.get(self.source, self.source)) + (f", {self.where}" if self.where else "")
 
 
 @dataclass(frozen=True)
@@ -933,6 +936,8 @@ def parse_deadline(text: str | None) -> Deadline:
         return Deadline("none")
     f = fold(text)
     if m := re.search(r"quy ([iv]+) nam (\d{4})", f):
+        if m[1].upper() not in _ROMAN:
+            raise ValueError(f"không có quý {m[1].upper()} (chỉ có Quý I đến Quý IV): {text!r}")
         return Deadline("once_by", text, int(m[2]), _ROMAN[m[1].upper()])
     if m := re.fullmatch(r"nam (\d{4})", f):
         return Deadline("year", text, int(m[1]))

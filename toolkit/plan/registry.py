@@ -133,7 +133,8 @@ def build_units(units_doc: YamlDoc, extras: dict[str, YamlDoc], agencies: dict, 
         out += _departments(built, extras["departments"], config["departments"], agencies, plan_keys, task_ids,
                             plan_number)
     if READINGS_FILE in extras:
-        out += _readings(built, extras[READINGS_FILE], ud, extras.get("communes"), agencies, task_ids, source_text)
+        out += _readings(built, extras[READINGS_FILE], ud, extras.get("communes"), agencies, task_ids, source_text,
+                         plan_number)
     else:
         for i, u in enumerate(ud.data["units"]):
             if u.get("inherits_reading"):
@@ -246,7 +247,7 @@ def _departments(built: Built, doc: YamlDoc, cfg: dict, agencies: dict, plan_key
 
 
 def _readings(built: Built, doc: YamlDoc, ud: YamlDoc, communes: YamlDoc | None, agencies: dict,
-              task_ids: set[str], source_text: str | None) -> list[Problem]:
+              task_ids: set[str], source_text: str | None, plan_number: str | None = None) -> list[Problem]:
     out, units = [], built.units
     taken = {r.key for r in built.readings}
     nq_texts = _resolution_texts(communes)
@@ -289,7 +290,9 @@ def _readings(built: Built, doc: YamlDoc, ud: YamlDoc, communes: YamlDoc | None,
             out.append(doc.problem(at + ("carried_by",), f"Cách đọc '{r['key']}': không đơn vị nào thuộc carried_by."))
         by_key[r["key"]] = Reading(
             key=r["key"], title=r["title"], note=squash(r["note"]), outcome=r["outcome"],
-            valid_from=_date(r["valid_from"]), basis=tuple(Basis(b["source"], squash(b["excerpt"]), b.get("where"))
+            valid_from=_date(r["valid_from"]), basis=tuple(Basis(b["source"], squash(b["excerpt"]), b.get("where"),
+                                                                 f"Kế hoạch số {plan_number}"
+                                                                 if b["source"] == "plan" and plan_number else None)
                                                            for b in r["basis"]),
             carried_by=tuple(dict.fromkeys(keys)), carried_by_kinds=kinds, from_units=tuple(r.get("from_units", ())),
             via=tuple(r.get("via", ())), tasks=tuple(r.get("tasks", ())), except_tasks=tuple(r.get("except_tasks", ())),

@@ -41,7 +41,7 @@ class Notice:
 
 
 def _quiz(days: int, who: str) -> Notice:
-    return Notice("quiz", "2026-01", (
+    return Notice("quiz", "2026-12", (
         "Trang này lưu họ tên, đơn vị và bài làm của bạn để bạn làm tiếp và xem lại kết quả. Bấm “Tiếp tục” là bạn "
         "đồng ý."), (
         ("Dữ liệu được lưu", "Họ và tên, đơn vị công tác; từng câu trả lời, điểm, thời điểm bắt đầu, trả lời và nộp "
@@ -57,7 +57,7 @@ def _quiz(days: int, who: str) -> Notice:
                         "bị xóa, và họ tên bị xóa khi không còn bài làm nào."),
         ("Xem, tải về, sửa, xóa", _CODE),
         ("Nơi chịu trách nhiệm", who),
-        ("Không đồng ý", "Đừng bấm “Tiếp tục”: chưa có gì được lưu. Trang “Tra cứu Kế hoạch 241/KH-UBND” dùng được "
+        ("Không đồng ý", "Đừng bấm “Tiếp tục”: chưa có gì được lưu. Trang “Tra cứu Kế hoạch” dùng được "
                          "mà không cần họ tên."),
     ))
 
@@ -104,7 +104,7 @@ def _assessment(days: int, who: str) -> Notice:
 
 _BUILDERS = {"quiz": _quiz, "workshop": _workshop, "assessment": _assessment}
 NOTICE_KEYS = tuple(_BUILDERS)
-PURPOSES = {"quiz": "kiểm tra hiểu biết (trang “Kiểm tra hiểu biết về Kế hoạch 241/KH-UBND”)",
+PURPOSES = {"quiz": "kiểm tra hiểu biết (trang “Kiểm tra hiểu biết về Kế hoạch”)",
             "workshop": "phiên tập huấn (trang “Tham gia phiên tập huấn”)",
             "assessment": "tự đánh giá của đơn vị (trang “Tự đánh giá thực hiện Kế hoạch”)"}
 

@@ -60,7 +60,7 @@ def inventory(days: int) -> dict[str, TableUse]:
                 "mode": (PERSONAL, "chế độ"), "time_limit_s": (OTHER, "giới hạn thời gian"),
                 "seed": (OTHER, "hạt giống xáo trộn"), "items": (PERSONAL, "câu hỏi và thứ tự phương án được giao"),
                 "session_code": (PERSONAL, "phiên tập huấn đã tham gia"), "started_at": (PERSONAL, "lúc bắt đầu"),
-                "finished_at": (PERSONAL, "lúc nộp bài")},
+                "finished_at": (PERSONAL, "lúc nộp bài"), "plan": (OTHER, "kế hoạch của các câu hỏi")},
             f"{PURPOSES['quiz']}; {PURPOSES['workshop']}",
             f"bài luyện tập: {_days(days)} từ lúc bắt đầu; bài trong phiên tập huấn: {_days(days)} từ lúc phiên "
             "đóng, sau đó giữ không tên (ẩn danh) để thống kê câu hỏi",
@@ -79,7 +79,7 @@ def inventory(days: int) -> dict[str, TableUse]:
                 "id": (OTHER, "số nội bộ"), "question_id": (OTHER, "mã câu hỏi"),
                 "participant_id": (LINK, "người báo"), "attempt_id": (LINK, "bài làm lúc báo"),
                 "note": (PERSONAL, "ghi chú tự nhập"), "created_at": (PERSONAL, "lúc báo"),
-                "updated_at": (PERSONAL, "lúc sửa")},
+                "updated_at": (PERSONAL, "lúc sửa"), "plan": (OTHER, "kế hoạch của câu hỏi")},
             "sửa câu hỏi sai trong ngân hàng câu hỏi",
             f"{_days(days)} từ lần báo cuối; xóa cùng người báo",
             f"{trainer}: thấy họ tên, đơn vị người báo và ghi chú; {admin} (toolkit questions reports)"),
@@ -96,7 +96,8 @@ def inventory(days: int) -> dict[str, TableUse]:
                 "id": (OTHER, "số nội bộ"), "unit_key": (OTHER, "đơn vị"), "year": (OTHER, "năm"),
                 "version": (OTHER, "phiên bản"), "status": (OTHER, "nháp hay đã nộp"),
                 "created_at": (OTHER, "lúc tạo"), "submitted_at": (PERSONAL, "lúc nộp"),
-                "submitted_by": (PERSONAL, "họ tên người điền bản nháp, người nộp bản đã nộp")},
+                "submitted_by": (PERSONAL, "họ tên người điền bản nháp, người nộp bản đã nộp"),
+                "plan": (OTHER, "kế hoạch được tự đánh giá")},
             PURPOSES["assessment"],
             "bản đã nộp: là báo cáo, hồ sơ công việc của đơn vị gửi Sở Tư pháp, lưu cùng báo cáo, không tự xóa; "
             f"họ tên người điền bản nháp: xóa khi bản nháp không được sửa trong {_days(days)}",
@@ -115,7 +116,7 @@ def inventory(days: int) -> dict[str, TableUse]:
                 "stability": (PERSONAL, "độ bền trí nhớ ước tính"), "difficulty": (PERSONAL, "độ khó ước tính"),
                 "due": (PERSONAL, "ngày cần ôn lại"), "last_review": (PERSONAL, "lúc trả lời gần nhất"),
                 "reps": (PERSONAL, "số lần trả lời"), "lapses": (PERSONAL, "số lần quên"),
-                "updated_at": (PERSONAL, "lúc cập nhật")},
+                "updated_at": (PERSONAL, "lúc cập nhật"), "plan": (OTHER, "kế hoạch của nội dung")},
             "nhắc người học ôn lại đúng lúc (“Ôn tập hôm nay”); báo cáo viên xem nhóm của mình cần ôn gì",
             "như người tham gia: xóa cùng người đó (khi họ yêu cầu, hoặc khi hết hạn lưu giữ)",
             f"chính người đó (với mã cá nhân); {trainer}: số thẻ cần ôn, thời điểm ôn gần nhất của người tham gia "
@@ -128,7 +129,8 @@ def inventory(days: int) -> dict[str, TableUse]:
                 "elapsed_days": (PERSONAL, "số ngày từ lần trả lời trước"),
                 "retrievability": (PERSONAL, "khả năng nhớ ước tính trước khi trả lời"),
                 "due": (PERSONAL, "ngày cần ôn lại"), "stability": (PERSONAL, "độ bền trí nhớ ước tính"),
-                "difficulty": (PERSONAL, "độ khó ước tính"), "answer_ref": (LINK, "câu trả lời đã lưu")},
+                "difficulty": (PERSONAL, "độ khó ước tính"), "answer_ref": (LINK, "câu trả lời đã lưu"),
+                "plan": (OTHER, "kế hoạch của nội dung")},
             "như mức ghi nhớ; thống kê nội dung hay quên của một nhóm",
             "như người tham gia; mục của một phiên tập huấn bị xóa khi phiên được bỏ họ tên",
             f"chính người đó; {trainer}: tỷ lệ nhớ theo mục, nội dung nhóm hay quên (không theo từng người); {admin}"),
@@ -168,7 +170,7 @@ def processing_report(database_url: str, var: str, env: Mapping[str, str] | None
 
         tables = metadata.tables
     lines = [
-        "GHI CHÉP HOẠT ĐỘNG XỬ LÝ DỮ LIỆU CÁ NHÂN — Bộ công cụ PBGDPL (Kế hoạch 241/KH-UBND)",
+        "GHI CHÉP HOẠT ĐỘNG XỬ LÝ DỮ LIỆU CÁ NHÂN — Bộ công cụ PBGDPL",
         f"Theo {LAW}.", "",
         f"Nơi chịu trách nhiệm (bên kiểm soát dữ liệu): {controller(env)}",
         f"Cơ sở dữ liệu: {_database(database_url)}",

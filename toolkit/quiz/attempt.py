@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Collection, Mapping, Sequence
 
+from toolkit.plan.catalogue import key_of
 from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import REVIEW_TOPIC, QuizItem, build_quiz
 from toolkit.quiz.questions import Question, Score, present_name_notes, score
@@ -129,7 +130,7 @@ class QuizRun:
         items = build_quiz(pool, max(1, n), seed)
         record = store.create_attempt(
             participant.id, topic, mode, [{"q": i.question_id, "o": list(i.option_order), "r": list(i.row_order)}
-                                          for i in items], seed, time_limit_s, session_code)
+                                          for i in items], seed, time_limit_s, session_code, plan=key_of(plan))
         return cls(store, record, {q.id: q for q in pool}, plan, clock, guard, memory=memory)
 
     @classmethod

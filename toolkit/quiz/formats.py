@@ -55,11 +55,11 @@ def _feedback(q: Question) -> str:
     return f"<p>{html.escape(q.explanation)}</p><p><em>Nguyên văn Kế hoạch:</em> “{html.escape(q.source)}”</p>"
 
 
-TOP_CATEGORY = "Kế hoạch 241/KH-UBND"
-
-
 def moodle_category(*names: str) -> str:
     """A Moodle category path under the course's top category, each name kept whole.
+
+    The first name is the plan's (toolkit.plan.naming.plan_short): the questions of two plans imported
+    into one course stay apart.
 
     Moodle splits a path at "/" and reads "//" as a "/" inside a name (qformat_default::split_category_path),
     so "Kế hoạch 241/KH-UBND" must be written "Kế hoạch 241//KH-UBND" or it becomes two nested categories.
@@ -77,8 +77,8 @@ def _in_categories(questions: Sequence[Question]):
         yield q.template or q.bank_title or q.bank or "khac", q
 
 
-def moodle_xml(questions: Sequence[Question], category: str = TOP_CATEGORY) -> str:
-    """Moodle XML question bank, one category per template or authored bank."""
+def moodle_xml(questions: Sequence[Question], category: str) -> str:
+    """Moodle XML question bank under `category` (the plan's name), one category per template or authored bank."""
     quiz = ET.Element("quiz")
     current = None
     for group, q in _in_categories(questions):
@@ -171,7 +171,7 @@ def _weighted(text: str, weight: str) -> str:
     return f"%{weight}%{text}" if _WEIGHT_LIKE.match(text) else text
 
 
-def gift(questions: Sequence[Question], category: str = TOP_CATEGORY) -> str:
+def gift(questions: Sequence[Question], category: str) -> str:
     """GIFT text (Moodle's plain format), in the same categories as `moodle_xml` ($CATEGORY lines).
 
     A question whose text holds & < or > is marked [html] and escaped, as Moodle's own GIFT export writes

@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import Iterable, Sequence
 
 from toolkit.plan.model import Deadline, Plan, Task
+from toolkit.plan.naming import plan_short
 from toolkit.quiz import checks
 from toolkit.quiz.questions import TRUE_FALSE, Question, stable_seed
 from toolkit.vietnamese import fold
@@ -30,7 +31,6 @@ TEMPLATES = {
     "tf_deadline": "Đúng/sai: thời hạn",
     "matching": "Ghép cơ quan với nhiệm vụ",
 }
-PLAN_NAME = "Kế hoạch 241/KH-UBND"
 ORDINALS = {1: "thứ nhất", 2: "thứ hai", 3: "thứ ba", 4: "thứ tư", 5: "thứ năm", 6: "thứ sáu"}
 BALANCE_MARGIN = 0.13  # the generator keeps under this, a little inside the rule (checks.GUESS_MARGIN, 0.15)
 TWO_OPTION_MARGIN = 0.08
@@ -192,6 +192,7 @@ def _shares_wording(a: str, b: str) -> bool:
 class _Generator:
     def __init__(self, plan: Plan):
         self.plan = plan
+        self.name = plan_short(plan)  # "Kế hoạch 241/KH-UBND": every stem cites the plan it asks about
         self.agency_keys = [k for k, a in plan.agencies.items() if a.kind != "generic"]
         self.holders_by_section: dict[str, set[str]] = {}
         for t in plan.tasks:
@@ -241,11 +242,11 @@ class _Generator:
     def who_stem(self, t: Task, many: bool) -> str:
         one_of = " (một trong các cơ quan, tổ chức được {})".format("đề nghị" if t.requested else "giao") if many else ""
         if t.lead_named:
-            return f"Theo {PLAN_NAME}, cơ quan, tổ chức nào sau đây chủ trì nhiệm vụ {_q(t.summary)} ({cite(t)})?"
+            return f"Theo {self.name}, cơ quan, tổ chức nào sau đây chủ trì nhiệm vụ {_q(t.summary)} ({cite(t)})?"
         if t.requested:
-            return (f"Theo {PLAN_NAME}, {cite(t)} đề nghị cơ quan, tổ chức nào sau đây{one_of} thực hiện nhiệm vụ "
+            return (f"Theo {self.name}, {cite(t)} đề nghị cơ quan, tổ chức nào sau đây{one_of} thực hiện nhiệm vụ "
                     f"{_q(t.summary)}?")
-        return f"Theo {PLAN_NAME}, {cite(t)} giao nhiệm vụ {_q(t.summary)} cho cơ quan, tổ chức nào sau đây{one_of}?"
+        return f"Theo {self.name}, {cite(t)} giao nhiệm vụ {_q(t.summary)} cho cơ quan, tổ chức nào sau đây{one_of}?"
 
     def lead(self) -> list[Question]:
         out = []
@@ -294,11 +295,11 @@ class _Generator:
                 ids, correct = self.options_with(rng, [t.id], wrong)
                 who, where = _mid(plan, key), f"{where}, " if where else ""
                 if t.lead_named and key in t.lead:
-                    stem = f"{where}theo {PLAN_NAME}, {who} chủ trì nhiệm vụ nào sau đây?"
+                    stem = f"{where}theo {self.name}, {who} chủ trì nhiệm vụ nào sau đây?"
                 elif t.requested:
-                    stem = f"{where}{PLAN_NAME} đề nghị {who} thực hiện nhiệm vụ nào sau đây?"
+                    stem = f"{where}{self.name} đề nghị {who} thực hiện nhiệm vụ nào sau đây?"
                 else:
-                    stem = f"{where}{PLAN_NAME} giao cho {who} nhiệm vụ nào sau đây?"
+                    stem = f"{where}{self.name} giao cho {who} nhiệm vụ nào sau đây?"
                 stem = stem[0].upper() + stem[1:]
                 out.append(self.question(qid, "single", stem, [plan.task(i).summary for i in ids], correct, t,
                                          "task_of", agencies=(key,)))
@@ -326,7 +327,7 @@ class _Generator:
             keys, correct = self.options_with(rng, coord, wrong)
             unnamed = [k for k in t.coordinating if plan.agency(k).kind == "generic"]
             note = f" (ngoài {', '.join(plan.agency_name(k).lower() for k in unnamed)})" if unnamed else ""
-            stem = (f"Theo {PLAN_NAME}, {cite(t)} giao {_names(plan, t.lead)} chủ trì nhiệm vụ {_q(t.summary)}. "
+            stem = (f"Theo {self.name}, {cite(t)} giao {_names(plan, t.lead)} chủ trì nhiệm vụ {_q(t.summary)}. "
                     f"Những cơ quan, tổ chức nào sau đây được Kế hoạch nêu tên là cơ quan, tổ chức phối hợp{note}? "
                     "Chọn tất cả đáp án đúng.")
             out.append(self.question(qid, "multiple", stem, [plan.agency_name(k) for k in keys], correct, t,
@@ -371,7 +372,7 @@ class _Generator:
                 continue
             texts = [t.deadline.label] + [labels[k] for k in wrong]
             options, correct = self.options_with(rng, texts[:1], texts[1:])
-            stem = f"Theo {PLAN_NAME}, thời hạn thực hiện nhiệm vụ {_q(t.summary)} ({cite(t)}) là gì?"
+            stem = f"Theo {self.name}, thời hạn thực hiện nhiệm vụ {_q(t.summary)} ({cite(t)}) là gì?"
             out.append(self.question(qid, "single", stem, options, correct, t, "deadline",
                                      agencies=tuple(_named(self.plan, t.addressed_to))))
         return out
@@ -386,7 +387,7 @@ class _Generator:
                 continue
             for k, text, truth in ((_deadline_key(t.deadline), t.deadline.label, 0), (wrong[0], labels[wrong[0]], 1)):
                 qid = f"tf_deadline:{t.id}:{'-'.join(str(x) for x in k if x is not None)}"
-                stem = f"Đúng hay sai: theo {PLAN_NAME}, thời hạn của nhiệm vụ {_q(t.summary)} ({cite(t)}) là {_q(text)}."
+                stem = f"Đúng hay sai: theo {self.name}, thời hạn của nhiệm vụ {_q(t.summary)} ({cite(t)}) là {_q(text)}."
                 out.append(self.question(qid, "true_false", stem, TRUE_FALSE, [truth], t, "tf_deadline",
                                          agencies=tuple(_named(self.plan, t.addressed_to))))
         return out
@@ -409,7 +410,7 @@ class _Generator:
             if len(wrong) < 2:
                 continue
             ids, correct = self.options_with(rng, [t.section], wrong)
-            stem = f"Theo {PLAN_NAME}, nhiệm vụ {_q(t.summary)} thuộc nhóm nhiệm vụ, giải pháp nào trong Phần II?"
+            stem = f"Theo {self.name}, nhiệm vụ {_q(t.summary)} thuộc nhóm nhiệm vụ, giải pháp nào trong Phần II?"
             out.append(self.question(qid, "single", stem, [plan.section(i).label for i in ids], correct, t, "section",
                                      explanation=explain(plan, t, deadline=False)))
         return out
@@ -425,7 +426,7 @@ class _Generator:
             if not any(plan.agency(k).kind in outside or k in outside_groups for k in t.addressed_to):
                 continue
             qid = f"directs:{t.id}"
-            stem = (f"Theo {PLAN_NAME}, {cite(t)} nêu nhiệm vụ {_q(t.summary)} cho {_names(plan, t.addressed_to)} "
+            stem = (f"Theo {self.name}, {cite(t)} nêu nhiệm vụ {_q(t.summary)} cho {_names(plan, t.addressed_to)} "
                     "theo hình thức nào?")
             form = ("Mục này dùng từ “Đề nghị”." if t.requested
                     else "Mục này dùng lời giao việc, không dùng từ “Đề nghị”.")
@@ -452,10 +453,10 @@ class _Generator:
     def tf_stem(self, t: Task, key: str) -> str:
         who = _mid(self.plan, key)
         if t.lead_named:
-            return f"Đúng hay sai: theo {PLAN_NAME}, {who} chủ trì nhiệm vụ {_q(t.summary)} ({cite(t)})."
+            return f"Đúng hay sai: theo {self.name}, {who} chủ trì nhiệm vụ {_q(t.summary)} ({cite(t)})."
         if t.requested:
-            return f"Đúng hay sai: theo {PLAN_NAME}, {cite(t)} đề nghị {who} thực hiện nhiệm vụ {_q(t.summary)}."
-        return f"Đúng hay sai: theo {PLAN_NAME}, {cite(t)} giao cho {who} nhiệm vụ {_q(t.summary)}."
+            return f"Đúng hay sai: theo {self.name}, {cite(t)} đề nghị {who} thực hiện nhiệm vụ {_q(t.summary)}."
+        return f"Đúng hay sai: theo {self.name}, {cite(t)} giao cho {who} nhiệm vụ {_q(t.summary)}."
 
     def matching(self, size: int = 3) -> list[Question]:
         """Rows of tasks, each given to one named body; no row's body may be read into another row."""
@@ -492,7 +493,7 @@ class _Generator:
             out.append(Question(
                 id=qid, type="matching", template="matching", section=rows[0].section,
                 stem=(f"Ghép mỗi nhiệm vụ ({'; '.join(cite(r) for r in rows)}) với cơ quan, tổ chức được "
-                      f"{PLAN_NAME} giao thực hiện."),
+                      f"{self.name} giao thực hiện."),
                 rows=tuple(f"{r.summary} ({cite(r)})" for r in rows),
                 options=tuple(plan.agency_name(k) for k in choices),
                 correct=tuple(choices.index(k) for k in keys),

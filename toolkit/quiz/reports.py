@@ -35,10 +35,11 @@ class ReportedQuestion:
 
 
 def reported_questions(store: Store, questions: Iterable[Question],
-                       retired_ids: Collection[str] = ()) -> list[ReportedQuestion]:
-    """Reported questions still in use, most reported first: retired ones are done with."""
+                       retired_ids: Collection[str] = (), plan: str | None = None) -> list[ReportedQuestion]:
+    """Reported questions still in use (of the plan with key `plan`, whose bank `questions` is, if given),
+    most reported first: retired ones are done with."""
     by_id = {q.id: q for q in questions}
-    return [ReportedQuestion(r, by_id.get(r.question_id)) for r in store.question_reports()
+    return [ReportedQuestion(r, by_id.get(r.question_id)) for r in store.question_reports(plan=plan)
             if r.question_id not in retired_ids]
 
 

@@ -200,6 +200,7 @@ def write_retired(path: Path | str, entries: Sequence[Retirement], known_ids: Co
     if problems:
         name = display_name(path)
         raise DataError([Problem(name, p.line, p.message) for p in problems])
+    path.parent.mkdir(parents=True, exist_ok=True)  # a plan's first retirement makes its quizzes/ folder
     write_atomic(path, text.encode("utf-8"))
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Collection, Mapping, Sequence
 
+from toolkit.plan.catalogue import key_of
 from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import Topic, build_quiz, questions_for_topic, titles_by_bank
 from toolkit.quiz.attempt import MODES, QuizRuleError, QuizRun
@@ -39,7 +40,7 @@ def create_session(store: Store, plan: Plan, questions: Sequence[Question], *, t
         raise QuizRuleError("Chủ đề này chưa có câu hỏi nào.")
     items = build_quiz(pool, max(1, n), secrets.randbits(48) if seed is None else seed)
     return _sessions(store).create(title, topic, mode, [i.question_id for i in items], time_limit_s, show_rank,
-                                   tie_break_time)
+                                   tie_break_time, plan=key_of(plan))
 
 
 def session_guard(store: Store, code: str):
@@ -72,6 +73,8 @@ def join_session(store: Store, plan: Plan, questions: Mapping[str, Question], co
     session = sessions.get(code)
     if session is None:
         raise QuizRuleError("Không có phiên nào với mã này; kiểm tra lại mã trên màn hình của báo cáo viên.")
+    if session.plan != key_of(plan):  # its question ids mean that plan's questions, not another's
+        raise QuizRuleError("Phiên này thuộc một kế hoạch khác với kế hoạch của trang; hãy mở lại trang bằng mã phiên.")
     guard = session_guard(store, session.code)
     mine = [a for a in sessions.attempts(session.code) if a.pid == participant.id]
     if mine:

@@ -26,12 +26,13 @@ from typing import Collection, Iterable, Mapping, Sequence
 
 from toolkit.plan.model import Plan, Task
 from toolkit.quiz.attempt import section_label
-from toolkit.quiz.generate import PLAN_NAME, cite
+from toolkit.quiz.generate import cite
 from toolkit.quiz.questions import Question, stable_seed
 
-# Card ids begin with the plan's number, so the facts of a later plan never share an id with these; the
-# generator writes questions of this one plan (generate.PLAN_NAME, "Kế hoạch 241/KH-UBND").
-PLAN_KEY = PLAN_NAME.split()[-1].split("/")[0]
+# Every card id begins so: the prefix the review memories and logs stored before there were several plans
+# carry, kept so they stay valid. An identity, never shown; which plan a stored card is of is its row's
+# `plan` column (migration 0007), not this prefix.
+PLAN_KEY = "241"
 AUTHORED = "authored"
 # The fact each generator template tests. A template missing here would leave its answers unscheduled:
 # tests/unit/test_review_cards.py fails when generate.TEMPLATES gains one.

@@ -19,6 +19,8 @@ WORKSHOP_TRAINER_NOTEBOOK = "4-tap-huan-bao-cao-vien.ipynb"
 MY_DATA_NOTEBOOK = "6-du-lieu-ca-nhan.ipynb"
 # … and here, where the same code opens “Ôn tập hôm nay” (toolkit.ui.review).
 QUIZ_NOTEBOOK = "2-kiem-tra.ipynb"
+# Imported plans are reviewed and published here (toolkit.ui.plan_review).
+PLAN_REVIEW_NOTEBOOK = "7-duyet-ke-hoach.ipynb"
 
 
 @dataclass(frozen=True)
@@ -30,16 +32,16 @@ class Page:
 
 
 HOME = Page(
-    title="Bộ công cụ PBGDPL — Kế hoạch 241/KH-UBND",
-    intro=("Học, tra cứu và tự đánh giá việc thực hiện Kế hoạch số 241/KH-UBND ngày 15/12/2020 "
-           "của UBND thành phố Hà Nội về phổ biến, giáo dục pháp luật."),
+    title="Bộ công cụ PBGDPL",
+    intro=("Học, tra cứu và tự đánh giá việc thực hiện các kế hoạch phổ biến, giáo dục pháp luật trên địa bàn "
+           "thành phố Hà Nội."),
     notebook="0-trang-chu.ipynb",
     code="from toolkit.ui import HomeApp\nHomeApp().widget",
 )
 
 PAGES = (
     Page(
-        title="Tra cứu Kế hoạch 241/KH-UBND",
+        title="Tra cứu Kế hoạch",
         intro=("Cơ quan, đơn vị của bạn chủ trì hay phối hợp những nhiệm vụ nào, thời hạn đến khi nào? "
                "Tìm nhiệm vụ theo mục, cơ quan, thời hạn hoặc từ khóa, đọc nguyên văn Kế hoạch và tải "
                "bảng phân công nhiệm vụ (Excel, CSV)."),
@@ -47,7 +49,7 @@ PAGES = (
         code="from toolkit.ui import StudyApp\nStudyApp.from_environment().widget",
     ),
     Page(
-        title="Kiểm tra hiểu biết về Kế hoạch 241/KH-UBND",
+        title="Kiểm tra hiểu biết về Kế hoạch",
         intro=("Trắc nghiệm về nhiệm vụ, cơ quan chủ trì, phối hợp và thời hạn trong Kế hoạch: chọn chủ đề "
                "(toàn bộ Kế hoạch, một mục, một cơ quan hoặc nhiệm vụ của đơn vị mình), luyện tập với giải "
                "thích trích nguyên văn Kế hoạch, hoặc làm bài kiểm tra có tính giờ. Câu trả lời được lưu ngay; "
@@ -94,6 +96,15 @@ PAGES = (
                "kết đi kèm mã đó."),
         notebook=MY_DATA_NOTEBOOK,
         code="from toolkit.ui import PersonalDataApp\nPersonalDataApp.from_environment().widget",
+    ),
+    Page(
+        title="Duyệt kế hoạch nhập từ văn bản",
+        intro=("Dành cho người duyệt kế hoạch (cần mã truy cập): tải lên văn bản kế hoạch (.docx, .txt, .pdf), "
+               "xem từng nhiệm vụ bộ nhập đọc được bên cạnh nguyên văn, chỗ bộ nhập chưa chắc được tô màu; chấp "
+               "nhận hoặc sửa cơ quan chủ trì, phối hợp, thời hạn, nội dung; duyệt hết thì xuất bản để học, kiểm "
+               "tra và tự đánh giá."),
+        notebook=PLAN_REVIEW_NOTEBOOK,
+        code="from toolkit.ui import PlanReviewApp\nPlanReviewApp.from_environment().widget",
     ),
 )
 

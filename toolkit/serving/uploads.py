@@ -48,7 +48,12 @@ def _claimed_size(claimed: object, received: int) -> int:
     return max(size, received)
 
 
-def screen_uploads(files: Iterable[tuple[str, object, bytes]]) -> Screened:
+# What the refusal of a file too large adds, by default for the self-assessment files most pages take.
+ASSESSMENT_SIZE_HINT = ("Tệp tự đánh giá xuất từ trang “Tự đánh giá” chỉ khoảng vài chục KB: hãy kiểm tra đã chọn "
+                        "đúng tệp.")
+
+
+def screen_uploads(files: Iterable[tuple[str, object, bytes]], size_hint: str = ASSESSMENT_SIZE_HINT) -> Screened:
     """Check ``(name, size the browser gave, content)`` of each file, in the order chosen.
 
     A file is refused when it is over ``MAX_FILE_BYTES``; when, with the files accepted before it,
@@ -66,8 +71,7 @@ def screen_uploads(files: Iterable[tuple[str, object, bytes]]) -> Screened:
         size = _claimed_size(claimed, len(content))
         if size > MAX_FILE_BYTES:
             refused.append((name, f"Tệp “{name}” lớn {megabytes(size)} MB, vượt giới hạn "
-                                  f"{megabytes(MAX_FILE_BYTES)} MB cho mỗi tệp, nên không được đọc. Tệp tự đánh giá "
-                                  "xuất từ trang “Tự đánh giá” chỉ khoảng vài chục KB: hãy kiểm tra đã chọn đúng tệp."))
+                                  f"{megabytes(MAX_FILE_BYTES)} MB cho mỗi tệp, nên không được đọc. {size_hint}"))
         elif total + size > MAX_SELECTION_BYTES:
             refused.append((name, f"Tệp “{name}” ({megabytes(size)} MB) không được đọc: các tệp chọn cùng lúc "
                                   f"vượt tổng giới hạn {megabytes(MAX_SELECTION_BYTES)} MB. Hãy chọn lại tệp này "

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.storage.records import (
     ENTRY_FIELDS,
+    FIRST_PLAN,
     AssessmentLocked,
     AssessmentRecord,
     NotFound,
@@ -28,22 +29,27 @@ from toolkit.storage.store import Store
 
 
 class AssessmentStore:
-    """Self-assessments: versions per unit and year, with one entry per criterion, saved on every change."""
+    """Self-assessments of one plan's duties (`plan`, the plan's key): versions per unit and year, with one
+    entry per criterion, saved on every change. A unit assesses each plan apart: the other plans' versions
+    are neither read nor counted here."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, plan: str = FIRST_PLAN):
+        """Over a Store, or anything with its `.engine` (another plan's AssessmentStore)."""
         self.engine = store.engine
+        self.plan = plan
+
+    def _of(self, unit_key: str, year: int):
+        return (assessments.c.plan == self.plan, assessments.c.unit_key == unit_key, assessments.c.year == year)
 
     def latest(self, unit_key: str, year: int) -> AssessmentRecord | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(assessments).where(assessments.c.unit_key == unit_key,
-                                                            assessments.c.year == year)
+            row = conn.execute(sa.select(assessments).where(*self._of(unit_key, year))
                                .order_by(assessments.c.version.desc()).limit(1)).first()
         return _assessment(row) if row else None
 
     def versions(self, unit_key: str, year: int) -> list[AssessmentRecord]:
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(assessments).where(assessments.c.unit_key == unit_key,
-                                                             assessments.c.year == year)
+            rows = conn.execute(sa.select(assessments).where(*self._of(unit_key, year))
                                 .order_by(assessments.c.version)).all()
         return [_assessment(r) for r in rows]
 
@@ -64,7 +70,7 @@ class AssessmentStore:
                 with self.engine.begin() as conn:
                     new_id = conn.execute(assessments.insert().values(
                         unit_key=unit_key, year=year, version=(last.version + 1) if last else 1, status="draft",
-                        created_at=now())).inserted_primary_key[0]
+                        created_at=now(), plan=self.plan)).inserted_primary_key[0]
                     if last is not None:
                         rows = conn.execute(sa.select(assessment_entries)
                                             .where(assessment_entries.c.assessment_id == last.id)).all()
@@ -128,7 +134,7 @@ class AssessmentStore:
 
     def submitted(self, unit_key: str | None = None) -> list[AssessmentRecord]:
         """The newest submitted version per unit and year (all units when unit_key is None)."""
-        q = sa.select(assessments).where(assessments.c.status == "submitted")
+        q = sa.select(assessments).where(assessments.c.status == "submitted", assessments.c.plan == self.plan)
         if unit_key is not None:
             q = q.where(assessments.c.unit_key == unit_key)
         with self.engine.connect() as conn:
@@ -150,9 +156,10 @@ class AssessmentStore:
                        *(assessment_entries.c[f] for f in ENTRY_FIELDS))
              .select_from(assessments.outerjoin(assessment_entries,
                                                 assessment_entries.c.assessment_id == assessments.c.id))
-             .where(assessments.c.status == "submitted")
-             .where(~sa.exists().where(later.c.unit_key == assessments.c.unit_key, later.c.year == assessments.c.year,
-                                       later.c.status == "submitted", later.c.version > assessments.c.version))
+             .where(assessments.c.status == "submitted", assessments.c.plan == self.plan)
+             .where(~sa.exists().where(later.c.plan == assessments.c.plan, later.c.unit_key == assessments.c.unit_key,
+                                       later.c.year == assessments.c.year, later.c.status == "submitted",
+                                       later.c.version > assessments.c.version))
              .order_by(assessments.c.unit_key, assessments.c.year))
         out: dict[int, tuple[AssessmentRecord, dict[str, dict]]] = {}
         with self.engine.connect() as conn:
@@ -187,7 +194,7 @@ class AssessmentStore:
                     new_id = conn.execute(assessments.insert().values(
                         unit_key=unit_key, year=year, version=(last.version + 1) if last else 1,
                         status="submitted", created_at=stamp, submitted_at=submitted_at,
-                        submitted_by=by)).inserted_primary_key[0]
+                        submitted_by=by, plan=self.plan)).inserted_primary_key[0]
                     if wanted:
                         conn.execute(assessment_entries.insert(), [
                             {**row, "assessment_id": new_id, "task_id": tid, "updated_at": stamp}
@@ -216,4 +223,4 @@ def _blank(row: dict) -> bool:
 def _assessment(row) -> AssessmentRecord:
     by = row.submitted_by if row.status == "submitted" else None  # a draft's is its filler's (`filler`)
     return AssessmentRecord(row.id, row.unit_key, row.year, row.version, row.status, as_aware(row.created_at),
-                            as_aware(row.submitted_at), by)
+                            as_aware(row.submitted_at), by, row.plan)

@@ -523,7 +523,7 @@ def _anonymise_session(conn, session, at: datetime, close: bool = False) -> Coun
     for a in order:
         new_id = conn.execute(attempts.insert().values(
             token=secrets.token_hex(16), participant_id=anon, topic=a.topic, mode=a.mode, time_limit_s=a.time_limit_s,
-            seed=a.seed, items=a.items, session_code=a.session_code, started_at=started,
+            seed=a.seed, items=a.items, session_code=a.session_code, started_at=started, plan=a.plan,
             finished_at=(closed_at or started) if a.finished_at is not None else None)).inserted_primary_key[0]
         rows = sorted(given.get(a.id, ()), key=lambda r: r.position)
         if rows:

@@ -14,6 +14,10 @@ from toolkit.vietnamese import squash
 
 MAX_NAME = 80
 MAX_NOTE = 300  # a participant's note on a question they report: a sentence or two, not an essay
+# The plan of every row stored before rows named their plan (migration 0007), when it was the only one, and
+# of a call that names none: the key of its folder, data/plan-241 (toolkit.plan.catalogue).
+FIRST_PLAN = "plan-241"
+MAX_PLAN_KEY = 80
 
 ENTRY_FIELDS = ("rating", "reason", "evidence_number", "evidence_date", "evidence_text", "evidence_link", "note",
                 "central_issued")
@@ -97,6 +101,7 @@ class AttemptRecord:
     session_code: str | None
     started_at: datetime
     finished_at: datetime | None
+    plan: str = FIRST_PLAN  # the key of the plan whose questions these are
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ class AssessmentRecord:
     created_at: datetime
     submitted_at: datetime | None
     submitted_by: str | None
+    plan: str = FIRST_PLAN  # the key of the plan whose duties are assessed
 
     @property
     def submitted(self) -> bool:
@@ -142,6 +148,7 @@ class SessionRecord:
     status: str
     created_at: datetime
     closed_at: datetime | None
+    plan: str = FIRST_PLAN  # the key of the plan the session's questions come from
 
     @property
     def is_open(self) -> bool:
@@ -181,6 +188,7 @@ class AnswerRow:
     points: float
     max_points: float
     answered_at: datetime
+    plan: str = FIRST_PLAN
 
 
 @dataclass(frozen=True)
@@ -201,6 +209,7 @@ class QuestionReports:
     count: int
     latest_at: datetime
     notes: tuple[ReportNote, ...]  # newest first; reports without a note are counted, not listed
+    plan: str = FIRST_PLAN
 
 
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed on phones

@@ -21,7 +21,7 @@ from toolkit.review.cards import cards_of
 from toolkit.review.schedule import Memory, ReviewEntry, apply_answer
 from toolkit.review.today import DAILY_NEW_CARDS, check_new_per_day
 from toolkit.storage.personal import ANONYMOUS_NAME_KEY
-from toolkit.storage.records import Participant, now
+from toolkit.storage.records import FIRST_PLAN, Participant, now
 from toolkit.storage.schema import attempts, participants, review_log, review_settings, review_states
 
 Pair = tuple[Memory, ReviewEntry]
@@ -45,9 +45,10 @@ def _chunks(items: Sequence, size: int = 500):
 # ---------------------------------------------------------------- on a connection (inside a transaction)
 
 
-def load_memories(conn, officer: int | str, card_ids: Collection[str] | None = None) -> dict[str, Memory]:
-    """The officer's memories of `card_ids` (all of them if None): one indexed query."""
-    q = sa.select(review_states).where(review_states.c.officer == int(officer))
+def load_memories(conn, officer: int | str, card_ids: Collection[str] | None = None,
+                  plan: str = FIRST_PLAN) -> dict[str, Memory]:
+    """The officer's memories of `plan`'s `card_ids` (all of them if None): one indexed query."""
+    q = sa.select(review_states).where(review_states.c.officer == int(officer), review_states.c.plan == plan)
     if card_ids is not None:
         if not card_ids:
             return {}
@@ -55,8 +56,10 @@ def load_memories(conn, officer: int | str, card_ids: Collection[str] | None = N
     return {r.card_id: Memory.from_dict(r._mapping) for r in conn.execute(q)}
 
 
-def save_pairs(conn, pairs: Iterable[Pair], ref: str | None = None, at: datetime | None = None) -> int:
-    """Log each entry, then put its memory in place; IntegrityError if `ref` was logged for a card already.
+def save_pairs(conn, pairs: Iterable[Pair], ref: str | None = None, at: datetime | None = None,
+               plan: str = FIRST_PLAN) -> int:
+    """Log each entry, then put its memory in place (cards of `plan`); IntegrityError if `ref` was logged for
+    a card already.
 
     The log first: a duplicate fails before any state changes, and the caller's savepoint or transaction
     undoes the rest.
@@ -68,32 +71,33 @@ def save_pairs(conn, pairs: Iterable[Pair], ref: str | None = None, at: datetime
     conn.execute(review_log.insert(), [dict(
         officer=int(e.officer), card_id=e.card_id, at=_utc(e.at), rating=e.rating, source=e.source,
         question_id=e.question_id, elapsed_days=e.elapsed_days, retrievability=e.retrievability, due=_utc(e.due),
-        stability=e.stability, difficulty=e.difficulty, answer_ref=ref) for _, e in pairs])
+        stability=e.stability, difficulty=e.difficulty, answer_ref=ref, plan=plan) for _, e in pairs])
     for memory, entry in pairs:
         values = dict(stability=memory.stability, difficulty=memory.difficulty, due=_utc(memory.due),
                       last_review=_utc(memory.last_review), reps=memory.reps, lapses=memory.lapses, updated_at=stamp)
-        _upsert(conn, int(entry.officer), memory.card_id, values)
+        _upsert(conn, int(entry.officer), plan, memory.card_id, values)
     return len(pairs)
 
 
-def _upsert(conn, officer: int, card_id: str, values: dict) -> None:
+def _upsert(conn, officer: int, plan: str, card_id: str, values: dict) -> None:
     name = conn.dialect.name
     if name in ("sqlite", "postgresql"):
         if name == "sqlite":
             from sqlalchemy.dialects.sqlite import insert
         else:
             from sqlalchemy.dialects.postgresql import insert
-        stmt = insert(review_states).values(officer=officer, card_id=card_id, **values)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["officer", "card_id"], set_=values))
+        stmt = insert(review_states).values(officer=officer, plan=plan, card_id=card_id, **values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["officer", "plan", "card_id"], set_=values))
         return
-    mine = (review_states.c.officer == officer, review_states.c.card_id == card_id)
+    mine = (review_states.c.officer == officer, review_states.c.plan == plan, review_states.c.card_id == card_id)
     if not conn.execute(review_states.update().where(*mine).values(**values)).rowcount:
-        conn.execute(review_states.insert().values(officer=officer, card_id=card_id, **values))
+        conn.execute(review_states.insert().values(officer=officer, plan=plan, card_id=card_id, **values))
 
 
 def record_answer(conn, *, question: Question, answer, at: datetime, officer: int | str, source: str,
-                  attempt_id: int, position: int) -> int:
-    """Review the cards an answer tests (the answer in the question's own option indices), on `conn`.
+                  attempt_id: int, position: int, plan: str = FIRST_PLAN) -> int:
+    """Review the cards an answer tests (the answer in the question's own option indices, a question of
+    `plan`), on `conn`.
 
     The officer's memory of just those cards is read on the same connection (one indexed query), so a
     second page of theirs answering at the same moment waits for this transaction on SQLite. Returns the
@@ -102,24 +106,26 @@ def record_answer(conn, *, question: Question, answer, at: datetime, officer: in
     cards = cards_of(question)
     if not cards:
         return 0
-    memories = load_memories(conn, officer, cards)
+    memories = load_memories(conn, officer, cards, plan)
     pairs = apply_answer(memories, question, answer, at, officer=str(officer), source=source)
-    return save_pairs(conn, pairs, answer_ref(attempt_id, position))
+    return save_pairs(conn, pairs, answer_ref(attempt_id, position), plan=plan)
 
 
 # ---------------------------------------------------------------- the store
 
 
 class ReviewStore:
-    """An officer's states, log and cap, and a group's, over a Store (or a view with `.engine`)."""
+    """An officer's states and log of one plan's cards (`plan`, the plan's key), their daily cap, and a
+    group's, over a Store (or a view with `.engine`)."""
 
-    def __init__(self, store):
+    def __init__(self, store, plan: str = FIRST_PLAN):
         self.engine = store.engine
+        self.plan = plan
 
     # -- one officer
     def memories(self, officer: int | str, card_ids: Collection[str] | None = None) -> dict[str, Memory]:
         with self.engine.connect() as conn:
-            return load_memories(conn, officer, card_ids)
+            return load_memories(conn, officer, card_ids, self.plan)
 
     def log(self, officer: int | str, since: datetime | None = None) -> list[ReviewEntry]:
         """The officer's log in time order (from `since`, if given)."""
@@ -129,7 +135,7 @@ class ReviewStore:
         """Store reviews in one transaction; 0 (nothing changed) if `ref` was stored already."""
         try:
             with self.engine.begin() as conn:
-                return save_pairs(conn, pairs, ref)
+                return save_pairs(conn, pairs, ref, plan=self.plan)
         except IntegrityError:
             if ref is None:
                 raise
@@ -162,7 +168,8 @@ class ReviewStore:
         out: dict[str, dict[str, Memory]] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(ids):
-                for r in conn.execute(sa.select(review_states).where(review_states.c.officer.in_(chunk))):
+                for r in conn.execute(sa.select(review_states).where(review_states.c.officer.in_(chunk),
+                                                                     review_states.c.plan == self.plan)):
                     out.setdefault(str(r.officer), {})[r.card_id] = Memory.from_dict(r._mapping)
         return out
 
@@ -172,7 +179,7 @@ class ReviewStore:
         rows = []
         with self.engine.connect() as conn:
             for chunk in _chunks(ids):
-                q = sa.select(review_log).where(review_log.c.officer.in_(chunk))
+                q = sa.select(review_log).where(review_log.c.officer.in_(chunk), review_log.c.plan == self.plan)
                 if since is not None:
                     q = q.where(review_log.c.at >= _utc(since))
                 rows.extend(conn.execute(q))

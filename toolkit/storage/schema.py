@@ -5,11 +5,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from toolkit.storage.records import (
+    FIRST_PLAN,
     MAX_NAME,
     MAX_NOTE,
+    MAX_PLAN_KEY,
 )
 
 metadata = sa.MetaData()
+
+
+def plan_column() -> sa.Column:
+    """The key of the plan a row belongs to (its folder's name); rows from before 0007 are Plan 241's."""
+    return sa.Column("plan", sa.String(MAX_PLAN_KEY), nullable=False, server_default=FIRST_PLAN)
+
 
 participants = sa.Table(
     "participants", metadata,
@@ -38,6 +46,7 @@ attempts = sa.Table(
     sa.Column("session_code", sa.String(20), index=True),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
+    plan_column(),
 )
 
 responses = sa.Table(
@@ -63,7 +72,8 @@ question_reports = sa.Table(
     sa.Column("note", sa.String(MAX_NOTE), nullable=False),  # "" when no note was given
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.UniqueConstraint("participant_id", "question_id", name="uq_question_report"),
+    plan_column(),  # two plans may both have a question "lead-1.1": a report is of one plan's
+    sa.UniqueConstraint("participant_id", "plan", "question_id", name="uq_question_report"),
 )
 
 workshop_sessions = sa.Table(
@@ -81,6 +91,7 @@ workshop_sessions = sa.Table(
     sa.Column("closed_at", sa.DateTime(timezone=True)),
     # How many participants had their data deleted from this session: its figures no longer count them.
     sa.Column("erased_participants", sa.Integer, nullable=False, server_default="0"),
+    plan_column(),
 )
 
 assessments = sa.Table(
@@ -93,7 +104,8 @@ assessments = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("submitted_at", sa.DateTime(timezone=True)),
     sa.Column("submitted_by", sa.String(MAX_NAME)),
-    sa.UniqueConstraint("unit_key", "year", "version", name="uq_assessment_version"),
+    plan_column(),  # a unit assesses each plan's duties apart, in versions of its own
+    sa.UniqueConstraint("plan", "unit_key", "year", "version", name="uq_assessment_version"),
 )
 
 assessment_entries = sa.Table(
@@ -156,6 +168,8 @@ deletions = sa.Table(
 review_states = sa.Table(
     "review_states", metadata,
     sa.Column("officer", sa.Integer, sa.ForeignKey("participants.id"), primary_key=True),
+    # A card is a fact of one plan: two plans' "lead:1.1" are two cards.
+    sa.Column("plan", sa.String(MAX_PLAN_KEY), primary_key=True, server_default=FIRST_PLAN),
     sa.Column("card_id", sa.String(200), primary_key=True),
     sa.Column("stability", sa.Float, nullable=False),
     sa.Column("difficulty", sa.Float, nullable=False),
@@ -184,6 +198,7 @@ review_log = sa.Table(
     # The stored answer this entry comes from ("<attempt id>:<position>"): an answer saved twice (a resumed
     # page) logs once, by this constraint.
     sa.Column("answer_ref", sa.String(40)),
+    plan_column(),
     sa.UniqueConstraint("answer_ref", "card_id", name="uq_review_log_answer"),
     sa.Index("ix_review_log_officer_at", "officer", "at"),
 )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.storage.records import (
+    FIRST_PLAN,
     JOIN_ALPHABET,
     AnswerRow,
     InputError,
@@ -32,7 +33,8 @@ class SessionStore:
         self.engine = store.engine
 
     def create(self, title: str, topic: str, mode: str, question_ids: list[str], time_limit_s: int | None,
-               show_rank: bool, tie_break_time: bool) -> SessionRecord:
+               show_rank: bool, tie_break_time: bool, plan: str = FIRST_PLAN) -> SessionRecord:
+        """A new open session of `plan`'s questions (the plan's key) with a fresh join code."""
         title = squash(unicodedata.normalize("NFC", title or ""))
         if not title:
             raise InputError("Vui lòng nhập tên buổi tập huấn.")
@@ -45,7 +47,7 @@ class SessionStore:
                     conn.execute(workshop_sessions.insert().values(
                         code=code, title=title, topic=topic, mode=mode, time_limit_s=time_limit_s,
                         show_rank=show_rank, tie_break_time=tie_break_time, question_ids=json.dumps(question_ids),
-                        status="open", created_at=now()))
+                        status="open", created_at=now(), plan=plan))
                 return self.get(code)
             except IntegrityError:
                 continue
@@ -59,7 +61,7 @@ class SessionStore:
             return None
         return SessionRecord(row.code, row.title, row.topic, row.mode, row.time_limit_s, row.show_rank,
                              row.tie_break_time, tuple(json.loads(row.question_ids)), row.status,
-                             as_aware(row.created_at), as_aware(row.closed_at))
+                             as_aware(row.created_at), as_aware(row.closed_at), row.plan)
 
     def close(self, code: str) -> None:
         with self.engine.begin() as conn:
@@ -67,10 +69,13 @@ class SessionStore:
                                                           workshop_sessions.c.status == "open")
                          .values(status="closed", closed_at=now()))
 
-    def all(self) -> list[SessionRecord]:
+    def all(self, plan: str | None = None) -> list[SessionRecord]:
+        """Every session (of `plan`, if given), newest first."""
+        q = sa.select(workshop_sessions.c.code).order_by(workshop_sessions.c.created_at.desc())
+        if plan is not None:
+            q = q.where(workshop_sessions.c.plan == plan)
         with self.engine.connect() as conn:
-            codes = conn.execute(sa.select(workshop_sessions.c.code)
-                                 .order_by(workshop_sessions.c.created_at.desc())).scalars().all()
+            codes = conn.execute(q).scalars().all()
         return [self.get(c) for c in codes]
 
     def attempts(self, code: str, question_ids: Collection[str] | None = None) -> list[SessionAttempt]:

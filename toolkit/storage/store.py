@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from toolkit.paths import var_dir
 from toolkit.storage.private import private_database
 from toolkit.storage.records import (
+    FIRST_PLAN,
     AnswerRow,
     AttemptRecord,
     InputError,
@@ -113,10 +114,12 @@ class Store:
 
     # -- attempts
     def create_attempt(self, participant_id: int, topic: str, mode: str, items: list[dict], seed: int,
-                       time_limit_s: int | None = None, session_code: str | None = None) -> AttemptRecord:
+                       time_limit_s: int | None = None, session_code: str | None = None,
+                       plan: str = FIRST_PLAN) -> AttemptRecord:
+        """A new attempt at questions of `plan` (the plan's key: its questions' ids are only unique in it)."""
         values = dict(token=secrets.token_hex(16), participant_id=participant_id, topic=topic, mode=mode,
                       time_limit_s=time_limit_s, seed=seed, items=json.dumps(items), session_code=session_code,
-                      started_at=now())
+                      started_at=now(), plan=plan)
         with self.engine.begin() as conn:
             aid = conn.execute(attempts.insert().values(**values)).inserted_primary_key[0]
         return self.attempt(aid)
@@ -128,12 +131,14 @@ class Store:
             raise NotFound(f"Không có bài làm số {attempt_id}.")
         return _attempt(row)
 
-    def open_attempts(self, participant_id: int) -> list[AttemptRecord]:
-        """Unfinished attempts, newest first: what a participant can resume after a reload."""
+    def open_attempts(self, participant_id: int, plan: str | None = None) -> list[AttemptRecord]:
+        """Unfinished attempts (at `plan`'s questions, if given), newest first: what a participant can
+        resume after a reload."""
+        q = sa.select(attempts).where(attempts.c.participant_id == participant_id, attempts.c.finished_at.is_(None))
+        if plan is not None:
+            q = q.where(attempts.c.plan == plan)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(attempts).where(attempts.c.participant_id == participant_id,
-                                                          attempts.c.finished_at.is_(None))
-                                .order_by(attempts.c.id.desc())).all()
+            rows = conn.execute(q.order_by(attempts.c.id.desc())).all()
         return [_attempt(r) for r in rows]
 
     def finish_attempt(self, attempt_id: int) -> None:
@@ -174,13 +179,13 @@ class Store:
         return [ResponseRecord(r.position, r.question_id, json.loads(r.answer), r.points, r.max_points,
                                as_aware(r.answered_at)) for r in rows]
 
-    def results(self) -> list[AnswerRow]:
-        """One row per answer with its participant and attempt, for exports."""
-        return answer_rows(self.engine)
+    def results(self, plan: str | None = None) -> list[AnswerRow]:
+        """One row per answer with its participant and attempt (of `plan`'s questions, if given), for exports."""
+        return answer_rows(self.engine, None if plan is None else attempts.c.plan == plan)
 
     # -- reported questions
     def report_question(self, participant_id: int, question_id: str, note: str = "",
-                        attempt_id: int | None = None) -> bool:
+                        attempt_id: int | None = None, plan: str = FIRST_PLAN) -> bool:
         """Record that a participant reports a question, with an optional short note; True if it is new.
 
         One report per participant and question, kept by a database constraint, so two of their pages
@@ -192,7 +197,8 @@ class Store:
         if not qid or len(qid) > 200:
             raise InputError("Mã câu hỏi không hợp lệ.")
         stamp = now()
-        mine = (question_reports.c.participant_id == participant_id, question_reports.c.question_id == qid)
+        mine = (question_reports.c.participant_id == participant_id, question_reports.c.plan == plan,
+                question_reports.c.question_id == qid)
         change = dict(note=note, attempt_id=attempt_id, updated_at=stamp)
         with self.engine.begin() as conn:
             if conn.execute(question_reports.update().where(*mine).values(**change)).rowcount:
@@ -200,7 +206,7 @@ class Store:
             try:
                 with conn.begin_nested():
                     conn.execute(question_reports.insert().values(participant_id=participant_id, question_id=qid,
-                                                                  created_at=stamp, **change))
+                                                                  plan=plan, created_at=stamp, **change))
                 return True
             except IntegrityError:
                 # Another page of theirs inserted first: update that row. No row means the error was
@@ -209,24 +215,30 @@ class Store:
                     raise
                 return False
 
-    def question_reports(self, notes_per_question: int = 5) -> list[QuestionReports]:
-        """Every reported question: how many reported it, when last, and its latest notes; most reported first."""
+    def question_reports(self, notes_per_question: int = 5, plan: str | None = None) -> list[QuestionReports]:
+        """Every reported question (of `plan`, if given): how many reported it, when last, and its latest
+        notes; most reported first."""
         qr = question_reports
-        counts = (sa.select(qr.c.question_id, sa.func.count().label("n"), sa.func.max(qr.c.updated_at).label("latest"))
-                  .group_by(qr.c.question_id))
-        notes = (sa.select(qr.c.question_id, qr.c.note, qr.c.updated_at, participants.c.name, participants.c.unit_key)
+        counts = (sa.select(qr.c.plan, qr.c.question_id, sa.func.count().label("n"),
+                            sa.func.max(qr.c.updated_at).label("latest"))
+                  .group_by(qr.c.plan, qr.c.question_id))
+        notes = (sa.select(qr.c.plan, qr.c.question_id, qr.c.note, qr.c.updated_at, participants.c.name,
+                           participants.c.unit_key)
                  .select_from(qr.join(participants)).where(qr.c.note != "")
                  .order_by(qr.c.updated_at.desc(), qr.c.id.desc()))
+        if plan is not None:
+            counts, notes = counts.where(qr.c.plan == plan), notes.where(qr.c.plan == plan)
         with self.engine.connect() as conn:
             rows = conn.execute(counts).all()
-            by_question: dict[str, list[ReportNote]] = {}
+            by_question: dict[tuple[str, str], list[ReportNote]] = {}
             for r in conn.execute(notes):
-                kept = by_question.setdefault(r.question_id, [])
+                kept = by_question.setdefault((r.plan, r.question_id), [])
                 if len(kept) < notes_per_question:
                     kept.append(ReportNote(r.note, r.name, r.unit_key, as_aware(r.updated_at)))
-        out = [QuestionReports(r.question_id, int(r.n), as_aware(r.latest), tuple(by_question.get(r.question_id, ())))
+        out = [QuestionReports(r.question_id, int(r.n), as_aware(r.latest),
+                               tuple(by_question.get((r.plan, r.question_id), ())), r.plan)
                for r in rows]
-        return sorted(out, key=lambda r: (-r.count, -r.latest_at.timestamp(), r.question_id))
+        return sorted(out, key=lambda r: (-r.count, -r.latest_at.timestamp(), r.plan, r.question_id))
 
 
 def answer_rows(engine: sa.Engine, where=None) -> list[AnswerRow]:
@@ -234,7 +246,7 @@ def answer_rows(engine: sa.Engine, where=None) -> list[AnswerRow]:
     q = (sa.select(attempts.c.id.label("attempt_id"), participants.c.name, participants.c.unit_key,
                    attempts.c.topic, attempts.c.mode, attempts.c.session_code, attempts.c.started_at,
                    attempts.c.finished_at, responses.c.position, responses.c.question_id, responses.c.answer,
-                   responses.c.points, responses.c.max_points, responses.c.answered_at)
+                   responses.c.points, responses.c.max_points, responses.c.answered_at, attempts.c.plan)
          .select_from(responses.join(attempts).join(participants))
          .order_by(attempts.c.id, responses.c.position))
     if where is not None:
@@ -242,11 +254,11 @@ def answer_rows(engine: sa.Engine, where=None) -> list[AnswerRow]:
     with engine.connect() as conn:
         return [AnswerRow(r.attempt_id, r.name, r.unit_key, r.topic, r.mode, r.session_code, as_aware(r.started_at),
                           as_aware(r.finished_at), r.position, r.question_id, r.answer, r.points, r.max_points,
-                          as_aware(r.answered_at))
+                          as_aware(r.answered_at), r.plan)
                 for r in conn.execute(q)]
 
 
 def _attempt(row) -> AttemptRecord:
     return AttemptRecord(row.id, row.token, row.participant_id, row.topic, row.mode, row.time_limit_s, row.seed,
                          tuple(json.loads(row.items)), row.session_code, as_aware(row.started_at),
-                         as_aware(row.finished_at))
+                         as_aware(row.finished_at), row.plan)

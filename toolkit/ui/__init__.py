@@ -8,7 +8,8 @@ from importlib import import_module
 _APPS = {"HomeApp": "toolkit.ui.home", "StudyApp": "toolkit.ui.study", "QuizApp": "toolkit.ui.quiz",
          "AssessmentApp": "toolkit.ui.assessment", "TrainerApp": "toolkit.ui.trainer",
          "ParticipantApp": "toolkit.ui.participant",
-         "CityOverviewApp": "toolkit.ui.city", "PersonalDataApp": "toolkit.ui.privacy"}
+         "CityOverviewApp": "toolkit.ui.city", "PersonalDataApp": "toolkit.ui.privacy",
+         "PlanReviewApp": "toolkit.ui.plan_review"}
 
 __all__ = list(_APPS)
 

@@ -17,6 +17,7 @@ rule is enforced by `QuizRun`, not by a widget's `disabled` flag, which the brow
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -274,7 +275,7 @@ class AnswerScreens:
         from toolkit.storage.reviews import record_answer
 
         if run.memory is None:
-            run.memory = record_answer
+            run.memory = functools.partial(record_answer, plan=run.attempt.plan)
         self.run = run
         self.reported = set()  # of this run's participant, as reported from this page
         if run.expired:
@@ -526,7 +527,7 @@ class AnswerScreens:
         question_id = run.questions[position].id
         try:
             run.store.report_question(run.attempt.participant_id, question_id, self.report_note.value,
-                                      attempt_id=run.attempt.id)
+                                      attempt_id=run.attempt.id, plan=run.attempt.plan)
         except InputError as exc:
             self.report_message.value = alert(exc)
             return

@@ -31,13 +31,13 @@ from toolkit.assessment import scoring
 from toolkit.assessment.criteria import STATUS, Criterion, Settings, inactive_message, load_settings, period_note
 from toolkit.assessment.entry import Entry, EntryProblem, clean_entry, overdue_advice, validate_entry
 from toolkit.assessment.scoring import entries_of, unit_history
-from toolkit.plan.load import load_plan
+from toolkit.plan.catalogue import key_of
 from toolkit.plan.model import READING_LABEL, Plan, Unit
 from toolkit.serving.request import query_parameters
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.records import AssessmentLocked, AssessmentRecord, InputError, clean_name
 from toolkit.storage.store import Store
-from toolkit.ui.common import UnitPicker, alert, download_link, error_box, esc, guarded, page_style, stacked
+from toolkit.ui.common import PlanPicker, UnitPicker, alert, download_link, error_box, esc, guarded, page_style, stacked
 from toolkit.ui.privacy import NoticeLine
 from toolkit.vietnamese import VIETNAM, local_time, number
 
@@ -121,9 +121,9 @@ def _validity(u: Unit) -> str:
 class AssessmentApp:
     """Choose unit and year → rate each criterion (autosaved) → see the score → submit → download."""
 
-    def __init__(self, plan: Plan, settings: Settings, store: Store, today: date | None = None):
-        self.plan, self.settings = plan, settings
-        self.astore = AssessmentStore(store)
+    def __init__(self, plan: Plan, settings: Settings, store: Store, today: date | None = None, plans=()):
+        self.plan, self.settings, self.store = plan, settings, store
+        self.astore = AssessmentStore(store, plan=key_of(plan))  # a unit assesses each plan's duties apart
         self.today = today or date.today()
         self.unit_key: str | None = None
         self.year: int | None = None
@@ -145,8 +145,9 @@ class AssessmentApp:
         self.error = error_box()
         self.notice = widgets.HTML("", layout=widgets.Layout(width="auto"))
 
-        # -- which year, then who (the list holds the units of that year)
-        years = list(range(self.today.year, plan.info.period_start - 1, -1))
+        # -- which plan (when there are several), which year, then who (the list holds the units of that year)
+        self.plan_picker = PlanPicker(plans or [plan], plan, on_change=self.on_plan)
+        years = self._years()
         self.year_choice = stacked(widgets.Dropdown(description="Năm đánh giá", options=years, value=years[0],
                                                      layout=widgets.Layout(width="auto", max_width="240px")))
         self._keep: str | None = None  # a unit chosen that did not exist in the year, kept in the list
@@ -166,23 +167,53 @@ class AssessmentApp:
         self.tabs = None  # the workspace (status line and tabs) is built on first use
         self.body = widgets.VBox([], layout=widgets.Layout(width="auto"))
 
-        intro = widgets.HTML(
-            '<p class="muted">Chọn năm, rồi cơ quan, đơn vị (danh sách gồm các đơn vị hoạt động trong năm đó). Mỗi '
-            "nhiệm vụ Kế hoạch giao cho đơn vị (trực tiếp hoặc qua nhóm) là một tiêu chí; nhiệm vụ giao theo cách đọc "
-            f"của người biên soạn có “{READING_LABEL}” đi kèm. Năm 2025: UBND quận, huyện, thị xã tự đánh giá kỳ "
-            "01/01–30/06/2025; UBND xã, phường tự đánh giá kỳ 01/07–31/12/2025. Thang điểm và ngưỡng đạt "
-            f"({number(settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>",
-            layout=widgets.Layout(width="auto"))
-        self.widget = widgets.VBox([widgets.HTML(CSS), intro, self.error, self.unit_picker.box, self.year_choice, self.name,
-                                    self.privacy_notice.widget, self.notice, self.body],
+        self.intro = widgets.HTML(self._intro_html(), layout=widgets.Layout(width="auto"))
+        picker = [self.plan_picker.box] if self.plan_picker.shown else []
+        self.widget = widgets.VBox([widgets.HTML(CSS), *picker, self.intro, self.error, self.unit_picker.box,
+                                    self.year_choice, self.name, self.privacy_notice.widget, self.notice, self.body],
                                    layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
+
+    def _years(self) -> list[int]:
+        return list(range(self.today.year, self.plan.info.period_start - 1, -1))
+
+    def _intro_html(self) -> str:
+        return ('<p class="muted">Chọn năm, rồi cơ quan, đơn vị (danh sách gồm các đơn vị hoạt động trong năm đó). Mỗi '
+                "nhiệm vụ Kế hoạch giao cho đơn vị (trực tiếp hoặc qua nhóm) là một tiêu chí; nhiệm vụ giao theo cách "
+                f"đọc của người biên soạn có “{READING_LABEL}” đi kèm. Năm 2025: UBND quận, huyện, thị xã tự đánh giá "
+                "kỳ 01/01–30/06/2025; UBND xã, phường tự đánh giá kỳ 01/07–31/12/2025. Thang điểm và ngưỡng đạt "
+                f"({number(self.settings.pass_threshold)}%) do Sở Tư pháp thiết lập.</p>")
+
+    @guarded("mở kế hoạch đã chọn")
+    def on_plan(self, plan: Plan) -> None:
+        """Another plan: its criteria, scale and years, and the chosen unit's assessment of it (if it has one)."""
+        from toolkit.plan import catalogue
+
+        self.settings = load_settings(plan, catalogue.criteria_path(plan))
+        self.plan = self.unit_picker.plan = plan
+        self.astore = AssessmentStore(self.store, plan=key_of(plan))
+        self.intro.value = self._intro_html()
+        self.tabs = None  # the form's scale is the plan's: built again on the next opening
+        self.body.children = []
+        key, year = self.unit.value, self.year_choice.value
+        self._loading = True
+        try:
+            years = self._years()
+            self.year_choice.options = years
+            self.year_choice.value = year if year in years else years[0]
+        finally:
+            self._loading = False
+        self._fill_units(keep=key if key in plan.units else None)
+        self.open()
 
     @classmethod
     def from_environment(cls) -> "AssessmentApp":
-        """The page as Voila serves it; `?unit=quan_ba_dinh&year=2021` preselects both."""
-        plan = load_plan()
-        app = cls(plan, load_settings(plan), Store())
+        """The page as Voila serves it; `?unit=quan_ba_dinh&year=2021` preselects both, `?plan=<key>` the plan
+        (the most recent by default)."""
+        from toolkit.plan import catalogue
+
         query = query_parameters()
+        plans, plan = catalogue.opening(query.get("plan"))
+        app = cls(plan, load_settings(plan, catalogue.criteria_path(plan)), Store(), plans=plans)
         year = query.get("year", "")
         if year.isdigit() and int(year) in app.year_choice.options:
             app.year_choice.value = int(year)

@@ -21,13 +21,13 @@ import ipywidgets as widgets
 
 from toolkit.assessment.criteria import Settings, load_settings
 from toolkit.assessment.importing import import_assessments
-from toolkit.plan.load import load_plan
+from toolkit.plan.catalogue import key_of
 from toolkit.plan.model import Plan
 from toolkit.serving.access import PasscodeGate
 from toolkit.serving.uploads import MAX_FILE_BYTES, MAX_SELECTION_BYTES, megabytes, screen_uploads
 from toolkit.storage.assessments import AssessmentStore
 from toolkit.storage.store import Store
-from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, unlocked_only
+from toolkit.ui.common import PasscodeLocked, PlanPicker, alert, download_link, esc, guarded, page_style, unlocked_only
 from toolkit.vietnamese import number
 
 ROOT_CLASS = "pbgdpl-city"
@@ -92,8 +92,10 @@ class CityOverviewApp(PasscodeLocked):
     """Passcode → year → ranking, sections heatmap, not submitted, overdue, change, uploads, download."""
 
     def __init__(self, plan: Plan, settings: Settings, astore: AssessmentStore, gate: PasscodeGate | None = None,
-                 today: date | None = None):
+                 today: date | None = None, plans=()):
         self.plan, self.settings, self.astore = plan, settings, astore
+        self._plans = tuple(plans) or (plan,)  # the picker is built once the page is unlocked
+        self.plan_picker = None
         self.today = today or date.today()
         self._submissions = None
         self._overviews: dict[int, object] = {}
@@ -112,14 +114,32 @@ class CityOverviewApp(PasscodeLocked):
 
     @classmethod
     def from_environment(cls) -> "CityOverviewApp":
-        plan = load_plan()
-        return cls(plan, load_settings(plan), AssessmentStore(Store()))
+        """The page over the published plans, opened on the most recent or on `?plan=<key>`."""
+        from toolkit.plan import catalogue
+        from toolkit.serving.request import query_parameters
+
+        plans, plan = catalogue.opening(query_parameters().get("plan"))
+        return cls(plan, load_settings(plan, catalogue.criteria_path(plan)), AssessmentStore(Store(), key_of(plan)),
+                   plans=plans)
+
+    @guarded("mở kế hoạch đã chọn")
+    @unlocked_only
+    def on_plan(self, plan: Plan) -> None:
+        """Another plan: its criteria and the units' assessments of it; files imported from now are its."""
+        from toolkit.plan import catalogue
+
+        self.settings = load_settings(plan, catalogue.criteria_path(plan))
+        self.plan = plan
+        self.astore = AssessmentStore(self.astore, plan=key_of(plan))  # the same database, another plan's rows
+        self._build()
 
     def on_unlocked(self) -> None:
         self._build()
 
     # ---------------------------------------------------------------- building the page
     def _build(self) -> None:
+        if self.plan_picker is None:
+            self.plan_picker = PlanPicker(self._plans, self.plan, on_change=self.on_plan)
         self._load()
         years = self._years()
         self.year = widgets.Dropdown(description="Năm đánh giá", options=years, value=self._default_year(years),
@@ -173,7 +193,9 @@ class CityOverviewApp(PasscodeLocked):
         self.tabs = widgets.Tab(children=[self.ranking, heat_tab, self.missing, self.overdue, self.change, files_tab],
                                 titles=TAB_TITLES, selected_index=TAB_RANKING, layout=widgets.Layout(width="auto"))
         self.tabs.observe(self.on_tab, names="selected_index")
-        self.body.children = [widgets.VBox([self.year, self.summary, self.tabs], layout=widgets.Layout(width="auto"))]
+        picker = [self.plan_picker.box] if self.plan_picker.shown else []
+        self.body.children = [widgets.VBox([*picker, self.year, self.summary, self.tabs],
+                                           layout=widgets.Layout(width="auto"))]
         self.show()
 
     def _load(self) -> None:

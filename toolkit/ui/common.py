@@ -324,3 +324,55 @@ class UnitPicker:
         t = PICKER_TEXT[lang]
         self.search.description, self.search.placeholder, self.unit.description = t["find"], t["find_hint"], description
         self._on_search()
+
+
+# ---------------------------------------------------------------- choosing a plan
+
+
+class PlanPicker:
+    """Choosing the plan a page is about among the published ones (toolkit.plan.catalogue), newest first.
+
+    With one plan there is nothing to choose: `shown` is False, the page leaves `box` out and looks as it did
+    before there were others. Choosing another plan calls `on_change(plan)`, with which the page rebuilds what
+    it shows of the plan; a page opened with `?plan=<key>` starts on that plan (`catalogue.opening`). Only
+    published plans are options, and the browser cannot set a value that is not an option, so a draft is
+    never shown.
+    """
+
+    def __init__(self, plans, value, on_change=None, layout: widgets.Layout | None = None):
+        from toolkit.plan.catalogue import key_of
+        from toolkit.plan.naming import plan_dated
+
+        listed = list(plans) if any(p is value for p in plans) else [value, *plans]
+        self.plans = {key_of(p): p for p in listed}
+        self.on_change = on_change
+        self.plan = stacked(widgets.Dropdown(
+            description="Kế hoạch", options=[(plan_dated(p), k) for k, p in self.plans.items()], value=key_of(value),
+            layout=layout or widgets.Layout(width="100%", max_width="640px"))).add_class("pbgdpl-plan-choice")
+        self.about = widgets.HTML(self._about(), layout=widgets.Layout(width="auto"))
+        self.box = widgets.VBox([self.plan, self.about] if self.shown else [],
+                                layout=widgets.Layout(width="auto")).add_class("plan-picker")
+        self.plan.observe(self._changed, "value")
+
+    @property
+    def shown(self) -> bool:
+        return len(self.plans) > 1
+
+    @property
+    def chosen(self):
+        return self.plans[self.plan.value]
+
+    def select(self, key: str | None) -> bool:
+        """Choose a plan by key; False (nothing changes) if it is not one of the published plans."""
+        if key not in self.plans:
+            return False
+        self.plan.value = key
+        return True
+
+    def _about(self) -> str:
+        return f'<p class="muted">{esc(self.chosen.info.title)}</p>' if self.shown else ""
+
+    def _changed(self, change=None) -> None:
+        self.about.value = self._about()
+        if self.on_change is not None:
+            self.on_change(self.chosen)

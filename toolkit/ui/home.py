@@ -21,16 +21,28 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} ul.pages p {{ margin: 0.25em 0 0; }}
 </style>"""
 
-INTRO = (
-    "Bộ công cụ giúp cán bộ làm công tác phổ biến, giáo dục pháp luật (PBGDPL) ở Hà Nội nắm chắc Kế hoạch "
-    "số 241/KH-UBND ngày 15/12/2020 của UBND Thành phố: cơ quan, đơn vị nào chủ trì, phối hợp nhiệm vụ gì, "
-    "thời hạn đến khi nào, và Kế hoạch viết nguyên văn ra sao. Mỗi nhiệm vụ đều kèm nguyên văn Kế hoạch để "
-    "đối chiếu; câu tóm tắt và ghi chú biên soạn là của người biên soạn, không phải lời văn bản."
-)
+def intro(plans) -> str:
+    """What the toolkit is for, naming the published plans (newest first) by their own metadata."""
+    from toolkit.plan.naming import plan_label
+
+    if not plans:
+        named, it = "các kế hoạch của Thành phố", "kế hoạch"
+    elif len(plans) == 1:
+        named, it = plan_label(plans[0]), "Kế hoạch"
+    else:
+        named, it = f"từng kế hoạch ({'; '.join(plan_label(p) for p in plans)})", "kế hoạch"
+    return (f"Bộ công cụ giúp cán bộ làm công tác phổ biến, giáo dục pháp luật (PBGDPL) ở Hà Nội nắm chắc {named}: "
+            f"cơ quan, đơn vị nào chủ trì, phối hợp nhiệm vụ gì, thời hạn đến khi nào, và {it} viết nguyên văn ra "
+            f"sao. Mỗi nhiệm vụ đều kèm nguyên văn {it} để đối chiếu; câu tóm tắt và ghi chú biên soạn là của người "
+            "biên soạn, không phải lời văn bản.")
 
 
 class HomeApp:
-    def __init__(self, pages=PAGES):
+    def __init__(self, pages=PAGES, plans=None):
+        if plans is None:
+            from toolkit.plan import catalogue
+
+            plans = catalogue.published()
         items = []
         for page in pages:
             if page.notebook:
@@ -43,7 +55,7 @@ class HomeApp:
         self.widget = widgets.VBox([
             widgets.HTML(CSS),
             # The notebook's Markdown cell shows HOME.title; repeating it here would print it twice.
-            widgets.HTML(f"<p>{esc(INTRO)}</p><h3>Các trang</h3>"
+            widgets.HTML(f"<p>{esc(intro(plans))}</p><h3>Các trang</h3>"
                          f'<ul class="pages">{"".join(items)}</ul>', layout=widgets.Layout(width="auto")),
         ], layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
 

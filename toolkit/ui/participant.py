@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
-from toolkit.plan.load import load_plan
+from toolkit.datafile import DataError
+from toolkit.plan.catalogue import key_of
 from toolkit.plan.model import Plan
 from toolkit.quiz.attempt import QuizRuleError, Summary
 from toolkit.quiz.banks import question_bank
@@ -117,13 +118,16 @@ class ParticipantApp:
 
     @classmethod
     def from_environment(cls) -> "ParticipantApp":
+        from toolkit.plan import catalogue
         from toolkit.serving.request import query_parameters
 
-        plan = load_plan()
-        questions, problems = question_bank(plan)
+        # The most recent plan until the code is known: a session names its own plan (`_use_plan_of`).
+        plan = catalogue.default()
+        quiz_dir = catalogue.quiz_dir(plan)
+        questions, problems = question_bank(plan, quiz_dir)
         query = query_parameters()
         return cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi",
-                   code=query.get("code", ""))
+                   code=query.get("code", ""), quiz_dir=quiz_dir)
 
     def _show(self, box: widgets.Widget) -> None:
         self.body.children = [box]
@@ -136,6 +140,7 @@ class ParticipantApp:
             self.notice.value = alert("Vui lòng nhập mã phiên.")
             return
         try:
+            self._use_plan_of(code)
             participant = self.fields.participant(self.store, consent=self.privacy_notice.consent())
             run = join_session(self.store, self.plan, self.questions, code, participant,
                                retired=retired_ids(self.quiz_dir))
@@ -149,6 +154,23 @@ class ParticipantApp:
         self.session_head.value = (f"<h3>{esc(self.session.title)}</h3>"
                                    f'<p class="muted">Phiên {esc(code)} · {esc(participant.name)}</p>')
         self.screens.open(run)
+
+    def _use_plan_of(self, code: str) -> None:
+        """The session's plan, its questions and retired list: a session is of one plan, whichever plan the
+        page opened with. No picker: the round is the trainer's."""
+        from toolkit.plan import catalogue
+
+        session = self.sessions.get(code)
+        if session is None or session.plan == key_of(self.plan):
+            return  # join_session says what is wrong with an unknown code
+        try:
+            plan = catalogue.get(session.plan)
+        except (catalogue.NotPublished, DataError):
+            raise QuizRuleError("Phiên này thuộc một kế hoạch hiện không có trên máy chủ; hãy báo báo cáo viên.")
+        self.plan, self.quiz_dir = plan, catalogue.quiz_dir(plan)
+        questions, problems = question_bank(plan, self.quiz_dir)
+        self.questions = {q.id: q for q in questions}
+        self.notice.value = bank_notice(problems)
 
     def _check_session_open(self) -> None:
         """After each “Trả lời”: closed while this participant was answering, the kernel refused; show what they have."""

@@ -178,10 +178,13 @@ INTRO = ("<p>Trang này cho bạn xem mọi thứ bộ công cụ lưu về bạ
 class PersonalDataApp:
     """Code → everything stored about its owner → download, correct, or delete (with a confirmation)."""
 
-    def __init__(self, plan, store: Store, gate=None, env=None, today=None, questions=None):
+    def __init__(self, plan, store: Store, gate=None, env=None, today=None, questions=None, plans=()):
+        from toolkit.plan.catalogue import key_of
         from toolkit.serving.personal_code import PersonalCodeGate
 
         self.plan, self.store = plan, store
+        # A person's data of every plan is theirs: listed together, each row named by its own plan.
+        self.plans = {key_of(p): p for p in (plans or [plan])}
         self.gate = gate or PersonalCodeGate(store, env)
         self._questions = questions  # the bank, for the workbook's question texts: loaded when first needed
         self.pid: int | None = None  # the code's owner, known only in the kernel
@@ -237,11 +240,12 @@ class PersonalDataApp:
 
     @classmethod
     def from_environment(cls) -> "PersonalDataApp":
-        from toolkit.plan.load import load_plan
+        from toolkit.plan import catalogue
         from toolkit.serving.request import query_parameters
         from toolkit.storage.deferred import DeferredStore
 
-        app = cls(load_plan(), DeferredStore())
+        plans, plan = catalogue.opening()
+        app = cls(plan, DeferredStore(), plans=plans)
         code = query_parameters().get("code", "")
         if code:  # arrived with the results screen's link: the same check, the same lockout, as typing it
             app.code.value = code
@@ -276,7 +280,7 @@ class PersonalDataApp:
 
     def _show_data(self) -> None:
         rows = self._rows()
-        self.summary.value = summary_html(rows, self.plan)
+        self.summary.value = summary_html(rows, self.plan, self.plans)
         p = rows.participant
         self.new_name.value = p["name"]
         if not self.new_unit.select(p["unit_key"]):
@@ -374,10 +378,15 @@ class PersonalDataApp:
         self.body.children = [self.lookup_box]
 
 
-def summary_html(rows, plan) -> str:
-    """What is stored about the person, in words: them, their attempts with answers, reports, consents, review."""
+def summary_html(rows, plan, plans=None) -> str:
+    """What is stored about the person, in words: them, their attempts with answers, reports, consents, review.
+
+    Rows of every plan are listed; with more than one plan (`plans`, by key) each attempt and report names its
+    plan, and a topic is named in its own plan's words.
+    """
     import json
 
+    from toolkit.plan.naming import plan_dated
     from toolkit.privacy.subject import NOTICE_LABELS
     from toolkit.quiz.attempt import MODES
     from toolkit.quiz.formats import topic_label, unit_label
@@ -388,20 +397,32 @@ def summary_html(rows, plan) -> str:
               f"<tr><th>Lưu lần đầu</th><td>{esc(local_time(p['created_at']))}</td></tr>"
               f"<tr><th>Mã cá nhân</th><td>cấp lúc {esc(local_time(p.get('code_issued_at')))}; chỉ lưu mã băm, không "
               "lưu mã</td></tr></table>")
+    plans = plans or {}
+
+    def of(row) -> tuple[object, str]:
+        """The row's plan (the page's when it is not published any more) and, with several, its name."""
+        key = row.get("plan")
+        own = plans.get(key, plan)
+        named = len(plans) > 1 or len({r.get("plan") for r in (*rows.attempts, *rows.question_reports)}) > 1
+        return own, ((f"{plan_dated(own)} · " if key in plans else f"kế hoạch “{key}” · ") if named else "")
+
     tries = []
     for a in rows.attempts:
+        own, named = of(a)
         got = sum(r["points"] for r in a["responses"])
         answers = "".join(f"<tr><td class=\"n\">{r['position'] + 1}</td><td>{esc(r['question_id'])}</td>"
                           f"<td class=\"n\">{number(r['points'])}/{number(r['max_points'])}</td>"
                           f"<td>{esc(local_time(r['answered_at']))}</td></tr>" for r in a["responses"])
         where = f"phiên {a['session_code']}" if a["session_code"] else "tự luyện tập"
         tries.append(
-            f"<details><summary>{esc(local_time(a['started_at']))} · {esc(topic_label(plan, a['topic']))} · {where} · "
+            f"<details><summary>{esc(named)}{esc(local_time(a['started_at']))} · {esc(topic_label(own, a['topic']))} · "
+            f"{where} · "
             f"{esc(MODES.get(a['mode'], a['mode']))} · {len(a['responses'])}/{len(json.loads(a['items']))} câu, "
             f"{number(got)} điểm</summary><div class=\"scroll-x\"><table class=\"grid\"><tr><th>Câu</th>"
             f"<th>Mã câu hỏi</th><th>Điểm</th><th>Trả lời lúc</th></tr>{answers}</table></div></details>")
-    reports = "".join(f"<li>{esc(r['question_id'])}: “{esc(r['note'])}” ({esc(local_time(r['updated_at']))})</li>"
-                      if r["note"] else f"<li>{esc(r['question_id'])} ({esc(local_time(r['updated_at']))})</li>"
+    reports = "".join(f"<li>{esc(of(r)[1])}{esc(r['question_id'])}: “{esc(r['note'])}” "
+                      f"({esc(local_time(r['updated_at']))})</li>"
+                      if r["note"] else f"<li>{esc(of(r)[1])}{esc(r['question_id'])} ({esc(local_time(r['updated_at']))})</li>"
                       for r in rows.question_reports)
     given = "".join(f"<li>{esc(NOTICE_LABELS.get(c['notice'], c['notice']))}, phiên bản {esc(c['version'])}, "
                     f"{esc(local_time(c['given_at']))}</li>" for c in rows.consents)

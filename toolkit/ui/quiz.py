@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
-from toolkit.plan.load import load_plan
+from toolkit.plan.catalogue import key_of
 from toolkit.plan.model import Plan
 from toolkit.quiz.assembly import Topic, questions_for_topic, titles_by_bank
 from toolkit.quiz.attempt import MODES, REVIEW_TOPIC, QuizRuleError, QuizRun, Summary
@@ -33,7 +33,7 @@ from toolkit.ui.answering import (
     quiz_page,
     with_screens,
 )
-from toolkit.ui.common import alert, error_box, esc, guarded, stacked
+from toolkit.ui.common import PlanPicker, alert, error_box, esc, guarded, stacked
 from toolkit.ui.privacy import CodeOnResults, NoticeLine
 from toolkit.ui.review import DailyReview
 
@@ -49,13 +49,13 @@ TEXT = {
         **SHARED_TEXT["vi"], "continue": "Tiếp tục", "resume": "Làm tiếp bài đang dở", "new": "Bắt đầu bài mới",
         "topic": "Chủ đề", "count": "Số câu hỏi", "mode": "Chế độ", "limit": "Thời gian làm bài",
         "start": "Bắt đầu làm bài", "retry": "Luyện lại các câu sai", "again": "Làm bài mới",
-        "signout": "Đổi người làm bài", "lang": "Ngôn ngữ giao diện",
+        "signout": "Đổi người làm bài", "lang": "Ngôn ngữ giao diện", "plan": "Kế hoạch",
     },
     "en": {
         **SHARED_TEXT["en"], "continue": "Continue", "resume": "Resume unfinished quiz", "new": "Start a new quiz",
         "topic": "Topic", "count": "Number of questions", "mode": "Mode", "limit": "Time limit",
         "start": "Start", "retry": "Practise my mistakes", "again": "New quiz",
-        "signout": "Change participant", "lang": "Interface language",
+        "signout": "Change participant", "lang": "Interface language", "plan": "Plan",
     },
 }
 
@@ -82,7 +82,7 @@ class QuizApp:
     _read_answer = FromScreens("read_answer")
 
     def __init__(self, plan: Plan, questions: tuple[Question, ...], store: Store, bank_problems=(),
-                 lang: str = "vi", quiz_dir: Path | str | None = None, clock=now):
+                 lang: str = "vi", quiz_dir: Path | str | None = None, clock=now, plans=()):
         self.plan, self.store, self.lang, self.clock = plan, store, lang, clock
         self.quiz_dir = quiz_dir  # whose retired list (quizzes/retired.yaml) new and resumed quizzes follow
         self.questions = {q.id: q for q in questions}
@@ -109,8 +109,11 @@ class QuizApp:
         self.open_review = widgets.Button(description="Ôn tập hôm nay (có mã cá nhân)", icon="calendar-check",
                                           layout=widgets.Layout(width="auto"))
         self.open_review.on_click(self.on_open_review)
-        self.sign_in_box = widgets.VBox([self.name, self.fields.picker.box, self.privacy_notice.widget, self.sign_in,
-                                         self.resume_box, self.open_review])
+        # The plan, when there are several: on the sign-in and topic screens, never over a quiz being answered.
+        self.plan_picker = PlanPicker(plans or [plan], plan, on_change=self.on_plan)
+        picker = [self.plan_picker.box] if self.plan_picker.shown else []
+        self.sign_in_box = widgets.VBox([*picker, self.name, self.fields.picker.box, self.privacy_notice.widget,
+                                         self.sign_in, self.resume_box, self.open_review])
 
         # set up
         self.who = widgets.HTML("")
@@ -126,8 +129,9 @@ class QuizApp:
         self.start.on_click(self.on_start)
         self.signout = widgets.Button(description=t["signout"])
         self.signout.on_click(self.on_signout)
-        self.setup_box = widgets.VBox([self.who, self.topic, self.count, widgets.HTML(f"<b>{esc(t['mode'])}</b>"),
-                                       self.mode, self.limit, widgets.HBox([self.start, self.signout])])
+        self.setup_box = widgets.VBox([*picker, self.who, self.topic, self.count,
+                                       widgets.HTML(f"<b>{esc(t['mode'])}</b>"), self.mode, self.limit,
+                                       widgets.HBox([self.start, self.signout])])
 
         # answering and results; below the results, this page's two ways on
         self.retry = widgets.Button(description=t["retry"], button_style="primary", icon="redo")
@@ -145,12 +149,15 @@ class QuizApp:
 
     @classmethod
     def from_environment(cls) -> "QuizApp":
+        from toolkit.plan import catalogue
         from toolkit.serving.request import query_parameters
 
-        plan = load_plan()
-        questions, problems = question_bank(plan)
         query = query_parameters()
-        app = cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi")
+        plans, plan = catalogue.opening(query.get("plan"))
+        quiz_dir = catalogue.quiz_dir(plan)
+        questions, problems = question_bank(plan, quiz_dir)
+        app = cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi",
+                  quiz_dir=quiz_dir, plans=plans)
         app.fields.picker.select(query.get("unit"))
         if query.get("code"):  # the results screen's link to “Ôn tập hôm nay”
             app.on_open_review()
@@ -177,8 +184,12 @@ class QuizApp:
             return
         self.notice.value = ""
         self.name.value = self.participant.name
+        self._welcome()
+
+    def _welcome(self) -> None:
+        """The signed-in participant's way on: resume an unfinished quiz of this plan, or choose a topic."""
         # A day's review is resumed with the personal code on “Ôn tập hôm nay”, not offered here as a quiz.
-        open_runs = [a for a in self.store.open_attempts(self.participant.id)
+        open_runs = [a for a in self.store.open_attempts(self.participant.id, plan=key_of(self.plan))
                      if a.topic.partition(":")[0] != REVIEW_TOPIC]
         if open_runs:
             attempt = open_runs[0]
@@ -191,8 +202,29 @@ class QuizApp:
                 widgets.HTML(f"<p>Chào {esc(self.participant.name)}. Bạn có bài đang làm dở "
                              f"({done}/{len(attempt.items)} câu đã trả lời).</p>"),
                 widgets.HBox([resume, fresh], layout=widgets.Layout(flex_flow="row wrap"))]
+            self._show(self.sign_in_box)  # where the offer is (after another plan is chosen on the topic screen too)
             return
         self.on_setup()
+
+    @guarded("mở kế hoạch đã chọn")
+    def on_plan(self, plan: Plan) -> None:
+        """Another plan: its questions, topics and daily review; a signed-in participant stays signed in."""
+        from toolkit.plan import catalogue
+
+        self.screens.close()
+        self.plan, self.quiz_dir = plan, catalogue.quiz_dir(plan)
+        questions, problems = question_bank(plan, self.quiz_dir)
+        self.questions, self.all_questions = {q.id: q for q in questions}, questions
+        self.notice.value = bank_notice(problems)
+        self.fields.plan = self.fields.picker.plan = plan
+        self.fields.picker.refresh()
+        self.daily = DailyReview(plan, questions, self.store, clock=self.clock, lang=self.lang, quiz_dir=self.quiz_dir,
+                                 on_leave=self.on_leave_review)
+        self.resume_box.children = []
+        if self.participant is not None:
+            self._welcome()
+        else:
+            self._show(self.sign_in_box)
 
     @guarded("mở bài làm")
     def on_resume(self, attempt_id: int) -> None:
@@ -285,6 +317,7 @@ class QuizApp:
         t = TEXT[self.lang]
         self.fields.set_language(self.lang)
         self.screens.set_language(self.lang)
+        self.plan_picker.plan.description = t["plan"]
         for w, key in ((self.topic, "topic"), (self.count, "count"), (self.limit, "limit"), (self.sign_in, "continue"),
                        (self.start, "start"), (self.retry, "retry"), (self.again, "again"),
                        (self.signout, "signout")):

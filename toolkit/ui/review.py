@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 import ipywidgets as widgets
 
+from toolkit.plan.catalogue import key_of
 from toolkit.plan.model import Plan
 from toolkit.quiz.attempt import QuizRun, Summary
 from toolkit.storage.records import InputError, Participant, now
@@ -123,7 +124,7 @@ class DailyReview:
     def _reviews(self):
         from toolkit.storage.reviews import ReviewStore
 
-        return ReviewStore(self.store)
+        return ReviewStore(self.store, plan=key_of(self.plan))  # the cards are this plan's facts
 
     def _show(self, box: widgets.Widget) -> None:
         self.body.children = [box]
@@ -147,7 +148,7 @@ class DailyReview:
 
         topic = review_topic(vietnam_day(self.clock()))
         found = None
-        for a in self.store.open_attempts(self.officer.id):
+        for a in self.store.open_attempts(self.officer.id, plan=key_of(self.plan)):
             if a.topic == topic and found is None:
                 found = a
             elif a.topic.partition(":")[0] == REVIEW_TOPIC and a.topic != topic:
@@ -236,7 +237,8 @@ class DailyReview:
                                  last_questions(self._reviews().log(self.officer.id)))
             record = self.store.create_attempt(
                 self.officer.id, review_topic(day), "practice",
-                [{"q": i.question_id, "o": list(i.option_order), "r": list(i.row_order)} for i in items], 0)
+                [{"q": i.question_id, "o": list(i.option_order), "r": list(i.row_order)} for i in items], 0,
+                plan=key_of(self.plan))
             run = QuizRun(self.store, record, questions, self.plan, clock=self.clock)
         self.after.value = ""
         self.screens.open(run)
@@ -320,14 +322,15 @@ class TrainerReviews:
     def _reviews(self):
         from toolkit.storage.reviews import ReviewStore
 
-        return ReviewStore(self.app.store)
+        return ReviewStore(self.app.store, plan=key_of(self.app.plan))
 
     def fill(self) -> None:
         """The choices: the sessions (newest first) and the units participants signed in with."""
         from toolkit.quiz.formats import unit_label
         from toolkit.vietnamese import sort_key
 
-        self.sessions.options = [(self.app._session_label(s), s.code) for s in self.app.sessions.all()]
+        self.sessions.options = [(self.app._session_label(s), s.code)
+                                 for s in self.app.sessions.all(plan=key_of(self.app.plan))]
         units = self._reviews().units()
         self.unit.options = sorted(((unit_label(self.app.plan, u), u) for u in units), key=lambda o: sort_key(o[0]))
 

@@ -1,4 +1,7 @@
-"""Study page: who does what in Plan 241, searchable tasks, roles by section and downloads.
+"""Study page: who does what in a plan, searchable tasks, roles by section and downloads.
+
+With several published plans a picker above the tabs chooses the plan (the most recent first); choosing
+another rebuilds the tabs from it.
 
 A unit is chosen among those that exist today; its duties say where each comes from: the plan's words,
 or the compiler's reading (badge and "Ghi chú biên soạn") for duties the plan gave a former unit.
@@ -17,18 +20,17 @@ import ipywidgets as widgets
 
 from toolkit.exports import figure_png
 from toolkit.plan import export as report
-from toolkit.plan.load import load_plan
 from toolkit.plan.model import DEADLINE_KINDS, READING_LABEL, ROLES, Assignment, Duty, Plan, Reading, Task
+from toolkit.plan.naming import file_stem
 from toolkit.quiz.questions import present_name_note
-from toolkit.ui.common import UnitPicker, download_link, error_box, esc, guarded, page_style
+from toolkit.ui.common import PlanPicker, UnitPicker, download_link, error_box, esc, guarded, page_style
 
 ROOT_CLASS = "pbgdpl-study"
 ALL = ""  # the value of every "Tất cả" option
 TAB_WHO, TAB_SEARCH, TAB_GRID, TAB_DOWNLOAD = range(4)
 TAB_TITLES = ("Theo cơ quan, đơn vị", "Tra cứu nhiệm vụ", "Vai trò theo mục", "Tải về")
 ROLE_OPTIONS = (("Cả hai", ALL), (ROLES["lead"], "lead"), (ROLES["coordinating"], "coordinating"))
-FILE_STEM = "bang-phan-cong-KH241"
-CHART_FILE = "bieu-do-phan-cong-KH241.png"
+TABLE_PREFIX, CHART_PREFIX = "bang-phan-cong-", "bieu-do-phan-cong-"  # then the plan's file_stem
 # Summaries are the compiler's words; readers must not quote them as the plan's.
 # A duty a reading gives is marked with this badge wherever it is shown, never as the plan's words.
 READING_BADGE = "Theo cách đọc của người biên soạn"
@@ -147,10 +149,22 @@ def _distinct_units(plan: Plan):
 class StudyApp:
     """Four tabs over one plan. Widgets are attributes so tests can drive them without a browser."""
 
-    def __init__(self, plan: Plan, today: date | None = None):
-        self.plan = plan
+    def __init__(self, plan: Plan, today: date | None = None, plans=()):
         self.today = today or date.today()
         self.error = error_box()
+        self.plan_picker = PlanPicker(plans or [plan], plan, on_change=self.on_plan)
+        self.widget = widgets.VBox([], layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
+        self.tabs = None
+        self._build(plan)
+
+    @guarded("mở kế hoạch đã chọn")
+    def on_plan(self, plan: Plan) -> None:
+        self._build(plan)
+
+    def _build(self, plan: Plan) -> None:
+        """Every tab from `plan`: at first, and anew when another plan is chosen (the open tab stays open)."""
+        self.plan = plan
+        shown_tab = self.tabs.selected_index if self.tabs is not None else TAB_WHO
         self._batch = False
         self._shown_ids: tuple[str, ...] | None = None
 
@@ -252,7 +266,7 @@ class StudyApp:
         ], layout=widgets.Layout(width="auto"))
 
         self.tabs = widgets.Tab(children=[who_tab, search_tab, grid_tab, download_tab], titles=TAB_TITLES,
-                                selected_index=TAB_WHO, layout=widgets.Layout(width="auto"))
+                                selected_index=shown_tab, layout=widgets.Layout(width="auto"))
 
         # The notebook's Markdown cell holds the page title; the app does not repeat it.
         header = widgets.HTML(
@@ -260,19 +274,26 @@ class StudyApp:
             f"ngày {_vn_date(plan.info.date)}: {len(plan.tasks)} nhiệm vụ trong {len(plan.sections)} mục. "
             "Thông tin về Kế hoạch ở thẻ “Tải về”.</p>",
             layout=widgets.Layout(width="auto"))
-        self.widget = widgets.VBox([widgets.HTML(CSS), header, self.error, self.tabs],
-                                   layout=widgets.Layout(width="auto")).add_class(ROOT_CLASS)
+        picker = [self.plan_picker.box] if self.plan_picker.shown else []
+        self.widget.children = [widgets.HTML(CSS), *picker, header, self.error, self.tabs]
         self.show_results()
 
     @classmethod
     def from_environment(cls) -> "StudyApp":
-        """The app over the plan in TOOLKIT_PLAN_DIR (default: the repository's data/plan-241);
-        `?unit=phuong_hoan_kiem` opens that unit's duties."""
+        """The app over the published plans (toolkit.plan.catalogue), opened on the most recent or on
+        `?plan=<key>`; `?unit=phuong_hoan_kiem` opens that unit's duties."""
+        from toolkit.plan import catalogue
         from toolkit.serving.request import query_parameters
 
-        app = cls(load_plan())
-        app.unit_picker.select(query_parameters().get("unit"))
+        query = query_parameters()
+        plans, plan = catalogue.opening(query.get("plan"))
+        app = cls(plan, plans=plans)
+        app.unit_picker.select(query.get("unit"))
         return app
+
+    @property
+    def file_stem(self) -> str:
+        return file_stem(self.plan)
 
     def _filters(self):
         return (self.query, self.section, self.agency, self.unit, self.role, self.deadline_kind)
@@ -605,7 +626,8 @@ class StudyApp:
         except Exception:
             self.chart_download.value = ""
             raise
-        self.chart_download.value = download_link(data, CHART_FILE, "png", f"Tải biểu đồ ({CHART_FILE})")
+        name = f"{CHART_PREFIX}{self.file_stem}.png"
+        self.chart_download.value = download_link(data, name, "png", f"Tải biểu đồ ({name})")
 
     # ------------------------------------------------------------ tab 4
 
@@ -621,7 +643,8 @@ class StudyApp:
         tasks = self.filtered_tasks() if self.filtered_only.value else None
         data = report.table_bytes(report.assignment_table(self.plan, tasks), fmt)
         n = len(self.plan.tasks) if tasks is None else len(tasks)
-        name = f"{FILE_STEM}-theo-bo-loc.{fmt}" if tasks is not None else f"{FILE_STEM}.{fmt}"
+        stem = f"{TABLE_PREFIX}{self.file_stem}"
+        name = f"{stem}-theo-bo-loc.{fmt}" if tasks is not None else f"{stem}.{fmt}"
         self.download.value = (download_link(data, name, fmt, f"{label} ({name})")
                                + f'<p class="muted">{n} nhiệm vụ.</p>')
 

@@ -27,7 +27,7 @@ import ipywidgets as widgets
 
 from toolkit.datafile import DataError
 from toolkit.exports import qr_png
-from toolkit.plan.load import load_plan
+from toolkit.plan.catalogue import key_of
 from toolkit.plan.model import Plan
 from toolkit.quiz.analytics import score_histogram
 from toolkit.quiz.attempt import MODES, QuizRuleError
@@ -40,7 +40,17 @@ from toolkit.quiz.workshop import dashboard, served_ids, session_workbook
 from toolkit.serving.access import PasscodeGate
 from toolkit.serving.links import join_url
 from toolkit.storage.records import InputError, SessionRecord
-from toolkit.ui.common import PasscodeLocked, alert, download_link, esc, guarded, page_style, stacked, unlocked_only
+from toolkit.ui.common import (
+    PasscodeLocked,
+    PlanPicker,
+    alert,
+    download_link,
+    esc,
+    guarded,
+    page_style,
+    stacked,
+    unlocked_only,
+)
 from toolkit.ui.quiz import COUNTS, LIMITS, topic_options
 from toolkit.vietnamese import VIETNAM, local_time, number, percent
 
@@ -126,8 +136,10 @@ class TrainerApp(PasscodeLocked):
     """Passcode → create or reopen a session → join code, QR, live dashboard → close → item analysis."""
 
     def __init__(self, plan: Plan, questions, store: Store, gate: PasscodeGate | None = None,
-                 env: Mapping[str, str] | None = None, bank_problems=(), quiz_dir: Path | str | None = None):
+                 env: Mapping[str, str] | None = None, bank_problems=(), quiz_dir: Path | str | None = None,
+                 plans=()):
         self.plan, self.store = plan, store
+        self._plans = tuple(plans) or (plan,)  # the picker is built once the page is unlocked
         self.quiz_dir = quiz_dir  # the banks' folder, whose retired.yaml “Ngừng dùng câu hỏi” writes
         self.all_questions = tuple(questions)
         self.questions = {q.id: q for q in self.all_questions}
@@ -149,11 +161,15 @@ class TrainerApp(PasscodeLocked):
 
     @classmethod
     def from_environment(cls) -> "TrainerApp":
-        plan = load_plan()
-        questions, problems = question_bank(plan)
+        """The page over the published plans, opened on the most recent or on `?plan=<key>`."""
+        from toolkit.plan import catalogue
+        from toolkit.serving.request import query_parameters
         from toolkit.storage.store import Store
 
-        return cls(plan, questions, Store(), bank_problems=problems)
+        plans, plan = catalogue.opening(query_parameters().get("plan"))
+        quiz_dir = catalogue.quiz_dir(plan)
+        questions, problems = question_bank(plan, quiz_dir)
+        return cls(plan, questions, Store(), bank_problems=problems, quiz_dir=quiz_dir, plans=plans)
 
     def _show(self, box: widgets.Widget) -> None:
         self.body.children = [box]
@@ -165,6 +181,8 @@ class TrainerApp(PasscodeLocked):
     # ---------------------------------------------------------------- building (only once unlocked)
     def _build(self) -> None:
         full = widgets.Layout(width="100%")
+        # A new session is of the plan chosen here; the sessions and reports listed are that plan's.
+        self.plan_picker = PlanPicker(self._plans, self.plan, on_change=self.on_plan)
         self.title = stacked(widgets.Text(description="Tên buổi tập huấn", layout=full, continuous_update=False,
                                            placeholder="VD: Tập huấn PBGDPL phường Ba Đình, 15/3"))
         self.topic = stacked(widgets.Dropdown(description="Chủ đề",
@@ -191,8 +209,10 @@ class TrainerApp(PasscodeLocked):
         self.open_reports.on_click(self.on_open_reports)
         notice = (alert("Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: "
                          + "; ".join(str(p) for p in self.bank_problems)) if self.bank_problems else "")
+        self.bank_notice = widgets.HTML(notice)
         self.home_box = widgets.VBox([
-            widgets.HTML(notice + "<h3>Tạo phiên mới</h3><p class=\"muted\">Mọi học viên trong phiên làm cùng các câu "
+            *([self.plan_picker.box] if self.plan_picker.shown else []), self.bank_notice,
+            widgets.HTML("<h3>Tạo phiên mới</h3><p class=\"muted\">Mọi học viên trong phiên làm cùng các câu "
                          "hỏi, mỗi người một thứ tự. Điểm tính theo số câu đúng.</p>"),
             self.title, self.topic, self.count, widgets.HTML("<b>Chế độ</b>"), self.mode, self.limit,
             self.show_rank, self.tie_break, self.create, self.create_message,
@@ -304,7 +324,7 @@ class TrainerApp(PasscodeLocked):
             self.retire_form])
 
     def _fill_history(self) -> None:
-        sessions = self.sessions.all()
+        sessions = self.sessions.all(plan=key_of(self.plan))
         self.history.options = [(self._session_label(s), s.code) for s in sessions]
         self.history.value = sessions[0].code if sessions else None
         self.open_history.disabled = not sessions
@@ -595,7 +615,7 @@ class TrainerApp(PasscodeLocked):
     def _all_sessions_confusion(self, pd):
         from toolkit.quiz import analytics
 
-        rows = [r for r in self.store.results() if r.session_code]
+        rows = [r for r in self.store.results(plan=key_of(self.plan)) if r.session_code]  # this plan's questions
         if not rows:
             return pd.DataFrame()
         return analytics.agency_confusion(analytics.answers_frame(rows), self.questions, self.plan)
@@ -658,7 +678,7 @@ class TrainerApp(PasscodeLocked):
 
     # ---------------------------------------------------------------- reported questions
     def _reported(self) -> list[ReportedQuestion]:
-        return reported_questions(self.store, self.all_questions, retired_ids(self.quiz_dir))
+        return reported_questions(self.store, self.all_questions, retired_ids(self.quiz_dir), plan=key_of(self.plan))
 
     @guarded("mở danh sách câu hỏi bị báo lỗi")
     @unlocked_only
@@ -713,12 +733,25 @@ class TrainerApp(PasscodeLocked):
             f"Đã ghi vào <code>{esc(retired_name(self.quiz_dir))}</code>; hãy xem lại và commit tệp "
             "này trong git như các ngân hàng câu hỏi.</div>")
 
+    @guarded("mở kế hoạch đã chọn")
+    @unlocked_only
+    def on_plan(self, plan: Plan) -> None:
+        """Another plan: its questions and topics, its sessions and reported questions."""
+        from toolkit.plan import catalogue
+
+        self.plan, self.quiz_dir = plan, catalogue.quiz_dir(plan)
+        self._reload_bank()
+        self._build_reports()  # it names the plan's retired list
+        self._show_home()
+
     def _reload_bank(self) -> None:
         """The bank as it is now on disk (without what was just retired), for everything this page does next."""
         questions, problems = question_bank(self.plan, self.quiz_dir)
         self.all_questions = tuple(questions)
         self.questions = {q.id: q for q in self.all_questions}
         self.bank_problems = problems
+        self.bank_notice.value = (alert("Một số ngân hàng câu hỏi soạn tay bị bỏ qua vì có lỗi: "
+                                        + "; ".join(str(p) for p in problems)) if problems else "")
         topic = self.topic.value
         self.topic.options = topic_options(self.plan, self.all_questions)
         self.topic.value = topic if topic in dict(self.topic.options).values() else "all"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-HEAD = "0006"
+HEAD = "0007"
 ADVISORY_LOCK = 24_120_2020  # any constant shared by every process of this toolkit
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HERE = Path(__file__).resolve().parent
 
 

@@ -182,3 +182,14 @@ def test_is_a_plan_241_file_refused_by_a_plan_numbered_41(plan, settings):
         read_assessment_file(IMPORTS / "valid.json", forty_one, settings)
     assert [p.message for p in caught.value.problems if "không phải Kế hoạch số 41/KH-UBND" in p.message]
     assert read_assessment_file(IMPORTS / "valid.json", plan, settings).unit_key == "quan_ba_dinh"
+
+
+def test_a_plan_issued_with_a_decision_is_named_as_attached_to_it():
+    """The sample plan carries its Quyết định's number: “Kế hoạch 9901/QĐ-UBND” would name a plan that is not."""
+    from toolkit.paths import REPO_ROOT
+    from toolkit.plan.load import load_plan
+    from toolkit.plan.naming import plan_dated, plan_short
+
+    plan = load_plan(REPO_ROOT / "tests" / "data" / "plans" / "ke-hoach-mau" / "gold")
+    assert plan_short(plan) == "Kế hoạch kèm theo Quyết định 9901/QĐ-UBND"
+    assert plan_dated(plan) == "Kế hoạch ban hành kèm theo Quyết định số 9901/QĐ-UBND ngày 12/01/2026"

@@ -23,14 +23,30 @@ import re
 from toolkit.plan.model import Plan
 from toolkit.vietnamese import fold
 
+# A plan issued with a Quyết định carries the decision's number ("9901/QĐ-UBND"): it is cited as attached to it.
+WRAPPERS = {"QĐ": "Quyết định"}
+
+
+def _wrapper(plan: Plan) -> str | None:
+    """The kind of document whose number the plan carries, when it is not the plan's own kind."""
+    symbol = plan.info.number.split("/", 1)[1].split("-", 1)[0] if "/" in plan.info.number else ""
+    kind = WRAPPERS.get(symbol)
+    return kind if kind and kind != plan.info.kind else None
+
 
 def plan_short(plan: Plan) -> str:
-    """The plan as a question cites it and as a Moodle category is named: "Kế hoạch 241/KH-UBND"."""
-    return f"{plan.info.kind} {plan.info.number}"
+    """The plan as a question cites it and as a Moodle category is named: "Kế hoạch 241/KH-UBND"
+    ("Kế hoạch kèm theo Quyết định 9901/QĐ-UBND" for a plan issued with a decision)."""
+    wrapper = _wrapper(plan)
+    return f"{plan.info.kind} kèm theo {wrapper} {plan.info.number}" if wrapper else f"{plan.info.kind} {plan.info.number}"
 
 
 def plan_numbered(plan: Plan) -> str:
-    """"Kế hoạch số 241/KH-UBND": a table's "Kế hoạch" cell, where the date has a column of its own."""
+    """"Kế hoạch số 241/KH-UBND": a table's "Kế hoạch" cell, where the date has a column of its own
+    ("Kế hoạch ban hành kèm theo Quyết định số 9901/QĐ-UBND" for a plan issued with a decision)."""
+    wrapper = _wrapper(plan)
+    if wrapper:
+        return f"{plan.info.kind} ban hành kèm theo {wrapper} số {plan.info.number}"
     return f"{plan.info.kind} số {plan.info.number}"
 
 

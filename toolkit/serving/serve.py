@@ -246,8 +246,8 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
                              f"Preparing {pool} participant pages ahead (about {pool * 60} MB of memory).")
             from toolkit.serving.access import ensure_passcode
 
-            lines.append(f"Mã truy cập trang người hướng dẫn, Sở Tư pháp / Trainer and city pages passcode: "
-                         f"{ensure_passcode()}")
+            lines.append(f"Mã truy cập các trang báo cáo viên, tổng hợp Thành phố, duyệt kế hoạch / Passcode of the "
+                         f"trainer, city and plan review pages: {ensure_passcode()}")
             lines.append("Nhấn Ctrl+C để dừng. / Press Ctrl+C to stop.")
             print("\n".join(lines), flush=True)
             if open_browser:

@@ -60,6 +60,11 @@ def load_plan(directory: Path | str | None = None) -> Plan:
     return _load_cached(str(Path(directory or plan_dir()).resolve()))
 
 
+def read_plan(directory: Path | str) -> Plan:
+    """The plan in `directory` as its files are now, bypassing the caches (a draft being edited)."""
+    return _load(Path(directory))
+
+
 def validate_plan_dir(directory: Path | str | None = None) -> list[Problem]:
     """Every problem in a plan data folder (empty list when it is valid)."""
     try:

@@ -271,9 +271,9 @@ class Draft:
 
     def plan(self) -> Plan:
         """The draft as a Plan, read afresh (load_plan keeps one Plan per folder for the process's life)."""
-        from toolkit.plan.load import _load
+        from toolkit.plan.load import read_plan
 
-        return _load(self.directory)
+        return read_plan(self.directory)
 
     def proposed_agencies(self) -> tuple[str, ...]:
         """Keys of the agencies the draft proposes (its own agencies.yaml), not the city registry's."""

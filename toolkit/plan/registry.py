@@ -42,10 +42,25 @@ def registry_files(directory: Path) -> list[Path]:
 
 def read_city_lists(directory: Path, units_doc: YamlDoc) -> tuple[dict[str, YamlDoc], list[Problem]]:
     """The city's agencies.yaml and units.yaml that the plan's units.yaml names (registry.agencies, .units)."""
+    return _read_registry(directory, units_doc, CITY_LISTS, DEFAULT_PLAN_DIR / "schema")
+
+
+def read_extras(directory: Path, units_doc: YamlDoc) -> tuple[dict[str, YamlDoc], list[Problem]]:
+    """The registry files units.yaml names and the folder's readings.yaml, each checked against its schema."""
+    docs, problems = _read_registry(directory, units_doc, REGISTRY_KINDS, _CITY_SCHEMAS)
+    path = directory / f"{READINGS_FILE}.yaml"
+    if path.exists():
+        own = directory / "schema" / f"{READINGS_FILE}.schema.json"
+        problems += _read(docs, READINGS_FILE, path,
+                          own if own.exists() else DEFAULT_PLAN_DIR / "schema" / f"{READINGS_FILE}.schema.json")
+    return docs, problems
+
+
+def _read_registry(directory: Path, units_doc: YamlDoc, names, schemas: Path) -> tuple[dict[str, YamlDoc], list[Problem]]:
+    """The registry files of these kinds that units.yaml names; a file's own schema/ folder wins over `schemas`."""
     docs, problems = {}, []
-    for name in CITY_LISTS:
-        entry = (units_doc.data.get("registry") or {}).get(name)
-        if entry is None:
+    for name, entry in (units_doc.data.get("registry") or {}).items():
+        if name not in names:
             continue
         path = directory / entry["file"]
         if not path.exists():
@@ -54,29 +69,7 @@ def read_city_lists(directory: Path, units_doc: YamlDoc) -> tuple[dict[str, Yaml
                                               "từ thư mục dữ liệu Kế hoạch)."))
             continue
         own = path.parent / "schema" / f"{name}.schema.json"
-        problems += _read(docs, name, path, own if own.exists() else DEFAULT_PLAN_DIR / "schema" / f"{name}.schema.json")
-    return docs, problems
-
-
-def read_extras(directory: Path, units_doc: YamlDoc) -> tuple[dict[str, YamlDoc], list[Problem]]:
-    """The registry files units.yaml names and the folder's readings.yaml, each checked against its schema."""
-    docs, problems = {}, []
-    for name, entry in (units_doc.data.get("registry") or {}).items():
-        if name in CITY_LISTS:
-            continue
-        path = directory / entry["file"]
-        if not path.exists():
-            problems.append(units_doc.problem(("registry", name, "file"),
-                                              f"Không tìm thấy danh mục Thành phố “{entry['file']}” (đường dẫn tính "
-                                              "từ thư mục dữ liệu Kế hoạch)."))
-            continue
-        schema = path.parent / "schema" / f"{name}.schema.json"
-        problems += _read(docs, name, path, schema if schema.exists() else _CITY_SCHEMAS / f"{name}.schema.json")
-    path = directory / f"{READINGS_FILE}.yaml"
-    if path.exists():
-        own = directory / "schema" / f"{READINGS_FILE}.schema.json"
-        problems += _read(docs, READINGS_FILE, path,
-                          own if own.exists() else DEFAULT_PLAN_DIR / "schema" / f"{READINGS_FILE}.schema.json")
+        problems += _read(docs, name, path, own if own.exists() else schemas / f"{name}.schema.json")
     return docs, problems
 
 

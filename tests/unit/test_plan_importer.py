@@ -192,7 +192,7 @@ def test_are_deadlines_read_from_every_way_a_plan_writes_them(tmp_path):
     }
     marks = {i["ref"]: i for i in f["review"]["items"] if i["field"] == "deadline"}
     assert "“Tháng 6/2026”" in marks["task:II.1.g"]["why"] and marks["task:II.1.g"]["confidence"] < 0.5
-    assert "trong nội dung" in marks["task:II.1.d"]["why"]
+    assert "trong câu" in marks["task:II.1.d"]["why"]
     text = text_of(out)
     a, b = marks["task:II.1.b"]["span"]
     assert text[a:b] == "Quý III năm 2026"
@@ -421,3 +421,25 @@ def test_does_compare_print_the_figures(tmp_path, capsys):
     assert main(["plan", "compare", str(out), str(out), "--details"]) == 0
     said = capsys.readouterr().out
     assert "6/6 (100%)" in said and "ghép nhầm với một cơ quan của danh mục: 0" in said
+
+
+def test_a_lead_the_reader_cannot_name_is_never_claimed_for_the_issuer(tmp_path):
+    """A ward's plan names bodies the city registry does not know ("Công chức Tư pháp - Hộ tịch chủ trì, phối hợp
+    với Công an phường"): the issuer stands in as a placeholder, never as "chủ trì", and the reviewer is told the
+    words say more; deadlines the loader has no kind for are shown as written, not as no deadline."""
+    from toolkit.paths import REPO_ROOT
+    from toolkit.plan.importer import import_plan
+
+    out = tmp_path / "du-thao"
+    import_plan(HERE / "ward-unread-bodies.txt", out, city_dir=REPO_ROOT / "data" / "hanoi")
+    tasks = {t["id"]: t for t in files(out)["tasks"]["tasks"]}
+    review = yaml.safe_load((out / "review.yaml").read_text(encoding="utf-8"))["items"]
+    marks = {(i["ref"], i["field"]): i for i in review}
+    first = tasks["II.1.a"]
+    assert not first["lead_named"] and not first.get("lead_basis")
+    assert marks[("task:II.1.a", "lead")]["confidence"] <= 0.2 and "chủ trì" in marks[("task:II.1.a", "lead")]["why"]
+    assert "không đọc được tên cơ quan phối hợp" in marks[("task:II.1.a", "coordinating")]["why"]
+    assert all(not t["lead_named"] or "chủ trì" in (t.get("lead_basis") or "") for t in tasks.values())
+    assert "Tháng 9 năm 2026" in marks[("task:II.1.c", "deadline")]["why"]
+    assert "trước ngày 30/6/2026" in marks[("task:II.2.b", "deadline")]["why"]
+    assert validate_plan_dir(out) == []

@@ -412,7 +412,14 @@ def _draft(reader, tid, parent, ctx, heading, heading_paras, own_heading_paras, 
                  (source[0][0], source[0][0] + 1))
     why_lead = None
     conf = 0.9
-    if fallback_used and not own:
+    # The issuer stands in only because no body was read: a "chủ trì" or "phối hợp với" in the words is someone
+    # else's, whom the reader could not name, so it is neither claimed for the issuer nor said to be absent.
+    fallback_lead = fallback_used and not own
+    said = fold(" ".join(squash(text[a:b]) for a, b in source))
+    if fallback_lead and ("chu tri" in said or "phoi hop voi" in said):
+        conf, why_lead = 0.1, ("Câu có “chủ trì” hoặc “phối hợp với” nhưng bộ nhập không đọc được tên cơ quan; tạm ghi "
+                               "cơ quan ban hành Kế hoạch, cần sửa theo lời văn bản.")
+    elif fallback_lead:
         conf, why_lead = 0.2, ("Văn bản không nêu cơ quan thực hiện nhiệm vụ này; tạm ghi cơ quan ban hành Kế hoạch, "
                                "cần sửa theo phần tổ chức thực hiện.")
     elif phoi_hop_only:
@@ -432,9 +439,13 @@ def _draft(reader, tid, parent, ctx, heading, heading_paras, own_heading_paras, 
     marks.append(Mark(ref, "lead", conf, subj_span, why_lead))
     c_span = next((c.coordinating_span for c in clauses if c.coordinating_span), None)
     c_new = [m for m in coordinating + works if m.key is None]
-    marks.append(Mark(ref, "coordinating", 0.5 if c_new else (0.85 if coordinating else 0.8),
-                      c_span or subj_span, _new_body_why(c_new) if c_new else (
-                          None if coordinating else "Không thấy “phối hợp với” trong mục này.")))
+    if not coordinating and "phoi hop voi" in said:
+        marks.append(Mark(ref, "coordinating", 0.2, c_span or subj_span, "Văn bản có “phối hợp với” nhưng bộ nhập không "
+                                                                          "đọc được tên cơ quan phối hợp: cần ghi lại."))
+    else:
+        marks.append(Mark(ref, "coordinating", 0.5 if c_new else (0.85 if coordinating else 0.8),
+                          c_span or subj_span, _new_body_why(c_new) if c_new else (
+                              None if coordinating else "Không thấy “phối hợp với” trong mục này.")))
     if works:
         w_span = (works[0].start, works[-1].end)
         marks.append(Mark(ref, "works_with", 0.6, w_span, "Cơ quan được giao “phối hợp với” các cơ quan này mà văn bản "
@@ -442,7 +453,7 @@ def _draft(reader, tid, parent, ctx, heading, heading_paras, own_heading_paras, 
     req = next((c.requested_span for c in clauses if c.requested_span), None)
     marks.append(Mark(ref, "requested", 0.9 if requested else 0.8, req or subj_span, None if requested else
                       "Không có “Đề nghị”: nhiệm vụ được đọc là giao thực hiện."))
-    marks.append(_deadline_mark(ref, deadline, source))
+    marks.append(_deadline_mark(ref, deadline, source, text))
     d_span = (first.text_start, group[-1].paras[-1].end if group[-1].paras else first.text_start)
     marks.append(Mark(ref, "duties", 0.7, d_span, "Nội dung nhiệm vụ được tách theo gạch đầu dòng và dấu “;” của "
                                                 "văn bản; cần xem lại chỗ tách."))
@@ -452,12 +463,12 @@ def _draft(reader, tid, parent, ctx, heading, heading_paras, own_heading_paras, 
                       "Mục có nhiều cơ quan hoặc thời hạn khác nhau nên được tách thành nhiệm vụ con."
                       if parent else None))
 
-    lead_basis = _lead_basis(text, named_clause, phoi_hop_only, duty_clauses, subject_clause, heading_paras,
-                             source)
+    lead_basis = None if fallback_lead else _lead_basis(text, named_clause, phoi_hop_only, duty_clauses,
+                                                         subject_clause, heading_paras, source)
     notes: list[str] = []
     addressee = squash(text[subj_span[0]:subj_span[1]]) if subject_clause and subject_clause.subject_span else None
-    return Draft(tid, ctx.section, summary, lead, coordinating, subject, works, requested, named_clause is not None,
-                 lead_basis, duties, deadline, source, parent, heading, addressee, notes, marks, fallback_used)
+    return Draft(tid, ctx.section, summary, lead, coordinating, subject, works, requested,
+                 named_clause is not None and not fallback_lead, lead_basis, duties, deadline, source, parent, heading, addressee, notes, marks, fallback_used)
 
 
 def _unique(mentions) -> list[Mention]:
@@ -541,15 +552,35 @@ def _shorten(s: str, limit: int = 220) -> str:
     return s[:cut].rstrip(" ,;:") + "…"
 
 
-def _deadline_mark(ref: str, d: Found | None, source) -> Mark:
+# Deadline words parse_deadline has no kind for ("Tháng 9 năm 2026", "trước ngày 30/6/2026"), or a label inside a
+# sentence: said to the reviewer, never read as "no deadline".
+_UNREAD_DEADLINE = re.compile(r"(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: thuc hien| hoan thanh)?)\s*:\s*"
+                              r"[^.;\n]+|truoc ngay \d{1,2}/\d{1,2}(?:/\d{4})?|thang \d{1,2}(?:/\d{4}| nam \d{4}| hang nam)")
+
+
+def _stated_deadline(text: str, source) -> tuple[int, int] | None:
+    """Where the task's own words state a deadline the reader did not read, if they do."""
+    for a, b in source:
+        folded = fold(text[a:b])
+        if len(folded) == b - a and (m := _UNREAD_DEADLINE.search(folded)):
+            return a + m.start(), a + m.end()
+    return None
+
+
+def _deadline_mark(ref: str, d: Found | None, source, text: str) -> Mark:
     if d is None:
+        stated = _stated_deadline(text, source)
+        if stated:
+            words = squash(text[stated[0]:stated[1]])
+            return Mark(ref, "deadline", 0.3, stated, f"Văn bản ghi thời hạn “{words}” nhưng chưa đọc được thành quý, năm "
+                                                      "hay định kỳ: cần ghi lại bằng tay.")
         return Mark(ref, "deadline", 0.5, (source[-1][1] - 1, source[-1][1]), "Văn bản không nêu thời hạn cho nhiệm vụ này.")
     if not d.understood:
         return Mark(ref, "deadline", 0.3, (d.start, d.end), f"Thời hạn “{d.written}” chưa đọc được thành quý, năm hay "
                                                             "định kỳ: cần ghi lại bằng tay.")
     if d.inline:
-        return Mark(ref, "deadline", 0.6, (d.start, d.end), f"Không có dòng “Thời gian thực hiện”; thời hạn đọc từ cụm "
-                                                            f"“{d.written}” trong nội dung.")
+        return Mark(ref, "deadline", 0.6, (d.start, d.end), f"Thời hạn đọc từ cụm “{d.written}” trong câu (không ở dòng "
+                                                            "“Thời gian thực hiện” riêng).")
     why = None if d.deadline.text == d.written else f"Chỉ phần “{d.deadline.text}” của “{d.written}” được đọc."
     return Mark(ref, "deadline", 0.9 if why is None else 0.7, (d.start, d.end), why)
 

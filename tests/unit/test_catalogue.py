@@ -87,8 +87,22 @@ def test_is_a_draft_published_only_when_it_says_so_and_nothing_is_left_unreviewe
     review.write_text(review.read_text(encoding="utf-8").replace("status: unreviewed", "status: accepted"),
                       encoding="utf-8")
     assert catalogue.review_state(folder) == "published"
+    text = review.read_text(encoding="utf-8")
+    for typo in ("status: pending", "status: Accepted"):  # reviewed in git, mistyped: still a draft
+        review.write_text(text.replace("status: accepted", typo, 1), encoding="utf-8")
+        assert catalogue.review_state(folder) == "draft", typo
+    review.write_text(text.replace("items:", "items: {}\nold_items:", 1), encoding="utf-8")
+    assert catalogue.review_state(folder) == "draft"  # items that are not a list
     review.unlink()
     assert catalogue.review_state(folder) == "published"  # hand-verified, like plan-241
+
+
+def test_does_another_plan_served_alone_never_get_plan_241s_banks(monkeypatch):
+    gold = REPO_ROOT / "tests" / "data" / "plans" / "ke-hoach-mau" / "gold"
+    monkeypatch.setenv("TOOLKIT_PLAN_DIR", str(gold))
+    assert catalogue.quiz_dir(catalogue.get("gold")) == gold / "quizzes"
+    monkeypatch.setenv("TOOLKIT_PLAN_DIR", str(REPO_ROOT / "data" / "plan-241"))
+    assert catalogue.quiz_dir(catalogue.default()) == DEFAULT_QUIZ_DIR
 
 
 def test_is_the_catalogue_only_the_plan_dir_when_one_is_set(in_data, monkeypatch):
@@ -103,7 +117,7 @@ def test_is_an_empty_data_folder_said_in_vietnamese(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("TOOLKIT_PLAN_DIR", raising=False)
     assert catalogue.published() == []
-    with pytest.raises(catalogue.NotPublished, match="Không có kế hoạch nào đã công bố"):
+    with pytest.raises(catalogue.NotPublished, match="Không có kế hoạch nào đã xuất bản"):
         catalogue.default()
 
 

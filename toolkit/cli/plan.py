@@ -26,7 +26,7 @@ def cmd_plan_import(args) -> int:
     print(f"Đã ghi bản nháp {display_name(result.directory)}: {result.tasks} nhiệm vụ trong {result.sections} mục{new}; "
           f"{result.review_items} mục chờ duyệt, {result.unsure} mục công cụ chưa chắc chắn.")
     print("Bản nháp chưa được học, kiểm tra hay tự đánh giá: hãy duyệt từng mục (trang “Duyệt kế hoạch” hoặc "
-          "review.yaml) rồi công bố.", file=sys.stderr)
+          "review.yaml) rồi xuất bản.", file=sys.stderr)
     return 0
 
 
@@ -63,9 +63,9 @@ def cmd_plan_publish(args) -> int:
     try:
         folder = publish(args.draft, data_dir=args.data_dir, key=args.key, by=args.by)
     except ReviewError as exc:
-        print(f"{exc}\nChưa công bố.", file=sys.stderr)
+        print(f"{exc}\nChưa xuất bản.", file=sys.stderr)
         return 1
-    print(f"Đã công bố {folder}: kế hoạch có ở các trang tra cứu, kiểm tra và tự đánh giá.")
+    print(f"Đã xuất bản {folder}: kế hoạch có ở các trang tra cứu, kiểm tra và tự đánh giá.")
     return 0
 
 
@@ -91,7 +91,7 @@ def register(sub, fmt):
     p.add_argument("--output", "-o", required=True, metavar="THƯ_MỤC",
                    help="thư mục bản nháp (chưa có, hoặc rỗng)")
     p.add_argument("--city", metavar="THƯ_MỤC", help="danh mục cơ quan, đơn vị của Thành phố (mặc định data/hanoi)")
-    p.add_argument("--key", metavar="MÃ", help="mã kế hoạch dự kiến khi công bố, ghi ở review.yaml "
+    p.add_argument("--key", metavar="MÃ", help="mã kế hoạch dự kiến khi xuất bản, ghi ở review.yaml "
                                                 "(mặc định: tên thư mục bản nháp)")
     p.set_defaults(func=cmd_plan_import)
 
@@ -114,15 +114,15 @@ def register(sub, fmt):
 
     p = what.add_parser(
         "publish", formatter_class=fmt,
-        help="công bố bản nháp đã duyệt hết: kiểm tra lại rồi chép vào thư mục dữ liệu",
+        help="xuất bản bản nháp đã duyệt hết: kiểm tra lại rồi chép vào thư mục dữ liệu",
         description="Cho người duyệt trong git: khi mọi mục của review.yaml đã “accepted” hoặc “corrected”, kiểm tra "
                     "lại toàn bộ thư mục rồi chép vào thư mục dữ liệu (mặc định data/ hoặc TOOLKIT_DATA_DIR) với "
                     "status: published. Còn mục chưa duyệt, dữ liệu không hợp lệ hoặc mã đã có thì không chép gì.",
         epilog="Ví dụ:\n  toolkit plan publish du-thao/ke-hoach-15-2026 --by \"Nguyễn Văn A\"\n"
                "  toolkit plan publish du-thao/kh --key ke-hoach-15-2026 --data-dir /srv/pbgdpl/data --by \"Nguyễn Văn A\"")
     p.add_argument("draft", metavar="BẢN_NHÁP", help="thư mục bản nháp đã duyệt")
-    p.add_argument("--key", metavar="MÃ", help="tên thư mục kế hoạch khi công bố (mặc định: mã của bản nháp)")
+    p.add_argument("--key", metavar="MÃ", help="tên thư mục kế hoạch khi xuất bản (mặc định: mã của bản nháp)")
     p.add_argument("--data-dir", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định data/ hoặc TOOLKIT_DATA_DIR)")
-    p.add_argument("--by", required=True, metavar="HỌ_TÊN", help="người công bố (ghi vào review.yaml)")
+    p.add_argument("--by", required=True, metavar="HỌ_TÊN", help="người xuất bản (ghi vào review.yaml)")
     p.set_defaults(func=cmd_plan_publish)
     return what

@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 
 from toolkit.datafile import DataError, Problem, read_yaml
-from toolkit.paths import DEFAULT_QUIZ_DIR, REPO_ROOT
+from toolkit.paths import DEFAULT_PLAN_DIR, DEFAULT_QUIZ_DIR, REPO_ROOT
 from toolkit.plan.load import load_plan
 from toolkit.plan.model import Plan
 from toolkit.storage.records import FIRST_PLAN
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 REVIEW_FILE = "review.yaml"
 PLAN_FILE = "plan.yaml"
+DRAFT, PUBLISHED = "draft", "published"
+REVIEWED = ("accepted", "corrected")  # an item's statuses that count as reviewed; any other is not
 QUIZ_FOLDER = "quizzes"  # a plan's own authored question banks, inside its folder
 
 
@@ -60,19 +62,21 @@ def review_state(folder: Path) -> str:
     only when it says so and no item is left unreviewed. DataError if review.yaml cannot be read."""
     path = Path(folder) / REVIEW_FILE
     if not path.exists():
-        return "published"
+        return PUBLISHED
     doc = read_yaml(path)
     data = doc.data if isinstance(doc.data, dict) else {}
-    items = data.get("items") or []
-    unreviewed = any(isinstance(i, dict) and i.get("status", "unreviewed") == "unreviewed" for i in items)
-    return "published" if data.get("status") == "published" and not unreviewed else "draft"
+    items = data.get("items")
+    # Strict, for people who review in git: a typo in a status, or items that are not a list of mappings,
+    # leaves the plan a draft rather than teaching what nobody reviewed.
+    reviewed = isinstance(items, list) and all(isinstance(i, dict) and i.get("status") in REVIEWED for i in items)
+    return PUBLISHED if data.get("status") == PUBLISHED and reviewed else DRAFT
 
 
 def _scan() -> tuple[list[Plan], list[Path], dict[str, tuple[Problem, ...]]]:
     plans, drafts, broken = [], [], {}
     for folder in plan_folders():
         try:
-            if review_state(folder) == "draft":
+            if review_state(folder) == DRAFT:
                 drafts.append(folder)
                 continue
             plans.append(load_plan(folder))
@@ -106,7 +110,7 @@ def default() -> Plan:
     """The most recent published plan: what a page shows until someone chooses another."""
     plans = published()
     if not plans:
-        raise NotPublished(f"Không có kế hoạch nào đã công bố trong thư mục dữ liệu {_where()}.")
+        raise NotPublished(f"Không có kế hoạch nào đã xuất bản trong thư mục dữ liệu {_where()}.")
     return plans[0]
 
 
@@ -116,8 +120,8 @@ def get(key: str) -> Plan:
     folder = folder_of(key)
     if folder is None:
         raise NotPublished(f"Không có kế hoạch “{key}” trong thư mục dữ liệu {_where()}.")
-    if review_state(folder) == "draft":
-        raise NotPublished(f"Kế hoạch “{key}” là bản nháp đang chờ rà soát: chỉ kế hoạch đã công bố mới được "
+    if review_state(folder) == DRAFT:
+        raise NotPublished(f"Kế hoạch “{key}” là bản nháp đang chờ rà soát: chỉ kế hoạch đã xuất bản mới được "
                            "học, kiểm tra và tự đánh giá.")
     return load_plan(folder)
 
@@ -149,10 +153,18 @@ def quiz_dir(plan: Plan) -> Path:
     own = folder / QUIZ_FOLDER if folder is not None else None
     if own is not None and own.is_dir():
         return own
-    # One plan by TOOLKIT_PLAN_DIR is how a deployment served Plan 241 before there were others.
-    if own is None or key_of(plan) == FIRST_PLAN or os.environ.get("TOOLKIT_PLAN_DIR"):
+    if own is None or key_of(plan) == FIRST_PLAN or _is_first_plan_copy(plan):
         return DEFAULT_QUIZ_DIR
     return own
+
+
+def _is_first_plan_copy(plan: Plan) -> bool:
+    """One plan by TOOLKIT_PLAN_DIR is how a deployment served Plan 241 before there were others: its copy (same
+    number and date as the checkout's) keeps the checkout's banks; any other plan never gets them."""
+    if not os.environ.get("TOOLKIT_PLAN_DIR"):
+        return False
+    first = load_plan(DEFAULT_PLAN_DIR).info
+    return (plan.info.number, plan.info.date) == (first.number, first.date)
 
 
 def criteria_path(plan: Plan) -> Path | None:

@@ -243,8 +243,9 @@ def with_review_marks(data: dict, directory) -> dict:
     from pathlib import Path
 
     from toolkit.datafile import read_yaml
+    from toolkit.plan.catalogue import REVIEW_FILE
 
-    path = Path(directory) / "review.yaml"
+    path = Path(directory) / REVIEW_FILE
     if not path.exists():
         return data
     review = read_yaml(path).data or {}

@@ -23,6 +23,10 @@ from toolkit.vietnamese import fold, match_rank, search, sort_key, squash
 SOURCE_DIR = Path("van-ban")
 FILES = ("plan", "agencies", "tasks", "units")
 
+# The line that states a task's deadline, as plans write it ("Thời gian thực hiện: Quý IV năm 2020",
+# "Thời gian hoàn thành: …", "Thời hạn: …"); group 1 is the label as written.
+DEADLINE_LABEL = re.compile(r"(Thời gian thực hiện|Thời gian hoàn thành|Thời hạn(?: thực hiện| hoàn thành)?)\s*:",
+                            re.IGNORECASE)
 DEADLINE_KINDS = {
     "once_by": "Hoàn thành trong một quý/năm",
     "annual": "Hằng năm",

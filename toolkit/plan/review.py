@@ -47,12 +47,11 @@ except ImportError:  # not on Windows: one reviewer per draft there
 
 from toolkit.datafile import DataError, Problem, display_name, read_yaml
 from toolkit.paths import var_dir
+from toolkit.plan.catalogue import DRAFT, PUBLISHED, REVIEW_FILE, REVIEWED
 from toolkit.plan.model import Deadline, Plan, Task, parse_deadline
 from toolkit.vietnamese import VIETNAM, fold, sort_key, squash
 
-REVIEW_FILE = "review.yaml"
-STATUSES = ("unreviewed", "accepted", "corrected")
-DRAFT, PUBLISHED = "draft", "published"
+STATUSES = ("unreviewed", *REVIEWED)
 # Below this the page marks an item as one the importer was unsure of (with its `why`, if it gave one).
 UNSURE_BELOW = 0.8
 # A published plan's folder name: what stored answers, sessions and assessments name the plan by.
@@ -933,7 +932,13 @@ def publish(draft_dir: Path | str, *, data_dir: Path | str | None = None, key: s
         review_text = _yaml_set((scratch / REVIEW_FILE).read_text(encoding="utf-8"), ("status",), PUBLISHED)
         write_atomic(scratch / REVIEW_FILE, _append_trail(review_text, entry))
         os.chmod(scratch, 0o755)  # mkdtemp makes it private; the published plan is read like the others
-        os.rename(scratch, target)
+        try:
+            os.rename(scratch, target)
+        except OSError:
+            if not target.exists():
+                raise
+            # another publish of the same key won the rename since the check above
+            raise ReviewError(f"Đã có kế hoạch mã “{key}” trong {display_name(data_dir)}: chọn mã khác.") from None
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from typing import Iterable, Sequence
 
-from toolkit.plan.model import Deadline, Plan, Task
+from toolkit.plan.model import DEADLINE_LABEL, Deadline, Plan, Task
 from toolkit.plan.naming import plan_short
 from toolkit.quiz import checks
 from toolkit.quiz.questions import TRUE_FALSE, Question, stable_seed
@@ -94,8 +94,8 @@ def _deadline_sentence(task: Task) -> str:
     d = task.deadline
     if d.kind == "none":
         return "Kế hoạch không nêu thời hạn cho nhiệm vụ này."
-    if re.search(r"Thời gian thực hiện:", task.source_text):
-        return f"Thời gian thực hiện: {_q(d.text)}."
+    if m := DEADLINE_LABEL.search(task.source_text):
+        return f"{m[1][:1].upper()}{m[1][1:]}: {_q(d.text)}."
     return f"{_cite_sentence(task)} không có dòng “Thời gian thực hiện”; nội dung ghi {_q(d.text)}."
 
 
@@ -340,7 +340,7 @@ class _Generator:
         labels: dict[tuple, str] = {}
         for t in self.plan.tasks:
             d = t.deadline
-            if d.kind in ("once_by", "year", "annual") and re.search(r"Thời gian thực hiện:", t.source_text):
+            if d.kind in ("once_by", "year", "annual") and DEADLINE_LABEL.search(t.source_text):
                 labels.setdefault(_deadline_key(d), d.label)
         labels[("after_central", None, None)] = WRONG_AFTER_CENTRAL
         return labels
@@ -351,7 +351,7 @@ class _Generator:
         # A bullet with no "Thời gian thực hiện" line of its own (II.3.e.2, II.4.b.2) could be read under the
         # line that follows the bullet before it: that sibling's deadline is no fair wrong option.
         siblings = set()
-        if t.parent and not re.search(r"Thời gian thực hiện:", t.source_text):
+        if t.parent and not DEADLINE_LABEL.search(t.source_text):
             siblings = {_deadline_key(s.deadline) for s in self.plan.tasks if s.parent == t.parent and s.id != t.id}
         pool = [k for k in self._deadline_labels() if k != key and not (k[0] == key[0] == "after_central")
                 and k not in siblings and not _deadline_true_of(t, k)]

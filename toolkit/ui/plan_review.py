@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable
 import ipywidgets as widgets
 
 from toolkit.datafile import DataError
+from toolkit.plan.catalogue import REVIEW_FILE
 from toolkit.plan.importer.errors import ImportFailure
 from toolkit.plan.importer.read import FORMATS as IMPORT_FORMATS
 from toolkit.plan.model import Plan, Task
@@ -271,7 +272,7 @@ class PlanReviewApp(PasscodeLocked):
         if not key:
             return
         folder = self.drafts / key
-        if folder.parent != self.drafts or not (folder / "review.yaml").exists():  # a key the list never offered
+        if folder.parent != self.drafts or not (folder / REVIEW_FILE).exists():  # a key the list never offered
             self.upload_result.value = alert("Không có bản nháp này.")
             return
         self._open(Draft(folder))
@@ -708,8 +709,16 @@ class PlanReviewApp(PasscodeLocked):
             return
         self.upload_result.value = '<p class="muted" role="status">Đang đọc văn bản…</p>'
         self.drafts.mkdir(parents=True, exist_ok=True)
-        key = draft_key(name, (p.name for p in self.drafts.iterdir()))
-        output = self.drafts / key
+        # The folder is claimed with mkdir, which only one kernel can win: a failed import below removes only
+        # the folder this call made, never a draft another reviewer started at the same moment.
+        while True:
+            key = draft_key(name, (p.name for p in self.drafts.iterdir()))
+            output = self.drafts / key
+            try:
+                output.mkdir()
+                break
+            except FileExistsError:
+                continue
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / (PurePath(name).name or f"van-ban{suffix}")
             path.write_bytes(content)

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from toolkit.paths import DEFAULT_PLAN_DIR, REPO_ROOT
-from toolkit.plan.catalogue import data_dir
+from toolkit.plan.catalogue import REVIEW_FILE, data_dir
 from toolkit.plan.importer.bodies import (
     BodyReader,
     Mention,
@@ -396,7 +396,7 @@ def _write(tmp: Path, output: Path, source: Source, plan: _Plan, registry: Regis
     review = {"schema_version": 1, "status": "draft", **({"key": key} if key else {}),
               "imported": {"file": source.name, "sha256": source.sha256, "format": source.format, "at": at.isoformat()},
               "text": f"van-ban/{stem}.txt", "items": items}
-    _dump(tmp / "review.yaml", review, "# Dấu duyệt của bản nháp: mỗi mục là một trường công cụ nhập đã soạn; người duyệt "
+    _dump(tmp / REVIEW_FILE, review, "# Dấu duyệt của bản nháp: mỗi mục là một trường công cụ nhập đã soạn; người duyệt "
                                        "chấp nhận (accepted) hoặc sửa (corrected).\n# span: vị trí [đầu, cuối) trong "
                                        "văn bản ở `text`.\n")
     return [a["key"] for a in new_agencies]

@@ -443,3 +443,28 @@ def test_a_lead_the_reader_cannot_name_is_never_claimed_for_the_issuer(tmp_path)
     assert "Tháng 9 năm 2026" in marks[("task:II.1.c", "deadline")]["why"]
     assert "trước ngày 30/6/2026" in marks[("task:II.2.b", "deadline")]["why"]
     assert validate_plan_dir(out) == []
+
+
+def test_are_parts_written_in_words_read_as_roman_parts(tmp_path):
+    """“PHẦN THỨ HAI. NHIỆM VỤ” is part II, as “II. NHIỆM VỤ” is."""
+    from toolkit.paths import REPO_ROOT
+    from toolkit.plan.importer import import_plan
+
+    roman, words = tmp_path / "roman", tmp_path / "words"
+    import_plan(HERE / "ward-unread-bodies.txt", roman, city_dir=REPO_ROOT / "data" / "hanoi")
+    import_plan(HERE / "part-words.txt", words, city_dir=REPO_ROOT / "data" / "hanoi")
+    assert [t["id"] for t in files(words)["tasks"]["tasks"]] == [t["id"] for t in files(roman)["tasks"]["tasks"]]
+    assert validate_plan_dir(words) == []
+
+
+def test_is_a_table_of_tasks_refused_with_its_line_and_nothing_written(tmp_path):
+    from toolkit.paths import REPO_ROOT
+    from toolkit.plan.importer import ImportFailure, import_plan
+
+    out = tmp_path / "du-thao"
+    with pytest.raises(ImportFailure) as refused:
+        import_plan(HERE / "task-table.txt", out, city_dir=REPO_ROOT / "data" / "hanoi")
+    line = next(n for n, row in enumerate((HERE / "task-table.txt").read_text(encoding="utf-8").splitlines(), 1)
+                if "chủ trì" in row and "|" in row)
+    assert refused.value.where == f"dòng {line}" and "bảng" in refused.value.message
+    assert not out.exists()

@@ -135,6 +135,7 @@ def _draft_plan(source: Source, text: Text, st: Structure, registry: Registry) -
         raise source.fail("không tìm thấy phần nhiệm vụ của Kế hoạch (ví dụ “II. NHIỆM VỤ, GIẢI PHÁP”).",
                           text.raw_offset(st.parts[0].node.para.start if st.parts else 0))
     _purposes(plan, [p for p in st.parts if p.role == "purposes"])
+    _refuse_task_tables(source, text, tasks_parts)
     for part in tasks_parts:
         for number, sec in enumerate(_sections_of(part), start=1):
             _section(plan, reader, part, sec, number, issuer)
@@ -145,6 +146,20 @@ def _draft_plan(source: Source, text: Text, st: Structure, registry: Registry) -
                           text.raw_offset(tasks_parts[0].node.para.start if tasks_parts else 0))
     _documents(plan, text, st)
     return plan
+
+
+def _refuse_task_tables(source: Source, text: Text, parts) -> None:
+    """Tasks laid out as a table ("| STT | Nội dung | Cơ quan chủ trì | …", as a .docx table or its text) are not
+    read: one draft task made of every row would teach nothing right. Header tables name no "chủ trì"."""
+    if not parts:
+        return
+    offset = 0
+    for line in source.raw.splitlines(keepends=True):
+        if line.count("|") >= 2 and "chu tri" in fold(line):
+            raise source.fail("nhiệm vụ viết thành bảng (cột “Cơ quan chủ trì”) chưa đọc được: hãy chuyển bảng thành "
+                              "các mục “1.”, “a)” (mỗi hàng một mục, có cơ quan chủ trì, phối hợp, thời gian thực hiện) "
+                              "rồi nhập lại.", offset)
+        offset += len(line)
 
 
 def _issuer(reader: BodyReader, st: Structure) -> Mention:

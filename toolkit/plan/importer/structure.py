@@ -29,8 +29,11 @@ _PLACE_DATE = re.compile(rf"(?<![\w/-])((?:[{UPPER}][{LOWER}.]*\s+)*[{UPPER}][{L
 _NUMBER = re.compile(r"Số\s*:\s*([0-9][^\s,;]*(?:\s*/\s*[^\s,;]+)?)", re.IGNORECASE)
 _CLOSING = ("tren day la", "trong qua trinh thuc hien", "trong qua trinh to chuc thuc hien")
 
+# "PHẦN THỨ HAI." is part II, as "PHẦN II." and "II." are.
+_ORDINALS = {"nhất": "I", "hai": "II", "ba": "III", "tư": "IV", "năm": "V", "sáu": "VI", "bảy": "VII"}
+_PART_WORDS = re.compile(r"(?:PHẦN|Phần)\s+(?:THỨ|thứ)\s+(" + "|".join(_ORDINALS) + r")\s*[.:]?\s*", re.IGNORECASE)
 _MARKERS = (
-    ("roman", re.compile(rf"({ROMAN})\.\s*")),
+    ("roman", re.compile(rf"(?:(?:PHẦN|Phần)\s+)?({ROMAN})\.\s*")),
     ("dec", re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)|(\d{1,2}(?:\.\d{1,2})*)\.$")),
     ("num", re.compile(r"(\d{1,2})\)\s*")),
     ("letter", re.compile(r"([a-zđ])\)\s*")),
@@ -41,6 +44,8 @@ _MARKERS = (
 
 def marker(p: Paragraph) -> tuple[str, str, int] | None:
     """(kind, label, offset where the text after the marker starts) of a paragraph that opens an item."""
+    if m := _PART_WORDS.match(p.text):
+        return "roman", _ORDINALS[m[1].lower()], p.start + m.end()
     for kind, rx in _MARKERS:
         m = rx.match(p.text)
         if m:

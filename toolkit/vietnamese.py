@@ -129,6 +129,15 @@ def number(x: float | None, digits: int = 2) -> str:
     return f"{round(float(x), digits):g}".replace(".", ",")
 
 
+def whole(n: int) -> str:
+    """A count as Vietnamese writes it, thousands grouped with dots.
+
+    >>> whole(6773), whole(1234567), whole(12)
+    ('6.773', '1.234.567', '12')
+    """
+    return f"{int(n):,}".replace(",", ".")
+
+
 def percent(share: float | None) -> str:
     """A share in 0..1 as a whole percentage: 0.7 -> '70%'.
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from toolkit.assessment.importing import import_assessments
-from toolkit.vietnamese import number
+from toolkit.vietnamese import number, whole
 
 EXPORT_FORMATS = ("xlsx", "html", "json", "docx")
 BINARY_FORMATS = ("xlsx", "docx")
@@ -170,5 +170,5 @@ def cmd_city(args) -> int:
     else:
         data = city_summary_xlsx(plan, settings, submissions, args.year)
     write_atomic(Path(args.output), data)
-    print(f"Đã ghi {args.output} ({len(data):,} byte).", file=sys.stderr)
+    print(f"Đã ghi {args.output} ({whole(len(data))} byte).", file=sys.stderr)
     return 0

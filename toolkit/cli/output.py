@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from toolkit.datafile import write_atomic
+from toolkit.vietnamese import whole
 
 BINARY_KINDS = {"xlsx": "Tệp Excel", "docx": "Tệp Word"}
 
@@ -16,7 +17,7 @@ def write_output(args, data: bytes, binary: bool, suffix: str = "xlsx") -> int:
     `suffix` names the binary file in the message (xlsx, docx)."""
     if args.output:
         write_atomic(Path(args.output), data)
-        print(f"Đã ghi {args.output} ({len(data):,} byte).", file=sys.stderr)
+        print(f"Đã ghi {args.output} ({whole(len(data))} byte).", file=sys.stderr)
     elif binary and sys.stdout.isatty():
         print(f"{BINARY_KINDS[suffix]} là nhị phân: hãy dùng --output TỆP.{suffix}.", file=sys.stderr)
         return 2

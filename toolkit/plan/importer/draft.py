@@ -452,7 +452,8 @@ def _proposed(plan: _Plan, keys: dict[int, str], registry: Registry) -> list[dic
         name = m.text[:1].upper() + m.text[1:]
         near = near_name(registry, m.text)
         why = ("“" + m.text + "” không có trong danh mục cơ quan của Thành phố: đề xuất thêm. " +
-               ("Loại nhóm (group/generic) đọc từ cách viết “các …”. " if m.group else "") +
+               ("Được đọc là một nhóm cơ quan (không phải một cơ quan cụ thể) theo cách viết: cần xác nhận. "
+                if m.group else "") +
                (f"Tên gần giống “{near}” trong danh mục, nhưng công cụ không tự ghép: nếu là cùng một cơ quan, hãy "
                 "dùng mã của danh mục." if near else ""))
         kind = "generic" if m.kind == "generic" else "group" if m.group else m.kind or "so"

@@ -13,6 +13,10 @@ The answer key stays in the kernel. Widgets hold only what is on screen: option 
 shuffled display order, with display positions as values. Feedback (the key, the explanation and
 the plan's words) is put on the page only after `QuizRun.answer` has stored the answer. Every
 rule is enforced by `QuizRun`, not by a widget's `disabled` flag, which the browser can change.
+
+The question screen is built once: each question changes the texts, options and values of the same
+widgets, sending only what differs, and empties the inputs it does not use, since the browser holds
+every widget's state whether it is on the page or not (issue 16; tests/ui/test_answer_traffic.py).
 """
 
 from __future__ import annotations
@@ -103,6 +107,17 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} .report-box {{ margin: 0.2em 0 0.6em; }}
 .{ROOT_CLASS} .report-box .widget-button.report {{ width: auto; padding: 0 0.9em; }}
 </style>"""
+
+
+def changed(widget: widgets.Widget, **traits) -> None:
+    """Set the traits that differ, in one message: an answer sends only what changed on screen."""
+    differ = {k: v for k, v in traits.items() if getattr(widget, k) != v}
+    if len(differ) == 1:
+        setattr(widget, *next(iter(differ.items())))
+    elif differ:
+        with widget.hold_sync():
+            for k, v in differ.items():
+                setattr(widget, k, v)
 
 
 # ---------------------------------------------------------------- the page around the screens
@@ -200,11 +215,18 @@ class AnswerScreens:
         self.position = 0
         self.confirming_finish = False
         self._typed_waiting: tuple[int, float] | None = None  # (position, when) of a click on an empty box
-        # The current question's inputs, rebuilt by `_inputs` for each question shown.
+        # The current question's inputs (`_inputs`). They are built once, the first time a kind of question
+        # needs them, and then reused: a widget built is a comm opened, its whole state sent and a view
+        # built in the browser, about ten per question before (issue 16). `checks` and `pairs` are the
+        # ones on screen, the first of `_check_pool` and `_pair_pool`.
         self.choice: widgets.RadioButtons | None = None
         self.checks: list[widgets.Checkbox] = []
         self.pairs: list[widgets.Dropdown] = []
         self.typed: widgets.Text | None = None
+        self._check_pool: list[widgets.Checkbox] = []
+        self._pair_pool: list[widgets.Dropdown] = []
+        self._multiple_hint: widgets.HTML | None = None
+        self._input_layout: widgets.Layout | None = None
 
         t = TEXT[lang]
         self.progress_text = widgets.HTML("")
@@ -305,9 +327,9 @@ class AnswerScreens:
         self.progress.max, self.progress.value = run.total, run.answered_count
         self.stem.value = f'<div class="stem">{esc(shown.stem)}</div>'
         answered = run.is_answered(position)
-        self.answer_box.children = self._inputs(shown, disabled=answered)
-        if answered:
-            self._fill(run.shown_answer(position))
+        inputs = tuple(self._inputs(shown, run.shown_answer(position) if answered else None))
+        if self.answer_box.children != inputs:  # the same kind of question keeps the same views
+            self.answer_box.children = inputs
         self.submit.disabled = answered
         self.submit.layout.display = "none" if answered else None
         self.prev.disabled = position == 0
@@ -321,48 +343,100 @@ class AnswerScreens:
         self.screen = "question"
         self._show(self.quiz_box)
 
-    def _inputs(self, shown: ShownQuestion, disabled: bool) -> list[widgets.Widget]:
-        """The inputs for one question, all built here; their values are display positions only,
-        so nothing in them says which option is right."""
-        labels = list(shown.options)
+    def _inputs(self, shown: ShownQuestion, answer=None) -> list[widgets.Widget]:
+        """The inputs for one question, set up for it and holding `answer` (what was stored, shown
+        disabled) or nothing. Their values are display positions only, so nothing in them says which
+        option is right. Only what differs is sent: the same question re-shown once answered sends
+        its inputs' `disabled` and nothing else."""
+        labels, disabled = list(shown.options), answer is not None
         if shown.type in ("single", "true_false"):
-            self.choice = widgets.RadioButtons(options=[(f"{chr(65 + i)}. {o}" if shown.type == "single" else o, i)
-                                                        for i, o in enumerate(labels)],
-                                               value=None, disabled=disabled, layout=widgets.Layout(width="100%"))
-            return [self.choice]
-        if shown.type == "multiple":
-            self.checks = [widgets.Checkbox(description=f"{chr(65 + i)}. {o}", value=False, indent=False,
-                                            disabled=disabled, layout=widgets.Layout(width="100%"))
-                           for i, o in enumerate(labels)]
-            return [widgets.HTML('<div class="muted">Chọn tất cả đáp án đúng.</div>'), *self.checks]
-        if shown.type == "matching":
-            self.pairs = [stacked(widgets.Dropdown(description=row, options=[(self.t("choose"), None)]
-                                                   + [(o, i) for i, o in enumerate(labels)],
-                                                   index=0, disabled=disabled,
-                                                   layout=widgets.Layout(width="100%"))).add_class("match-row")
-                          for row in shown.rows]  # own class: the report box has a dropdown of its own
-            return self.pairs
+            choice = self._choice()
+            options = tuple((f"{chr(65 + i)}. {o}" if shown.type == "single" else o, i) for i, o in enumerate(labels))
+            with choice.hold_sync():
+                if choice.options != options:
+                    choice.index = None  # first: new options on a selected radio would select their first
+                    choice.options = options
+                changed(choice, index=answer, disabled=disabled)
+            used = [choice]
+        elif shown.type == "multiple":
+            self.checks = [self._check(i) for i in range(len(labels))]
+            for i, (c, o) in enumerate(zip(self.checks, labels)):
+                changed(c, description=f"{chr(65 + i)}. {o}", value=disabled and i in answer, disabled=disabled)
+            used = [self._hint(), *self.checks]
+        elif shown.type == "matching":
+            options = ((self.t("choose"), None), *((o, i) for i, o in enumerate(labels)))
+            self.pairs = [self._pair(i) for i in range(len(shown.rows))]
+            for r, (d, row) in enumerate(zip(self.pairs, shown.rows)):
+                with d.hold_sync():
+                    changed(d, description=row, options=options, disabled=disabled)
+                    changed(d, value=answer[r] if disabled else None)
+            used = self.pairs
+        else:
+            typed = self._typed()
+            changed(typed, value=answer if disabled else "", disabled=disabled)
+            used = [typed]
+        self._empty_unused(used)
+        return used
+
+    def _empty_unused(self, used: list[widgets.Widget]) -> None:
+        keep = {id(w) for w in used}
+        if self.choice is not None and id(self.choice) not in keep:
+            with self.choice.hold_sync():
+                self.choice.index = None
+                changed(self.choice, options=())
+        for c in self._check_pool:
+            if id(c) not in keep:
+                changed(c, description="", value=False)
+        for d in self._pair_pool:
+            if id(d) not in keep:
+                with d.hold_sync():
+                    changed(d, options=((self.t("choose"), None),), description="")
+                    changed(d, index=0)
+        if self.typed is not None and id(self.typed) not in keep:
+            changed(self.typed, value="")
+
+    def _full_width(self) -> widgets.Layout:
+        """One layout model for every input (and one style for each kind): each is a comm of its own."""
+        if self._input_layout is None:
+            self._input_layout = widgets.Layout(width="100%")
+        return self._input_layout
+
+    def _choice(self) -> widgets.RadioButtons:
+        if self.choice is None:
+            self.choice = widgets.RadioButtons(options=(), value=None, layout=self._full_width())
+        return self.choice
+
+    def _check(self, i: int) -> widgets.Checkbox:
+        while len(self._check_pool) <= i:
+            style = self._check_pool[0].style if self._check_pool else None
+            self._check_pool.append(widgets.Checkbox(description="", value=False, indent=False,
+                                                     layout=self._full_width(), **({"style": style} if style else {})))
+        return self._check_pool[i]
+
+    def _hint(self) -> widgets.HTML:
+        if self._multiple_hint is None:
+            self._multiple_hint = widgets.HTML('<div class="muted">Chọn tất cả đáp án đúng.</div>')
+        return self._multiple_hint
+
+    def _pair(self, i: int) -> widgets.Dropdown:
+        # Its own class: the report box has a dropdown of its own.
+        while len(self._pair_pool) <= i:
+            style = self._pair_pool[0].style if self._pair_pool else None
+            self._pair_pool.append(stacked(widgets.Dropdown(
+                options=((self.t("choose"), None),), index=0, layout=self._full_width(),
+                **({"style": style} if style else {}))).add_class("match-row"))
+        return self._pair_pool[i]
+
+    def _typed(self) -> widgets.Text:
         # Its own class: the report box's note is a text input on the same screen. The value is sent
         # once, when the box loses focus (which a tap on “Trả lời” does before the click): sent per key,
         # ipywidgets holds later keys back while a reply is outstanding and the click overtook them,
         # scoring a shortened answer (tests/browser/test_quiz_page.py, typed fast).
-        self.typed = widgets.Text(placeholder=self.t("type_here"), disabled=disabled, continuous_update=False,
-                                  layout=widgets.Layout(width="100%")).add_class("typed-answer")
-        self.typed.observe(self._on_typed, "value")
-        return [self.typed]
-
-    def _fill(self, answer) -> None:
-        qtype = self.run.questions[self.position].type
-        if qtype in ("single", "true_false"):
-            self.choice.value = answer
-        elif qtype == "multiple":
-            for i, c in enumerate(self.checks):
-                c.value = i in answer
-        elif qtype == "matching":
-            for d, v in zip(self.pairs, answer):
-                d.value = v
-        else:
-            self.typed.value = answer
+        if self.typed is None:
+            self.typed = widgets.Text(placeholder=self.t("type_here"), continuous_update=False,
+                                      layout=self._full_width()).add_class("typed-answer")
+            self.typed.observe(self._on_typed, "value")
+        return self.typed
 
     def read_answer(self):
         """What the inputs of the question on screen hold, in display positions (checked by `QuizRun.answer`)."""
@@ -546,6 +620,8 @@ class AnswerScreens:
                        (self.report_which, "report_which")):
             w.description = TEXT[lang][key]
         self.report_note.placeholder = TEXT[lang]["report_hint"]
+        if self.typed is not None:  # built once, not per question: it would keep the first language's words
+            self.typed.placeholder = TEXT[lang]["type_here"]
 
 
 class FromScreens:

@@ -71,6 +71,7 @@ class ParticipantApp:
         self.questions = {q.id: q for q in questions}
         self.participant: Participant | None = None
         self.session: SessionRecord | None = None
+        self._open_at_answer = False  # the run's session check found the session open for this click
 
         t = JOIN_TEXT[lang]
         self.error = error_box()
@@ -149,6 +150,7 @@ class ParticipantApp:
             return
         self.participant = participant
         self.session = self.sessions.get(code)
+        self._remember_guard(run)
         self.notice.value = dropped_notice(run)
         self.code.value, self.name.value = code, participant.name
         self.session_head.value = (f"<h3>{esc(self.session.title)}</h3>"
@@ -172,8 +174,25 @@ class ParticipantApp:
         self.questions = {q.id: q for q in questions}
         self.notice.value = bank_notice(problems)
 
+    def _remember_guard(self, run) -> None:
+        """Let the run's own session check (`session_guard`) say when it found the session open, so
+        that `_check_session_open` does not read the session a second time for the same answer."""
+        guard, self._open_at_answer = run.guard, False
+        if guard is None:
+            return
+
+        def remembered() -> str | None:
+            reason = guard()
+            self._open_at_answer = reason is None
+            return reason
+
+        run.guard = remembered
+
     def _check_session_open(self) -> None:
         """After each “Trả lời”: closed while this participant was answering, the kernel refused; show what they have."""
+        if self._open_at_answer:  # stored just now, the session read open: nothing to show
+            self._open_at_answer = False
+            return
         session = self.sessions.get(self.session.code)
         if not session.is_open and not self.run.finished:
             self.run.finish()

@@ -2,6 +2,7 @@
 
 import asyncio
 import resource
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import zmq
@@ -55,7 +56,9 @@ def test_voila_uses_the_hall_kernel_manager():
 
 
 def test_a_participant_kernel_keeps_no_history_and_the_manager_allows_a_hall():
-    asyncio.run(_kernel_without_history())
+    # Its own thread and event loop: in the whole suite, Playwright's sync API leaves a loop running here.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _kernel_without_history()).result(timeout=120)
 
 
 async def _kernel_without_history():

@@ -39,6 +39,12 @@ def wrong_for(app):
 
 def give(app, answer) -> None:
     """Put an answer into a QuizApp's inputs and click “Trả lời”."""
+    put(app, answer)
+    app.submit.click()
+
+
+def put(app, answer) -> None:
+    """Put an answer into a QuizApp's inputs, as the browser does before the click."""
     q = app.run.questions[app.position]
     if q.type in ("single", "true_false"):
         app.choice.value = answer
@@ -50,7 +56,6 @@ def give(app, answer) -> None:
             d.value = v
     else:
         app.typed.value = answer
-    app.submit.click()
 
 
 def widget_states(root) -> str:

@@ -13,7 +13,7 @@ from collections import Counter
 
 import comm
 import pytest
-from helpers import give, key_for, shown_key, wrong_for
+from helpers import give, key_for, put, shown_key, wrong_for
 
 from toolkit.plan.catalogue import key_of
 from toolkit.quiz.attempt import QuizRun
@@ -71,21 +71,6 @@ def quiz_app(plan, bank, store):
     app.sign_in.click()
     app.screens.open(QuizRun.start(store, app.participant, mixed_pool(bank), plan, topic="all", n=N, seed=16))
     return app
-
-
-def put(app, answer) -> None:
-    """What the browser sets before the click (`helpers.give` without its click): not the kernel's to send."""
-    q = app.run.questions[app.position]
-    if q.type in ("single", "true_false"):
-        app.choice.value = answer
-    elif q.type == "multiple":
-        for i, c in enumerate(app.checks):
-            c.value = i in answer
-    elif q.type == "matching":
-        for d, v in zip(app.pairs, answer):
-            d.value = v
-    else:
-        app.typed.value = answer
 
 
 def answer_every_question(app, wire, right=True):

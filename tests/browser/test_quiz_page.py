@@ -118,12 +118,15 @@ class Wire:
         return set(keys), "\n".join(html.unescape(s) for s in strings)
 
     def models(self) -> dict[str, dict]:
-        """Widget model id → state, as the page knows it: bulk states on load, comm_open after, then updates."""
+        """Widget model id → state, as the page knows it: bulk states on load, comm_open after, then updates,
+        the page's own included (it keeps what it sent, whether or not the kernel echoes it)."""
         out: dict[str, dict] = {}
         for direction, m in self.messages:
             content, kind = m["content"], m["header"]["msg_type"]
             data = content.get("data") or {}
             if direction != "received":
+                if kind == "comm_msg" and data.get("method") == "update" and content.get("comm_id") in out:
+                    out[content["comm_id"]].update(data["state"])
                 continue
             if kind == "comm_open" and "state" in data:
                 out[content["comm_id"]] = {**data["state"], "_order": len(out)}
@@ -547,7 +550,7 @@ def test_crafted_comm_messages_cannot_change_or_forge_an_answer(page, voila_serv
     update = [m for m in wire.sent("update") if "index" in m["content"]["data"]["state"]][-1]
     assert update["content"]["data"] == {"method": "update", "state": {"index": first.shown(False)},
                                          "buffer_paths": []}
-    # The answered question is shown again with a new, disabled RadioButtons holding the stored choice.
+    # The answered question is shown again, its RadioButtons disabled and holding the stored choice.
     radio_id, radio = wire.wait_for_model(lambda s: s.get("_model_name") == "RadioButtonsModel"
                                           and s.get("_options_labels") == first.labels() and s.get("disabled"),
                                           "the answered question's radio")

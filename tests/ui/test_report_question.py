@@ -59,6 +59,13 @@ def shown(widget) -> bool:
     return widget.layout.display != "none"
 
 
+def box_shown(app) -> bool:
+    """The report box as the browser shows it: on the question screen the page's CSS hides it until
+    “Trả lời” is disabled (tests/browser/test_report_question_page.py sees the real rule)."""
+    on_question = app.screens.screen == "question"
+    return shown(app.report_box) and (not on_question or app.submit.disabled)
+
+
 def report(app, note: str = "") -> None:
     app.report.click()
     app.report_note.value = note
@@ -70,9 +77,9 @@ def report(app, note: str = "") -> None:
 
 def test_is_the_report_box_under_an_answered_question_only(plan, bank, store):
     app = quiz(plan, bank, store)
-    assert not shown(app.report_box)  # nothing answered yet: no box
+    assert not box_shown(app)  # nothing answered yet: no box
     give(app, wrong_for(app))
-    assert shown(app.report_box) and not shown(app.report_form)
+    assert box_shown(app) and not shown(app.report_form)
     app.report.click()
     assert shown(app.report_form) and not shown(app.report_which)  # the question on screen: no number to pick
     app.report_note.value = "Kế hoạch giao Sở Tư pháp chủ trì"
@@ -89,7 +96,7 @@ def test_is_the_report_box_under_an_answered_question_only(plan, bank, store):
         row = conn.execute(sa.select(question_reports)).one()
     assert (row.participant_id, row.attempt_id) == (app.participant.id, app.run.attempt.id)
     app.next.click()
-    assert not shown(app.report_box) and app.report_message.value == ""  # one box, reset for each question
+    assert not box_shown(app) and app.report_message.value == ""  # one box, reset for each question
 
 
 def test_is_a_crafted_click_on_an_unanswered_question_ignored(plan, bank, store):
@@ -133,9 +140,9 @@ def test_does_reporting_in_test_mode_reveal_no_key(plan, bank, store):
     app = quiz(plan, bank, store, mode="test")
     q0 = app.run.questions[0]
     give(app, wrong_for(app))
-    assert app.position == 1 and not shown(app.report_box)
+    assert app.position == 1 and not box_shown(app)
     app.prev.click()
-    assert shown(app.report_box)
+    assert box_shown(app)
     report(app, "câu này khó hiểu")
     state = widget_states(app.widget)
     assert q0.explanation not in state and q0.source[:100] not in state and '"correct"' not in state
@@ -148,7 +155,7 @@ def test_can_a_question_be_reported_from_the_results_screen(plan, bank, store):
         give(app, wrong_for(app))
     app.finish.click()
     app.finish.click()
-    assert app.body.children == (app.results_box,) and shown(app.report_box)
+    assert app.body.children == (app.results_box,) and box_shown(app)
     labels = [label for label, _value in app.report_which.options]
     assert labels[1:] == [f"Câu {p + 1}" for p in range(5) if app.run.is_answered(p)] and len(labels) == 4
     app.report.click()

@@ -6,6 +6,7 @@ see who is due and what the group forgets, in a workbook with no formula and no 
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 from datetime import datetime, timedelta, timezone
@@ -113,7 +114,7 @@ def test_three_days_later_does_the_code_offer_exactly_the_cards_due(plan, bank, 
     assert len(asked) == len(expected.queue)
     assert all(card in cards for card, cards in zip(expected.queue, asked))  # due first, in the day's order
     # Each review shows the quiz's question and, once stored, the quiz's feedback with the plan's words.
-    assert review.feedback.value == "" and review.stem.value
+    assert review.feedback.value == "" and html.escape(review.run.questions[0].stem) in review.heading.value
     q = review.run.questions[0]
     give(review, key_for(review))
     assert "✔ Đúng" in review.feedback.value and "Nguyên văn Kế hoạch" in review.feedback.value

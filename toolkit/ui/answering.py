@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from toolkit.storage.store import Store
 
 ROOT_CLASS = "pbgdpl-quiz"  # the quiz page's and the participant page's root: one look, one set of selectors
+SUBMIT_CLASS = "quiz-submit"
 # A typed answer's value arriving this soon after a click on an empty box is that click's answer (the
 # browser sent the click first); later, it is the participant typing again, who taps “Trả lời” themself.
 TYPED_LATE_S = 2.0
@@ -78,6 +79,11 @@ CSS = page_style(ROOT_CLASS) + f"""<style>
 .{ROOT_CLASS} {{ max-width: 760px; }}
 .{ROOT_CLASS} .stem {{ font-size: 1.08em; font-weight: 600; margin: 0.4em 0 0.6em; }}
 .{ROOT_CLASS} .progress-text {{ color: #374151; }}
+.{ROOT_CLASS} .answered-bar {{ height: 8px; margin: 0.35em 0 0.2em; border-radius: 4px; background: #e5e7eb;
+  overflow: hidden; }}
+.{ROOT_CLASS} .answered-bar > span {{ display: block; height: 100%; background: #2563eb; }}
+.{ROOT_CLASS} .{SUBMIT_CLASS}:disabled {{ display: none; }}
+.{ROOT_CLASS} .{SUBMIT_CLASS}:not(:disabled) ~ .report-box {{ display: none; }}
 .{ROOT_CLASS} .feedback {{ border-radius: 8px; padding: 0.7em 0.9em; margin: 0.6em 0; }}
 .{ROOT_CLASS} .feedback.ok {{ background: #ecfdf5; border: 1px solid #6ee7b7; }}
 .{ROOT_CLASS} .feedback.ko {{ background: #fef2f2; border: 1px solid #fca5a5; }}
@@ -229,11 +235,13 @@ class AnswerScreens:
         self._input_layout: widgets.Layout | None = None
 
         t = TEXT[lang]
-        self.progress_text = widgets.HTML("")
-        self.progress = widgets.IntProgress(min=0, max=1, value=0, layout=widgets.Layout(width="100%"))
-        self.stem = widgets.HTML("")
+        # The progress line, its bar and the stem in one widget: one message per question shown, not three.
+        self.heading = widgets.HTML("")
         self.answer_box = widgets.VBox([])
+        # Hidden by CSS once disabled (the question is answered), which also shows the report box after
+        # it: one message on an answer instead of three (issue 16).
         self.submit = widgets.Button(description=t["submit"], button_style="primary", icon="check")
+        self.submit.add_class(SUBMIT_CLASS)
         self.submit.on_click(self.on_submit)
         self.prev = widgets.Button(description=t["prev"], icon="arrow-left")
         self.prev.on_click(self.on_prev)
@@ -243,7 +251,7 @@ class AnswerScreens:
         self.finish.on_click(self.on_finish)
         self.feedback = widgets.HTML("")
         self._build_report_box()
-        self.quiz_box = widgets.VBox([self.progress_text, self.progress, self.stem, self.answer_box, self.submit,
+        self.quiz_box = widgets.VBox([self.heading, self.answer_box, self.submit,
                                       self.feedback, self.report_box,
                                       widgets.HBox([self.prev, self.next, self.finish],
                                                    layout=widgets.Layout(flex_flow="row wrap"))])
@@ -322,16 +330,17 @@ class AnswerScreens:
         limit = ""
         if run.deadline:
             limit = f" · Hạn nộp: {run.deadline.astimezone(VIETNAM):%H:%M}"
-        self.progress_text.value = (f'<div class="progress-text">Câu {shown.number}/{shown.total} · '
-                                    f"Đã trả lời {run.answered_count}/{run.total}{limit}</div>")
-        self.progress.max, self.progress.value = run.total, run.answered_count
-        self.stem.value = f'<div class="stem">{esc(shown.stem)}</div>'
+        done = run.answered_count
+        self.heading.value = (
+            f'<div class="progress-text">Câu {shown.number}/{shown.total} · Đã trả lời {done}/{run.total}{limit}</div>'
+            f'<div class="answered-bar" role="progressbar" aria-label="Đã trả lời" aria-valuemin="0" '
+            f'aria-valuemax="{run.total}" aria-valuenow="{done}" aria-valuetext="{done}/{run.total}">'
+            f'<span style="width: {100 * done / run.total:.1f}%"></span></div><div class="stem">{esc(shown.stem)}</div>')
         answered = run.is_answered(position)
         inputs = tuple(self._inputs(shown, run.shown_answer(position) if answered else None))
         if self.answer_box.children != inputs:  # the same kind of question keeps the same views
             self.answer_box.children = inputs
         self.submit.disabled = answered
-        self.submit.layout.display = "none" if answered else None
         self.prev.disabled = position == 0
         self.next.disabled = position >= run.total - 1
         if answered:
@@ -339,8 +348,8 @@ class AnswerScreens:
                                    else f'<div class="muted">{esc(self.t("saved"))}</div>')
         else:
             self.feedback.value = ""
-        self._reset_report(shown=answered, question_id=run.questions[position].id if answered else None)
         self.screen = "question"
+        self._reset_report(shown=answered, question_id=run.questions[position].id if answered else None)
         self._show(self.quiz_box)
 
     def _inputs(self, shown: ShownQuestion, answer=None) -> list[widgets.Widget]:
@@ -553,9 +562,9 @@ class AnswerScreens:
         self.report_which.options = [(self.t("report_pick"), None)] + [(f"{self.t('number')} {p + 1}", p)
                                                                        for p in answered]
         self.report_which.index = 0
+        self.screen = "results"
         self._reset_report(shown=bool(answered))
         self.report_which.layout.display = None
-        self.screen = "results"
         self._show(self.results_box)
         self._bring_top_into_view()
 
@@ -564,7 +573,10 @@ class AnswerScreens:
 
     # ---------------------------------------------------------------- reporting a question
     def _reset_report(self, shown: bool, question_id: str | None = None) -> None:
-        self.report_box.layout.display = None if shown else "none"
+        # On the question screen the page's CSS shows the box once “Trả lời” is disabled, whatever `shown`
+        # says (the kernel still decides what a report is about, `_report_target`); on the results screen
+        # it is shown only if something was answered.
+        self.report_box.layout.display = None if shown or self.screen == "question" else "none"
         self.report_form.layout.display = "none"
         self.report_which.layout.display = "none"
         self.report_note.value = ""
@@ -641,8 +653,7 @@ class FromScreens:
         raise AttributeError(f"{self.name} belongs to the page's AnswerScreens (app.screens.{self.name})")
 
 
-SCREEN_ATTRIBUTES = ("run", "position", "choice", "checks", "pairs", "typed", "progress_text", "progress", "stem",
-                     "answer_box", "submit", "prev", "next", "finish", "feedback", "quiz_box", "results", "review", "top",
+SCREEN_ATTRIBUTES = ("run", "position", "choice", "checks", "pairs", "typed", "heading", "answer_box", "submit", "prev", "next", "finish", "feedback", "quiz_box", "results", "review", "top",
                      "results_box", "report", "report_which", "report_note", "report_send", "report_message",
                      "report_form", "report_box")
 

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from helpers import give, key_for, widget_states, wrong_for
+from helpers import give, key_for, shown_key, widget_states, wrong_for
 
 from toolkit.serving.access import PasscodeGate
 from toolkit.serving.links import join_url
@@ -91,7 +91,7 @@ def test_a_locked_trainer_page_holds_no_data_widgets(trainer, store, plan, bank)
 def test_trainer_handlers_refuse_while_locked(trainer, store):
     """A crafted message can call any handler; each checks the gate in the kernel first."""
     for handler in (trainer.on_create, trainer.on_open_history, trainer.on_tick, trainer.on_refresh,
-                    trainer.on_close, trainer.on_download, trainer.on_back, trainer.on_hide_scores):
+                    trainer.on_close, trainer.on_download, trainer.on_back, trainer.on_people_view):
         handler(None)
         assert "Trang đang khóa" in trainer.gate_message.value, handler.__name__
         assert trainer.error.value == ""  # refused, not crashed on a widget that does not exist
@@ -434,7 +434,7 @@ def test_a_participant_clicking_disabled_or_hidden_widgets_changes_nothing_store
     app = join(plan, bank, store, code, NAMES[0])
     give(app, wrong_for(app))
     first = store.responses(app.run.attempt.id)
-    assert app.submit.disabled and app.submit.layout.display == "none"
+    assert app.submit.disabled  # and so hidden by the page's CSS (tests/browser/test_quiz_page.py)
     give(app, key_for(app))  # the same question again, through the disabled and hidden “Trả lời”
     assert "đã được trả lời" in app.feedback.value and store.responses(app.run.attempt.id) == first
     app.refresh_results.click()  # not on screen while answering: nothing to refresh
@@ -489,3 +489,40 @@ def test_test_mode_keeps_the_key_from_a_participant_who_clicks_around(trainer, p
     close(trainer)
     app.refresh_results.click()  # closed: now the key may be shown
     assert "Các câu cần xem lại (1)" in app.review.value and html.escape(wrong.explanation) in app.review.value
+
+
+def test_does_a_halls_dashboard_show_the_top_and_count_the_rest(trainer, plan, bank, store):
+    """A hall of more than PEOPLE_SHOWN: the projector lists the top of the standings (or, with scores
+    hidden, the latest to join, in the order they joined) and counts the rest, so a tick does not re-send
+    every row; all of them when the trainer asks."""
+    from toolkit.quiz.workshop import join_session
+    from toolkit.ui.trainer import EVERYONE, PEOPLE_SHOWN
+
+    unlock(trainer)
+    code = create(trainer, n=5, mode="practice")
+    trainer.on_refresh()
+    assert trainer.everyone.layout.display == "none"  # nobody yet: nothing to cut
+    n = PEOPLE_SHOWN + 7
+    names = [f"Học viên {i:02d}" for i in range(n)]
+    right = {name: (i * 3) % 5 for i, name in enumerate(names)}  # 0 to 4 answers right, not in joining order
+    questions = {q.id: q for q in bank}
+    for name in names:
+        run = join_session(store, plan, questions, code, store.participant(name, "quan_ba_dinh"))
+        for position in range(right[name]):
+            run.answer(position, shown_key(run, position))
+    trainer.on_refresh()
+    people = trainer.people.value
+    shown = [name for name in names if html.escape(name) in people]
+    assert len(shown) == PEOPLE_SHOWN and f"còn {n - PEOPLE_SHOWN} người khác" in people and EVERYONE in people
+    assert f"Người tham gia ({n})" in people and trainer.everyone.layout.display is None
+    assert min(right[x] for x in shown) >= max(right[x] for x in names if x not in shown)  # the top, not any 20
+    trainer.hide_scores.value = True  # the latest to join, in joining order, whatever their score
+    chips = re.findall(r'<span class="chip[^"]*">([^<]*)</span>', trainer.people.value)
+    assert chips == [html.escape(x) for x in names[-PEOPLE_SHOWN:]]
+    trainer.everyone.value = True  # all of them, still in joining order: the ranking stays hidden
+    chips = re.findall(r'<span class="chip[^"]*">([^<]*)</span>', trainer.people.value)
+    assert chips == [html.escape(x) for x in names] and "người khác" not in trainer.people.value
+    trainer.hide_scores.value = False
+    assert all(html.escape(x) in trainer.people.value for x in names)
+    other = create(trainer, title="Phiên sau", n=5)
+    assert trainer.current == other and trainer.everyone.value is False  # a new session opens on the top

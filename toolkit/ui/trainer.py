@@ -60,6 +60,11 @@ if TYPE_CHECKING:
 
 TRAINER_CLASS = "pbgdpl-trainer"
 TICK_MS = 3000
+# People listed on the live dashboard of a hall: the top of the standings (or, with scores hidden, the
+# latest to join) and counts for the rest, unless the trainer asks for all. 200 rows re-sent every
+# tick were most of the dashboard's traffic (issue 16); the workbook has everyone.
+PEOPLE_SHOWN = 20
+EVERYONE = "Hiện toàn bộ danh sách"
 REPORTS_SHOWN = 50  # reported questions listed on the page; `toolkit questions reports` lists them all
 
 
@@ -253,7 +258,10 @@ class TrainerApp(PasscodeLocked):
         self.back.on_click(self.on_back)
         self.hide_scores = widgets.Checkbox(description="Ẩn điểm từng người (khi chiếu lên màn hình)", value=False,
                                             indent=False, layout=widgets.Layout(width="auto"))
-        self.hide_scores.observe(self.on_hide_scores, "value")
+        self.hide_scores.observe(self.on_people_view, "value")
+        self.everyone = widgets.Checkbox(description=EVERYONE, value=False, indent=False,
+                                         layout=widgets.Layout(width="auto", display="none"))
+        self.everyone.observe(self.on_people_view, "value")
         self.download_link = widgets.HTML("")
         self.join_text = widgets.HTML("").add_class("join-text")
         # Hidden until drawn: an empty Image shows as a broken-image icon.
@@ -263,7 +271,8 @@ class TrainerApp(PasscodeLocked):
         self.histogram = widgets.Image(format="png", layout=widgets.Layout(display="none")).add_class("histogram")
         self.people = widgets.HTML("")
         self.live_row = widgets.HBox([widgets.VBox([widgets.HTML("<h3>Phân bố điểm</h3>"), self.histogram]),
-                                      widgets.VBox([self.people, self.hide_scores])]).add_class("live-row")
+                                      widgets.VBox([self.people, self.hide_scores, self.everyone])]
+                                     ).add_class("live-row")
         self.per_question = widgets.HTML("")
         self.most_missed = widgets.HTML("")
         self.reveal_key = widgets.Button(description="Hiện đáp án", icon="eye", layout=widgets.Layout(
@@ -388,6 +397,8 @@ class TrainerApp(PasscodeLocked):
         if session is None:
             self.create_message.value = alert("Không còn phiên này.")
             return
+        self.current = None  # what is reset below is not a refresh of the session being left
+        self.everyone.value = False  # each session opens on the top of its list
         self.current, self.revealed, self.join_compact = session.code, None, None
         self._seen = self._scores_seen = None
         self.download_link.value = ""
@@ -426,7 +437,7 @@ class TrainerApp(PasscodeLocked):
 
     @guarded("đổi cách hiển thị")
     @unlocked_only
-    def on_hide_scores(self, _=None) -> None:
+    def on_people_view(self, _=None) -> None:
         if self.current is not None:
             self._refresh(force=True)
 
@@ -482,19 +493,34 @@ class TrainerApp(PasscodeLocked):
 
     def _people_html(self, data: dict) -> str:
         rows = data["standings"]
+        large = len(rows) > PEOPLE_SHOWN
+        self.everyone.layout.display = None if large else "none"
         if not rows:
             return "<h3>Người tham gia</h3><p class=\"muted\">Chưa có ai tham gia.</p>"
-        total = data["total"]
-        if self.hide_scores.value:
+        total, hidden = data["total"], self.hide_scores.value
+        if hidden:  # in the order people joined: the order of the standings would tell the scores
+            rows = sorted(rows, key=lambda s: s.attempt_id or 0)
+        if large and not self.everyone.value:
+            rows = rows[-PEOPLE_SHOWN:] if hidden else rows[:PEOPLE_SHOWN]
+        more = len(data["standings"]) - len(rows)
+        rest = ""
+        if more:
+            # Not “ranked below”: at the start everyone has 0 points and shares the first rank.
+            rest = (f"Trên đây là {len(rows)} người tham gia gần đây nhất; còn {more} người khác." if hidden
+                    else f"Trên đây là {len(rows)} người đứng đầu; còn {more} người khác.")
+            rest = (f'<p class="muted more-people">{rest} Chọn ô “{EVERYONE}” hoặc bấm “Tải kết quả (Excel)” '
+                    "để xem tất cả.</p>")
+        title = f"<h3>Người tham gia ({len(data['standings'])})</h3>"
+        if hidden:
             chips = "".join(f'<span class="chip{" done" if s.finished else ""}">{esc(s.name)}</span>' for s in rows)
-            return f'<h3>Người tham gia ({len(rows)})</h3><div class="chips">{chips}</div>'
+            return f'{title}<div class="chips">{chips}</div>{rest}'
         body = "".join(
             f"<tr><td class=\"n\">{s.rank}</td><td>{esc(s.name)}</td><td>{esc(unit_label(self.plan, s.unit_key))}</td>"
             f'<td class="n">{s.answered}/{total}</td><td class="n">{number(s.points)}</td>'
             f"<td>{'đã nộp' if s.finished else 'đang làm'}</td></tr>" for s in rows)
-        return (f"<h3>Người tham gia ({len(rows)})</h3><div class=\"scroll-x\"><table class=\"grid people\">"
+        return (f"{title}<div class=\"scroll-x\"><table class=\"grid people\">"
                 "<tr><th>Hạng</th><th>Họ và tên</th><th>Đơn vị</th><th>Đã trả lời</th><th>Điểm</th>"
-                f"<th>Trạng thái</th></tr>{body}</table></div>")
+                f"<th>Trạng thái</th></tr>{body}</table></div>{rest}")
 
     @staticmethod
     def _bar(share) -> str:

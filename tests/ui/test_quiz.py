@@ -6,7 +6,7 @@ import pytest
 from helpers import give, key_for, widget_states, wrong_for
 
 from toolkit.storage.store import Store
-from toolkit.ui.quiz import QuizApp
+from toolkit.ui.quiz import TEXT, QuizApp
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_time_limit_is_enforced_by_the_kernel(app):
     sign_in(app)
     app.limit.value = 5
     begin(app, n=5)
-    assert "Hạn nộp" in app.progress_text.value
+    assert "Hạn nộp" in app.heading.value
     later = app.run.attempt.started_at + timedelta(minutes=6)
     app.run.clock = lambda: later
     give(app, key_for(app))
@@ -270,3 +270,36 @@ def test_an_empty_typed_answer_is_not_stored_and_a_value_landing_after_the_click
     assert len(store.responses(app.run.attempt.id)) == 1
     app.submit.click()
     assert len(store.responses(app.run.attempt.id)) == 2
+
+
+@pytest.mark.parametrize("preheated", [True, False])
+@pytest.mark.parametrize("query,lang", [("unit=quan_hoan_kiem", "vi"), ("unit=quan_hoan_kiem&lang=en", "en")])
+def test_is_a_preheated_page_built_before_its_request_and_again_only_if_it_asks(monkeypatch, tmp_path, query, lang,
+                                                                                  preheated):
+    """What a preheated kernel can do in the pool, it does there (issue 16): the page is built before the
+    request; a request for English gets a page built in English, and the first page's widgets are closed.
+    An ordinary kernel knows its request from the start and builds once."""
+    from ipywidgets.widgets.widget import _instances
+
+    from toolkit.serving import request
+
+    seen = []
+
+    def arrives():  # what Voila's request does: the query lands in the environment
+        seen.append(len(_instances))
+        monkeypatch.setenv("QUERY_STRING", query)
+
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.setenv("VOILA_PREHEAT", str(preheated))
+    monkeypatch.setenv("TOOLKIT_DATABASE_URL", f"sqlite:///{tmp_path / 'q.sqlite3'}")
+    monkeypatch.setattr(request, "wait_for_request", arrives)
+    before = len(_instances)
+    app = QuizApp.from_environment()
+    built_when_asked = seen[0] - before
+    assert built_when_asked > 50 if preheated else built_when_asked == 0  # the sign-in page, or nothing yet
+    assert (app.unit.value, app.lang, app.sign_in.description) == ("quan_hoan_kiem", lang, TEXT[lang]["continue"])
+    built = len(_instances) - before
+    again = len(_instances)
+    plans = list(app.plan_picker.plans.values())
+    QuizApp(app.plan, app.all_questions, Store(f"sqlite:///{tmp_path / 'q.sqlite3'}"), lang=lang, plans=plans)
+    assert built == len(_instances) - again  # one page's widgets alive, not two

@@ -15,6 +15,7 @@ import os
 import threading
 
 CONNECT_TIMEOUT_S = 5  # as Voila's own helper: a server that is not there fails fast
+_asked = False  # a kernel's request comes once: asked again, it is in os.environ already
 
 
 def query_url() -> str:
@@ -26,13 +27,21 @@ def query_url() -> str:
     return f"{protocol}://{ip}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
 
 
+def preheated() -> bool:
+    """Whether this kernel was started before its request (Voila's pool)."""
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
 def wait_for_request() -> None:
     """In a preheated kernel, block until a page takes it, then put the request in os.environ.
 
-    Does nothing in an ordinary kernel, which Voila starts with the request already in its environment.
+    Does nothing in an ordinary kernel, which Voila starts with the request already in its environment,
+    nor once the request is known.
     """
-    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+    global _asked
+    if not preheated() or _asked:
         return
+    _asked = True
     received: list[str] = []
 
     async def fetch() -> None:

@@ -11,12 +11,14 @@ import functools
 import html
 import logging
 import sys
+from typing import Callable, TypeVar
 
 import ipywidgets as widgets
 
 from toolkit.quiz.formats import OTHER_UNIT, OTHER_UNIT_NAME
 
 log = logging.getLogger("toolkit.ui")
+T = TypeVar("T")
 
 
 def _keep_logs_out_of_the_page() -> None:
@@ -100,6 +102,34 @@ def download_link(data: bytes, filename: str, fmt: str, label: str) -> str:
     payload = base64.b64encode(data).decode("ascii")
     return (f'<a class="pbgdpl-download" download="{esc(filename)}" '
             f'href="data:{MIME[fmt]};base64,{payload}">{esc(label)}</a>')
+
+
+def built_before_the_request(build: Callable[..., T], wanted: Callable[[], dict]) -> T:
+    """A page built for its request: in a preheated kernel, before the request, as most requests want it.
+
+    A preheated kernel runs what comes before the request while it waits in the pool, so what the
+    participant waits for after arriving is only what their request changes (issue 16). `wanted()`
+    reads the request (`toolkit.serving.request`) and gives `build`'s arguments for it, {} for the
+    default page. If the page built ahead is not that one, its widgets are closed, so the browser is
+    not sent their state, and the page is built again. An ordinary kernel knows its request from the
+    start and builds once.
+    """
+    from ipywidgets.widgets.widget import _instances
+
+    from toolkit.serving.request import preheated
+
+    if not preheated():
+        return build(**wanted())
+    before = set(_instances)
+    page = build()
+    arguments = wanted()
+    if not arguments:
+        return page
+    for model_id in set(_instances) - before:
+        widget = _instances.get(model_id)  # closing one may have closed others
+        if widget is not None:
+            widget.close()
+    return build(**arguments)
 
 
 def page_style(root_class: str) -> str:

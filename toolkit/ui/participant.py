@@ -34,7 +34,7 @@ from toolkit.ui.answering import (
     quiz_page,
     with_screens,
 )
-from toolkit.ui.common import alert, error_box, esc, guarded, stacked
+from toolkit.ui.common import alert, built_before_the_request, error_box, esc, guarded, stacked
 from toolkit.ui.privacy import CodeOnResults, NoticeLine
 
 if TYPE_CHECKING:
@@ -126,9 +126,12 @@ class ParticipantApp:
         plan = catalogue.default()
         quiz_dir = catalogue.quiz_dir(plan)
         questions, problems = question_bank(plan, quiz_dir)
-        query = query_parameters()
-        return cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi",
-                   code=query.get("code", ""), quiz_dir=quiz_dir)
+        # The code in the link only fills its box; English is a page built in English.
+        app = built_before_the_request(
+            lambda lang="vi": cls(plan, questions, DeferredStore(), problems, lang=lang, quiz_dir=quiz_dir),
+            lambda: {"lang": "en"} if query_parameters().get("lang") == "en" else {})
+        app.code.value = clean_code(query_parameters().get("code", ""))
+        return app
 
     def _show(self, box: widgets.Widget) -> None:
         self.body.children = [box]

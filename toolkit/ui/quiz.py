@@ -33,7 +33,7 @@ from toolkit.ui.answering import (
     quiz_page,
     with_screens,
 )
-from toolkit.ui.common import PlanPicker, alert, error_box, esc, guarded, stacked
+from toolkit.ui.common import PlanPicker, alert, built_before_the_request, error_box, esc, guarded, stacked
 from toolkit.ui.privacy import CodeOnResults, NoticeLine
 from toolkit.ui.review import DailyReview
 
@@ -152,12 +152,20 @@ class QuizApp:
         from toolkit.plan import catalogue
         from toolkit.serving.request import query_parameters
 
+        def build(key=None, lang="vi"):
+            plans, plan = catalogue.opening(key)
+            quiz_dir = catalogue.quiz_dir(plan)
+            questions, problems = question_bank(plan, quiz_dir)
+            return cls(plan, questions, DeferredStore(), problems, lang=lang, quiz_dir=quiz_dir, plans=plans)
+
+        def wanted():  # the newest plan in Vietnamese unless the link names another plan or English
+            query = query_parameters()
+            plans, plan = catalogue.opening(query.get("plan"))
+            return {**({"key": plan.key} if plan is not plans[0] else {}),
+                    **({"lang": "en"} if query.get("lang") == "en" else {})}
+
+        app = built_before_the_request(build, wanted)
         query = query_parameters()
-        plans, plan = catalogue.opening(query.get("plan"))
-        quiz_dir = catalogue.quiz_dir(plan)
-        questions, problems = question_bank(plan, quiz_dir)
-        app = cls(plan, questions, DeferredStore(), problems, lang="en" if query.get("lang") == "en" else "vi",
-                  quiz_dir=quiz_dir, plans=plans)
         app.fields.picker.select(query.get("unit"))
         if query.get("code"):  # the results screen's link to “Ôn tập hôm nay”
             app.on_open_review()

@@ -181,3 +181,14 @@ def test_concurrent_processes_lose_and_duplicate_nothing(database_url):
     rows = store.results()
     assert len(set(ids)) == 16 and len(rows) == 160
     assert all(r.points == 1.0 for r in rows)
+
+
+def test_two_pages_of_one_attempt_answer_different_questions_and_the_score_counts_both(store, plan, bank):
+    run = start(store, plan, bank)
+    other_page = QuizRun.resume(Store(store.url), run.attempt.id, {x.id: x for x in bank}, plan)
+    run.answer(0, shown_key(run, 0))
+    other_page.answer(1, shown_key(other_page, 1))
+    assert run.answered_count == 1  # each page keeps its own answers without reading them all back
+    summary = run.finish()
+    assert summary.answered == 2 and summary.points == 2.0
+    assert run.is_answered(1) and run.feedback(1).is_correct

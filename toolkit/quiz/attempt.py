@@ -9,6 +9,7 @@ What the UI shows comes from `shown()`, which carries no answer key; the key is 
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -221,7 +222,11 @@ class QuizRun:
             # Another page of the same attempt answered first: keep what is stored.
             self.responses = self._stored_responses()
             raise QuizRuleError(f"Câu {position + 1} đã được trả lời ở một trang khác.")
-        self.responses = self._stored_responses()
+        # Kept here rather than read back: an answer is one INSERT, not an INSERT and a read of them all
+        # (issue 16). Another page's answers are read when they matter: this question answered there
+        # (above), and the score (`finish`).
+        self.responses[position] = ResponseRecord(self.slots[position], q.id, json.loads(json.dumps(answer)),
+                                                  result.points, result.max_points, now())  # as read back
         return self.feedback(position)
 
     def shown_answer(self, position: int):
@@ -250,6 +255,7 @@ class QuizRun:
         if not self.finished:
             self.store.finish_attempt(self.attempt.id)
             self.attempt = self.store.attempt(self.attempt.id)
+        self.responses = self._stored_responses()  # with what another page of this attempt answered
         return self.summary()
 
     def summary(self) -> Summary:

@@ -291,6 +291,7 @@ def room_detail(r) -> dict:
             "errors": r.errors[:5], "usable_median_s": r.usable_median_s, "answering_s": r.answering_s,
             "cpu_per_answer_s": r.cpu_per_answer_s, "server_cpu_per_answer_s": r.server_cpu_per_answer_s,
             "kernel_cpu_per_answer_s": r.kernel_cpu_per_answer_s, "sign_in_cpu_s": r.sign_in_cpu_s,
+            "server_cpu_per_join_s": r.server_cpu_per_join_s, "kernel_cpu_per_join_s": r.kernel_cpu_per_join_s,
             "kernel_start_failures": r.kernel_start_failures, "server_log": r.log_problems,
             "shutdown_responses": {str(k): v for k, v in r.shutdown_codes.items()}, "think_s": list(r.think_s),
             "load_avg_start": list(r.load_start), "load_avg_end": list(r.load_end), "cpus": r.cpus}

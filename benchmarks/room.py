@@ -75,6 +75,8 @@ class RoomResult:
     gross_cpu_per_answer_s: float = float("nan")  # idle cost included
     idle_server_cpu_per_s: float = float("nan")
     idle_kernel_cpu_per_s: float = float("nan")
+    server_cpu_per_join_s: float = float("nan")  # of cpu_per_join_s, the Voila process(es)
+    kernel_cpu_per_join_s: float = float("nan")  # and the participants' kernels
     sign_in_cpu_s: float = float("nan")  # per participant, server + kernels, from go-ahead to first question
     traffic: Traffic = field(default_factory=Traffic)  # all answers' messages and replies
     kernel_rss_mb: list[float] = field(default_factory=list)  # participants' kernels after answering
@@ -264,7 +266,8 @@ async def _room(servers: list[Server], kind, n: int, think, seed: int, questions
     tasks = [asyncio.ensure_future(p.run(t0, room)) for p in people]
 
     await room.all_reached("joined")
-    cpu_joining = await _in_thread(joining_cpu.used)
+    server_joining, kernels_joining = await _in_thread(joining_cpu.split)
+    cpu_joining = server_joining + kernels_joining
     watch.stop()
     setup_cpu = await _in_thread(_Cpu, servers, trainer_pids)
     room.release("go")
@@ -337,7 +340,8 @@ async def _room(servers: list[Server], kind, n: int, think, seed: int, questions
         notebook=kind.notebook, n=n,
         all_usable_s=max(usable) if usable else float("nan"),  # of those that joined; failures listed
         usable_median_s=statistics.median(usable) if usable else float("nan"),
-        round_trips=rtts, cpu_per_join_s=cpu_joining / n,
+        round_trips=rtts, cpu_per_join_s=cpu_joining / n, server_cpu_per_join_s=server_joining / n,
+        kernel_cpu_per_join_s=kernels_joining / n,
         kernels_before=kernels_before, kernels_left=left, shutdown_codes=codes, errors=errors,
         join_failures=sum(p.failed_in == "join" for p in people),
         answered=answered, answering_s=answering_s,

@@ -3,6 +3,7 @@ what the browser could read. Imported as `helpers` (pyproject puts tests/ on the
 
 from __future__ import annotations
 
+import html
 import json
 
 
@@ -27,6 +28,14 @@ def shown_wrong(run, position: int):
         return right[1:] + right[:1]  # every row shifted: all wrong, since a row's choices are distinct
     wrong = next(i for i in range(len(item.option_order)) if item.option_order[i] not in q.correct)
     return [wrong] if q.type == "multiple" else wrong
+
+
+def key_leaks(q, text: str) -> list[str]:
+    """The texts that would give q's answer away (its explanation, the plan's words it quotes) found in
+    text, raw or HTML-escaped. The whole excerpt is looked for, not its start: a question may quote the
+    start of the plan's sentence in its stem and ask for the rest, and the stem gives nothing away."""
+    give_away = [t for t in (q.explanation, q.source) if t and t not in q.stem]
+    return [t for t in give_away if t in text or html.escape(t) in text]
 
 
 def key_for(app):

@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,15 @@ HEAVY = ("pandas", "matplotlib", "numpy", "openpyxl", "PIL", "scipy", "sqlalchem
 PROBE_CELL = f"""import sys as _sys, json as _json, ipywidgets as _w
 _w.HTML(_json.dumps({{"probe": True, "modules": len(_sys.modules),
                      "loaded": sorted(m for m in {HEAVY!r} if m in _sys.modules)}}))"""
+
+WARM = """
+try:
+    from toolkit.serving.warm import warm_caches
+except ImportError:
+    pass
+else:
+    warm_caches()
+"""
 
 
 def app_notebooks() -> list[str]:
@@ -230,6 +240,9 @@ def running(folder: Path, work: Path, extra_args: list[str] = (), name: str = "v
     port = free_port()
     env = {**os.environ, "TOOLKIT_VAR_DIR": str(var_dir), "TOOLKIT_DATABASE_URL": database_url,
            "TOOLKIT_PASSCODE": BENCH_PASSCODE}
+    # As `toolkit serve` does before Voila starts: the room reads the plans' cache, none builds it.
+    # A checkout from before the warming has no such module, and its server did not warm either.
+    subprocess.run([sys.executable, "-c", WARM], cwd=REPO_ROOT, env=env, check=True)
     log_path = work / f"{name}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([*voila_command(folder, port), *EXTRA_ARGS, *extra_args], cwd=REPO_ROOT, env=env,

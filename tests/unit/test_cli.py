@@ -126,3 +126,39 @@ def test_serve_pool_prepares_only_the_participant_page(capsys):
     assert json.loads(config) == {"default": {"pool_size": 0}, WORKSHOP_JOIN_NOTEBOOK: {"pool_size": 40}}
     assert main(["serve", "--pool", "-3"]) == 2
     assert "phải từ 0 trở lên" in capsys.readouterr().err
+
+
+def test_serve_fills_the_data_caches_before_voila_starts(tmp_path, monkeypatch):
+    """The first room after a start reads the plans and banks instead of each kernel building them."""
+    from toolkit.plan import catalogue
+    from toolkit.plan import load as plan_load
+    from toolkit.quiz import banks
+    from toolkit.serving import serve as serve_module
+
+    monkeypatch.setenv("TOOLKIT_VAR_DIR", str(tmp_path / "var"))
+    plan_load._load_cached.cache_clear()  # the in-process caches would hide the disk
+    banks._question_bank_cached.cache_clear()
+    seen = {}
+
+    class Voila:
+        def __init__(self, cmd, **_kwargs):
+            cache = tmp_path / "var" / "cache"
+            seen["entries"] = sorted(p.name.split("-")[0] for p in cache.glob("*.pickle"))
+
+        def poll(self):
+            return 0
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(serve_module, "port_is_free", lambda *_: True)
+    monkeypatch.setattr(serve_module, "wait_until_ready", lambda *_: False)
+    monkeypatch.setattr(serve_module.subprocess, "Popen", Voila)
+    monkeypatch.setattr(serve_module.signal, "signal", lambda *_: None)  # not this test process's SIGTERM
+    try:
+        assert serve_module.serve(port=8899) == 0
+    finally:
+        plan_load._load_cached.cache_clear()
+        banks._question_bank_cached.cache_clear()
+    plans = len(catalogue.published())
+    assert plans >= 1 and seen["entries"] == ["plan"] * plans + ["questions"] * plans

@@ -3,6 +3,7 @@
 import logging
 import pickle
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,55 @@ def test_an_edited_city_registry_is_read_not_the_old_entry(var, tmp_path):
     after = load_plan(folder)
     assert before.unit("so_dan_toc_ton_giao").name == "Sở Dân tộc và Tôn giáo"
     assert after.unit("so_dan_toc_ton_giao").name == "Sở Dân tộc và Tôn giáo (đã sửa)"
+
+
+def test_two_plans_served_side_by_side_keep_an_entry_each(var, tmp_path, monkeypatch):
+    folders = [tmp_path / "plan-a", tmp_path / "plan-b"]
+    for folder in folders:
+        shutil.copytree(DATA / "plan" / "valid", folder)
+    first = [[t.id for t in load_plan(f).tasks] for f in folders]
+    assert len(entries(var, "plan")) == 2  # the second did not replace the first
+    plan_module._load_cached.cache_clear()  # as a new kernel, which loads both for the plan picker
+    monkeypatch.setattr(plan_module, "_load", lambda folder: pytest.fail(f"validated {folder} again"))
+    assert [[t.id for t in load_plan(f).tasks] for f in folders] == first
+
+
+def test_an_entry_named_before_slots_existed_is_removed_by_the_next_one(var, plan_copy):
+    var.mkdir(parents=True)
+    legacy = var / f"plan-{'0' * 32}.pickle"
+    legacy.write_bytes(pickle.dumps("old"))
+    other = var / "questions-1234.pickle"  # not an entry this code ever named: left alone
+    other.write_bytes(b"")
+    load_plan(plan_copy)
+    assert not legacy.exists() and other.exists() and len(entries(var, "plan")) == 1
+
+
+def _build_slowly(log: Path):
+    def build():
+        with open(log, "a") as fh:
+            fh.write("built\n")
+        time.sleep(0.5)  # long enough for the other processes to miss too, were there no lock
+        return {"value": 42}
+    return build
+
+
+def test_kernels_that_miss_at_once_build_the_entry_once(var, tmp_path):
+    """A room arriving after the data changed: one kernel builds, the others wait and read its entry."""
+    import multiprocessing
+
+    log, results = tmp_path / "builds.log", tmp_path / "results"
+    results.mkdir()
+
+    def kernel(i: int) -> None:
+        value = datacache.cached("probe", "k" * 32, _build_slowly(log), slot="room")
+        (results / str(i)).write_text(str(value["value"]))
+
+    fork = multiprocessing.get_context("fork")
+    procs = [fork.Process(target=kernel, args=(i,)) for i in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0] * 4
+    assert log.read_text().splitlines() == ["built"]
+    assert sorted(f.read_text() for f in results.iterdir()) == ["42"] * 4

@@ -52,7 +52,7 @@ def _load_cached(directory: str) -> Plan:
     def build() -> Plan:
         return dataclasses.replace(_load(folder), source_key=key)
 
-    return cached("plan", key, build)
+    return cached("plan", key, build, slot=directory)
 
 
 def load_plan(directory: Path | str | None = None) -> Plan:

@@ -210,7 +210,7 @@ def _question_bank_cached(plan: Plan, directory: str) -> tuple[tuple[Question, .
         return build()
     folder = Path(directory)
     files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts] if folder.is_dir() else []
-    return cached("questions", fingerprint(files, plan_key, directory), build)
+    return cached("questions", fingerprint(files, plan_key, directory), build, slot=f"{plan.key}\0{directory}")
 
 
 def question_bank(plan: Plan, directory: Path | str | None = None) -> tuple[tuple[Question, ...], tuple[Problem, ...]]:

@@ -201,6 +201,17 @@ def workshop_lines(bases: list[str]) -> list[str]:
     return lines
 
 
+def _warm() -> None:
+    """Fill the data caches before any kernel starts; a failure here costs speed, never the server."""
+    from toolkit.serving.warm import warm_caches
+
+    try:
+        warm_caches()
+    except Exception as exc:  # noqa: BLE001 - each page loads and reports its data itself
+        print(f"Chưa nạp sẵn được dữ liệu Kế hoạch ({exc}); các trang sẽ tự nạp. / "
+              f"Could not preload the plans' data ({exc}); the pages will load it themselves.", file=sys.stderr)
+
+
 def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = False, pool: int = 0) -> int:
     """Run Voila on ``notebooks/`` until stopped; return its exit code."""
     ip = LAN_IP if lan else LOCAL_IP
@@ -212,6 +223,7 @@ def serve(lan: bool = False, port: int = DEFAULT_PORT, open_browser: bool = Fals
         )
         return 1
     cmd = voila_command(NOTEBOOK_DIR, port, ip, pool)
+    _warm()
     addresses = lan_addresses() if lan else []
     env = dict(os.environ)
     if addresses and not env.get("TOOLKIT_PUBLIC_URL"):

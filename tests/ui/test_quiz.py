@@ -304,3 +304,18 @@ def test_is_a_preheated_page_built_before_its_request_and_again_only_if_it_asks(
     plans = list(app.plan_picker.plans.values())
     QuizApp(app.plan, app.all_questions, Store(f"sqlite:///{tmp_path / 'q.sqlite3'}"), lang=lang, plans=plans)
     assert built == len(_instances) - again  # one page's widgets alive, not two
+
+
+def test_is_the_daily_review_built_only_when_someone_opens_it(app):
+    """Its widgets are a quarter of the page; most who take a quiz never open it (issue 16)."""
+    from ipywidgets.widgets.widget import _instances
+
+    assert app._daily is None and "Mở ôn tập hôm nay" not in widget_states(app.widget)
+    before = len(_instances)
+    app.open_review.click()
+    assert app.error.value == "" and app.body.children == (app.daily.widget,)
+    assert len(_instances) > before and "Mở ôn tập hôm nay" in widget_states(app.widget)
+    daily = app.daily
+    app.daily.back.click()
+    app.open_review.click()
+    assert app.daily is daily  # built once, then reused

@@ -104,8 +104,8 @@ class QuizApp:
         # Before any name is stored: what is kept and why; “Tiếp tục” is the consent, stored with the name.
         self.privacy_notice = NoticeLine("quiz", "quiz")
         # “Ôn tập hôm nay” beside the quiz: opened with the personal code, not with a name (toolkit.ui.review).
-        self.daily = DailyReview(plan, questions, store, clock=clock, lang=lang, quiz_dir=quiz_dir,
-                                 on_leave=self.on_leave_review)
+        # Built when first opened (`daily`): its 64 widgets were a quarter of what a page sent on load.
+        self._daily: DailyReview | None = None
         self.open_review = widgets.Button(description="Ôn tập hôm nay (có mã cá nhân)", icon="calendar-check",
                                           layout=widgets.Layout(width="auto"))
         self.open_review.on_click(self.on_open_review)
@@ -173,6 +173,13 @@ class QuizApp:
         return app
 
     # ---------------------------------------------------------------- helpers
+    @property
+    def daily(self) -> DailyReview:
+        if self._daily is None:
+            self._daily = DailyReview(self.plan, self.all_questions, self.store, clock=self.clock, lang=self.lang,
+                                      quiz_dir=self.quiz_dir, on_leave=self.on_leave_review)
+        return self._daily
+
     def t(self, key: str) -> str:
         return TEXT[self.lang][key]
 
@@ -226,8 +233,7 @@ class QuizApp:
         self.notice.value = bank_notice(problems)
         self.fields.plan = self.fields.picker.plan = plan
         self.fields.picker.refresh()
-        self.daily = DailyReview(plan, questions, self.store, clock=self.clock, lang=self.lang, quiz_dir=self.quiz_dir,
-                                 on_leave=self.on_leave_review)
+        self._daily = None  # the next “Ôn tập hôm nay” reviews this plan's cards
         self.resume_box.children = []
         if self.participant is not None:
             self._welcome()

@@ -46,8 +46,9 @@ _w.HTML(_json.dumps({{"probe": True, "modules": len(_sys.modules),
 WARM = """
 try:
     from toolkit.serving.warm import warm_caches
-except ImportError:
-    pass
+except ModuleNotFoundError as exc:
+    if exc.name != "toolkit.serving.warm":
+        raise
 else:
     warm_caches()
 """

@@ -96,21 +96,30 @@ def _read(path: Path):
 
 @contextlib.contextmanager
 def _building(lock: Path):
-    """One builder per slot across processes; without a lock file (unwritable folder, no fcntl), none."""
+    """One builder per slot across processes; where no lock can be taken (unwritable folder, no fcntl,
+    a file system without flock), none: each builds, as before there was a lock."""
+    fh = _locked(lock)
+    try:
+        yield
+    finally:
+        if fh is not None:
+            fh.close()  # closing the file releases the lock
+
+
+def _locked(lock: Path):
     try:
         import fcntl
 
         lock.parent.mkdir(parents=True, exist_ok=True)
         fh = open(lock, "a")
     except (ImportError, OSError):
-        yield
-        return
-    with fh:
+        return None
+    try:
         fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        fh.close()
+        return None
+    return fh
 
 
 def _store(path: Path, prefix: str, value) -> None:

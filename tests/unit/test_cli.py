@@ -128,7 +128,7 @@ def test_serve_pool_prepares_only_the_participant_page(capsys):
     assert "phải từ 0 trở lên" in capsys.readouterr().err
 
 
-def test_serve_fills_the_data_caches_before_voila_starts(tmp_path, monkeypatch):
+def test_does_serve_fill_the_data_caches_before_voila_starts(tmp_path, monkeypatch):
     """The first room after a start reads the plans and banks instead of each kernel building them."""
     from toolkit.plan import catalogue
     from toolkit.plan import load as plan_load
@@ -157,8 +157,8 @@ def test_serve_fills_the_data_caches_before_voila_starts(tmp_path, monkeypatch):
     monkeypatch.setattr(serve_module.signal, "signal", lambda *_: None)  # not this test process's SIGTERM
     try:
         assert serve_module.serve(port=8899) == 0
+        plans = len(catalogue.published())
     finally:
         plan_load._load_cached.cache_clear()
         banks._question_bank_cached.cache_clear()
-    plans = len(catalogue.published())
     assert plans >= 1 and seen["entries"] == ["plan"] * plans + ["questions"] * plans

@@ -147,7 +147,7 @@ def test_an_edited_city_registry_is_read_not_the_old_entry(var, tmp_path):
     assert after.unit("so_dan_toc_ton_giao").name == "Sở Dân tộc và Tôn giáo (đã sửa)"
 
 
-def test_two_plans_served_side_by_side_keep_an_entry_each(var, tmp_path, monkeypatch):
+def test_do_two_plans_served_side_by_side_keep_an_entry_each(var, tmp_path, monkeypatch):
     folders = [tmp_path / "plan-a", tmp_path / "plan-b"]
     for folder in folders:
         shutil.copytree(DATA / "plan" / "valid", folder)
@@ -158,7 +158,7 @@ def test_two_plans_served_side_by_side_keep_an_entry_each(var, tmp_path, monkeyp
     assert [[t.id for t in load_plan(f).tasks] for f in folders] == first
 
 
-def test_an_entry_named_before_slots_existed_is_removed_by_the_next_one(var, plan_copy):
+def test_is_an_entry_named_before_slots_existed_removed_by_the_next_one(var, plan_copy):
     var.mkdir(parents=True)
     legacy = var / f"plan-{'0' * 32}.pickle"
     legacy.write_bytes(pickle.dumps("old"))
@@ -177,7 +177,7 @@ def _build_slowly(log: Path):
     return build
 
 
-def test_kernels_that_miss_at_once_build_the_entry_once(var, tmp_path):
+def test_do_kernels_that_miss_at_once_build_the_entry_once(var, tmp_path):
     """A room arriving after the data changed: one kernel builds, the others wait and read its entry."""
     import multiprocessing
 
@@ -194,6 +194,8 @@ def test_kernels_that_miss_at_once_build_the_entry_once(var, tmp_path):
         p.start()
     for p in procs:
         p.join(60)
+        if p.is_alive():  # a lock never released: fail, and leave no process behind
+            p.terminate()
     assert [p.exitcode for p in procs] == [0] * 4
     assert log.read_text().splitlines() == ["built"]
     assert sorted(f.read_text() for f in results.iterdir()) == ["42"] * 4

@@ -9,16 +9,12 @@ cache before Voila starts, so a room only ever reads it.
 
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
-
 
 def warm_caches() -> list[str]:
     """Load every published plan and its question bank once; the keys of the plans loaded.
 
-    Broken plans are left out, as the pages leave them out (`catalogue.published`); a bank's problems
-    are shown by the pages and never stored, so warming changes nothing a page would report.
+    Broken plans are left out, as the pages leave them out (`catalogue.published`); a bank with problems
+    is stored with them, as a page would store it, so warming changes nothing a page reports.
     """
     from toolkit.plan import catalogue
     from toolkit.quiz.banks import question_bank

@@ -104,7 +104,7 @@ class QuizApp:
         # Before any name is stored: what is kept and why; “Tiếp tục” is the consent, stored with the name.
         self.privacy_notice = NoticeLine("quiz", "quiz")
         # “Ôn tập hôm nay” beside the quiz: opened with the personal code, not with a name (toolkit.ui.review).
-        # Built when first opened (`daily`): its 64 widgets were a quarter of what a page sent on load.
+        # Built when first opened (`daily`): its widgets were near half of what a page sent on load.
         self._daily: DailyReview | None = None
         self.open_review = widgets.Button(description="Ôn tập hôm nay (có mã cá nhân)", icon="calendar-check",
                                           layout=widgets.Layout(width="auto"))
@@ -331,6 +331,8 @@ class QuizApp:
         t = TEXT[self.lang]
         self.fields.set_language(self.lang)
         self.screens.set_language(self.lang)
+        if self._daily is not None:
+            self._daily.screens.set_language(self.lang)
         self.plan_picker.plan.description = t["plan"]
         for w, key in ((self.topic, "topic"), (self.count, "count"), (self.limit, "limit"), (self.sign_in, "continue"),
                        (self.start, "start"), (self.retry, "retry"), (self.again, "again"),

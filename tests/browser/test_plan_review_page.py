@@ -83,6 +83,8 @@ def accept_everything(root, folder: Path) -> None:
     while True:
         draft = Draft(folder)
         done, total = draft.progress
+        # The page counts last when it redraws: once it shows the disk's count, its rows are the new ones.
+        expect(root.locator(".progress-line")).to_contain_text(f"{done}/{total} mục đã duyệt")
         if done == total:
             return
         pending = [i for i in draft.other_items() if not i.reviewed]

@@ -314,7 +314,6 @@ class PlanReviewApp(PasscodeLocked):
             + (f" ({esc(imported.get('format'))})" if imported.get("format") else "") + ".</p>"
             + (_done(f"Đã xuất bản: {published}. Sửa bản nháp lúc này không đổi kế hoạch đã xuất bản.")
                if published else ""))
-        self._show_progress()
         self._draw_general()
         ids = [r.task.id for r in self.reviews]
         keep = task_id if task_id in ids else (ids[self.position] if ids and self.position < len(ids) else None)
@@ -323,6 +322,9 @@ class PlanReviewApp(PasscodeLocked):
         for box in (self.lead, self.coordinating, self.addressed_to):
             box.options = options
         self._draw_task()
+        # Last: the browser applies updates in order, so a count that moved means the rows are the new ones.
+        # Shown first, it invited a click on a row about to be closed, and that click was lost ("No such comm").
+        self._show_progress()
 
     def _show_progress(self) -> None:
         done, total = self.draft.progress
